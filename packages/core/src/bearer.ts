@@ -1,0 +1,91 @@
+/**
+ * RFC 6750 Bearer credentials parsing.
+ *
+ * @packageDocumentation
+ */
+
+/** Default cap on the length of an Authorization header value: 8 KiB. */
+export const DEFAULT_MAX_TOKEN_LENGTH = 8192;
+
+/**
+ * A Bearer token taken from an `Authorization` header.
+ *
+ * @example
+ * ```ts
+ * import { parseBearer } from '@rebind-guard/core';
+ * const result = parseBearer('Bearer mF_9.B5f-4.1JqM');
+ * if (result.ok) result.token; // 'mF_9.B5f-4.1JqM'
+ * ```
+ */
+export interface BearerToken {
+  readonly ok: true;
+  readonly token: string;
+}
+
+/**
+ * Why no Bearer token could be taken from the header.
+ *
+ * @example
+ * ```ts
+ * import { parseBearer } from '@rebind-guard/core';
+ * const result = parseBearer(['Bearer a', 'Bearer b']);
+ * if (!result.ok) result.code; // 'token_duplicate'
+ * ```
+ */
+export interface BearerFailure {
+  readonly ok: false;
+  readonly code: 'token_missing' | 'token_malformed' | 'token_duplicate';
+  readonly message: string;
+}
+
+/**
+ * Options of {@link parseBearer}.
+ *
+ * @example
+ * ```ts
+ * import { parseBearer } from '@rebind-guard/core';
+ * parseBearer('Bearer abc', { maxLength: 4096 });
+ * ```
+ */
+export interface ParseBearerOptions {
+  /** Longest header value accepted, in characters. Default 8192. */
+  readonly maxLength?: number;
+}
+
+// RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token; b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+const BEARER = /^bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
+const HTTP_WHITESPACE = /^[ \t]+|[ \t]+$/g;
+
+/**
+ * Takes the token from an `Authorization` header value per RFC 6750: case-insensitive `Bearer`
+ * scheme, one or more spaces, exactly one b64token, nothing else. An array with more than one value
+ * (a repeated header) is `token_duplicate`; an absent or empty header is `token_missing`; anything
+ * else — another scheme, two tokens, commas, quotes, control characters, an over-long value — is
+ * `token_malformed`. Never throws. Tokens in the query string are never looked at.
+ *
+ * @example
+ * ```ts
+ * import { parseBearer } from '@rebind-guard/core';
+ * parseBearer('bearer abc.def.ghi'); // { ok: true, token: 'abc.def.ghi' }
+ * parseBearer('Basic dXNlcjpwYXNz'); // { ok: false, code: 'token_malformed', ... }
+ * parseBearer(undefined);            // { ok: false, code: 'token_missing', ... }
+ * ```
+ */
+export function parseBearer(header: unknown, options: ParseBearerOptions = {}): BearerToken | BearerFailure {
+  const maxLength = options.maxLength ?? DEFAULT_MAX_TOKEN_LENGTH;
+  let value: unknown = header;
+  if (Array.isArray(value)) {
+    if (value.length > 1) return { ok: false, code: 'token_duplicate', message: 'more than one Authorization header' };
+    value = value[0];
+  }
+  if (value === undefined || value === null) return { ok: false, code: 'token_missing', message: 'no Authorization header' };
+  if (typeof value !== 'string') return { ok: false, code: 'token_malformed', message: 'Authorization header is not text' };
+  if (value.length > maxLength) return { ok: false, code: 'token_malformed', message: 'Authorization header is too long' };
+  const trimmed = value.replace(HTTP_WHITESPACE, '');
+  if (trimmed.length === 0) return { ok: false, code: 'token_missing', message: 'empty Authorization header' };
+  const match = BEARER.exec(trimmed);
+  if (match?.[1] === undefined) {
+    return { ok: false, code: 'token_malformed', message: 'Authorization header is not "Bearer <token>"' };
+  }
+  return { ok: true, token: match[1] };
+}

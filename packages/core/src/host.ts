@@ -1,0 +1,394 @@
+/**
+ * Strict Host header parsing and compiled host allowlists.
+ *
+ * @packageDocumentation
+ */
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import { domainToASCII } from 'node:url';
+
+/**
+ * A validated, normalised host: `hostname` in lower case without a trailing dot (IPv6 in
+ * canonical form inside brackets), `port` a number or `undefined` when the Host had none.
+ *
+ * @example
+ * ```ts
+ * import { parseHost, type ParsedHost } from '@rebind-guard/core';
+ * const host = parseHost('API.Example.com.:8443') as ParsedHost;
+ * host.hostname; // 'api.example.com'
+ * host.port;     // 8443
+ * ```
+ */
+export interface ParsedHost {
+  readonly hostname: string;
+  readonly port: number | undefined;
+}
+
+/**
+ * Why a Host value was refused by {@link parseHost}.
+ *
+ * @example
+ * ```ts
+ * import { parseHost, isHostFailure } from '@rebind-guard/core';
+ * const result = parseHost('localhost/evil');
+ * if (isHostFailure(result)) console.log(result.code); // 'host_malformed'
+ * ```
+ */
+export interface HostFailure {
+  readonly ok: false;
+  readonly code: 'host_missing' | 'host_malformed';
+  readonly message: string;
+}
+
+/**
+ * The names every local development setup needs: `localhost` and its subdomains, `127.0.0.1` and
+ * `[::1]`. `0.0.0.0` is deliberately not included.
+ *
+ * @example
+ * ```ts
+ * import { createGuard, LOOPBACK_HOSTS } from '@rebind-guard/core';
+ * const guard = createGuard({ hosts: [...LOOPBACK_HOSTS] });
+ * ```
+ */
+export const LOOPBACK_HOSTS = Object.freeze(['localhost', '.localhost', '127.0.0.1', '[::1]'] as const);
+
+/** Longest Host value looked at: 253 name characters plus a port, with room for IPv6 brackets. */
+const MAX_HOST_LENGTH = 300;
+const REG_NAME = /^[a-z0-9_.-]+$/;
+const IPV6_CHARS = /^[0-9a-f:.]+$/;
+const PORT = /^[1-9][0-9]{0,4}$/;
+const DECIMAL_OCTET = /^(?:0|[1-9][0-9]{0,2})$/;
+const NUMERIC_LABEL = /^(?:[0-9]+|0x[0-9a-f]*)$/;
+
+function fail(code: HostFailure['code'], message: string): HostFailure {
+  return { ok: false, code, message };
+}
+
+/**
+ * Is the value returned by {@link parseHost} a failure?
+ *
+ * @example
+ * ```ts
+ * import { parseHost, isHostFailure } from '@rebind-guard/core';
+ * isHostFailure(parseHost('@localhost:3000')); // true
+ * ```
+ */
+export function isHostFailure(value: ParsedHost | HostFailure): value is HostFailure {
+  return 'code' in value;
+}
+
+/** Canonical text of an IPv6 address (RFC 5952, via the WHATWG URL serializer), without brackets. */
+function canonicalIPv6(address: string): string | undefined {
+  if (!IPV6_CHARS.test(address) || !isIPv6(address)) return undefined;
+  const hostname = new URL(`http://[${address}]/`).hostname;
+  return hostname.slice(1, -1);
+}
+
+/** Validates a name that is not bracketed IPv6: reg-name or canonical dotted-quad IPv4. */
+function normaliseName(raw: string): string | HostFailure {
+  let name = raw.toLowerCase();
+  if (name.endsWith('.')) name = name.slice(0, -1);
+  if (name.length === 0 || name.length > 253 || !REG_NAME.test(name)) {
+    return fail('host_malformed', 'host name has characters outside letters, digits, "-", "." and "_"');
+  }
+  const labels = name.split('.');
+  if (labels.some((label) => label.length === 0 || label.length > 63)) {
+    return fail('host_malformed', 'host name has an empty or over-long label');
+  }
+  // A name whose last label is numeric is an IPv4 address to browsers (WHATWG URL): only the
+  // canonical dotted quad is accepted, so 127.1, 0x7f.1 and 017.0.0.1 never reach an allowlist.
+  if (NUMERIC_LABEL.test(labels[labels.length - 1] ?? '')) {
+    const canonical =
+      labels.length === 4 && labels.every((label) => DECIMAL_OCTET.test(label) && Number(label) <= 255);
+    return canonical ? name : fail('host_malformed', 'IPv4 address is not in canonical dotted-decimal form');
+  }
+  return name;
+}
+
+/**
+ * Parses a Host header value (`host [ ":" port ]`) strictly and normalises it. Never throws.
+ *
+ * Accepted: reg-names of letters, digits, `-`, `.` and `_`; canonical dotted-decimal IPv4;
+ * bracketed IPv6 without zone id; an optional port 1–65535 without leading zeros. One trailing dot
+ * is dropped and the name is lower-cased. Everything else — userinfo, paths, `?`, `#`, `\`,
+ * spaces, percent-escapes, non-ASCII, empty labels, `127.1`-style IPv4 — is `host_malformed`;
+ * an empty value is `host_missing`.
+ *
+ * @example
+ * ```ts
+ * import { parseHost } from '@rebind-guard/core';
+ * parseHost('Example.COM.');        // { hostname: 'example.com', port: undefined }
+ * parseHost('[0:0:0:0:0:0:0:1]:80'); // { hostname: '[::1]', port: 80 }
+ * parseHost('@localhost:3000');     // { ok: false, code: 'host_malformed', ... }
+ * ```
+ */
+export function parseHost(value: unknown): ParsedHost | HostFailure {
+  if (typeof value !== 'string') return fail('host_missing', 'no Host value');
+  if (value.length === 0) return fail('host_missing', 'empty Host value');
+  if (value.length > MAX_HOST_LENGTH) return fail('host_malformed', 'Host value is too long');
+
+  let hostname: string;
+  let portText: string | undefined;
+  if (value.startsWith('[')) {
+    const close = value.indexOf(']');
+    if (close === -1) return fail('host_malformed', 'IPv6 address is missing its closing bracket');
+    const address = canonicalIPv6(value.slice(1, close).toLowerCase());
+    if (address === undefined) return fail('host_malformed', 'bracketed value is not an IPv6 address');
+    hostname = `[${address}]`;
+    const rest = value.slice(close + 1);
+    if (rest.length > 0) {
+      if (!rest.startsWith(':')) return fail('host_malformed', 'unexpected characters after the IPv6 address');
+      portText = rest.slice(1);
+    }
+  } else {
+    const colon = value.indexOf(':');
+    const name = normaliseName(colon === -1 ? value : value.slice(0, colon));
+    if (typeof name !== 'string') return name;
+    hostname = name;
+    if (colon !== -1) portText = value.slice(colon + 1);
+  }
+
+  if (portText === undefined) return { hostname, port: undefined };
+  if (!PORT.test(portText)) return fail('host_malformed', 'port is not a number from 1 to 65535');
+  const port = Number(portText);
+  if (port > 65535) return fail('host_malformed', 'port is not a number from 1 to 65535');
+  return { hostname, port };
+}
+
+/**
+ * Formats a {@link ParsedHost} back to Host header form.
+ *
+ * @example
+ * ```ts
+ * import { formatHost } from '@rebind-guard/core';
+ * formatHost({ hostname: 'api.example.com', port: 8443 }); // 'api.example.com:8443'
+ * ```
+ */
+export function formatHost(host: ParsedHost): string {
+  return host.port === undefined ? host.hostname : `${host.hostname}:${host.port}`;
+}
+
+/**
+ * One entry of a `hosts` allowlist:
+ * - `'api.example.com'` — that name, any port;
+ * - `'api.example.com:8443'` — that name on that port only;
+ * - `'.example.com'` — the apex and every subdomain at any depth;
+ * - `'*.example.com'` — exactly one label below the apex, not the apex itself;
+ * - `'127.0.0.1'`, `'[::1]'`, `'::1'` — IP literals (IPv6 compared in canonical form);
+ * - `'10.0.0.0/8'`, `'fd00::/8'` — CIDR ranges;
+ * - a `RegExp` — always matched against the whole normalised host name (and, when the request has
+ *   a port, against `name:port`), as if written `^(?:…)$`.
+ *
+ * Unicode names are converted to punycode. `'*'`, `'0.0.0.0/0'`, `'::/0'` and patterns that match
+ * everything are refused.
+ *
+ * @example
+ * ```ts
+ * import type { HostEntry } from '@rebind-guard/core';
+ * const hosts: HostEntry[] = ['api.example.com', '*.tenant.example.com', '10.0.0.0/8', /^pr-\d+\.preview\.example\.com$/];
+ * ```
+ */
+export type HostEntry = string | RegExp;
+
+/** Ports an entry accepts: `undefined` means any port. */
+type PortSet = Set<number> | undefined;
+
+function addPorts(map: Map<string, PortSet>, key: string, port: number | undefined): void {
+  if (!map.has(key)) {
+    map.set(key, port === undefined ? undefined : new Set([port]));
+    return;
+  }
+  const current = map.get(key);
+  if (current === undefined) return; // already any port
+  if (port === undefined) map.set(key, undefined);
+  else current.add(port);
+}
+
+function portAllowed(map: ReadonlyMap<string, PortSet>, key: string, port: number | undefined): boolean {
+  if (!map.has(key)) return false;
+  const ports = map.get(key);
+  return ports === undefined || (port !== undefined && ports.has(port));
+}
+
+/** Names and addresses a catch-all pattern would match; none is plausible as a real allowlist entry. */
+const CATCH_ALL_PROBES = [
+  'rebind.test',
+  'attacker.example',
+  'x',
+  'a.b.c.d.e.f.g.evil.net',
+  '203.0.113.7',
+  '[2001:db8::7]',
+  'xn--80ak6aa92e.com',
+  'rebind-guard-catch-all-probe.invalid:1234',
+];
+
+/** Single-label names that are reserved or private, so `.localhost` or `*.internal` stay usable. */
+const PRIVATE_TOP_LEVEL = new Set(['localhost', 'local', 'internal', 'lan', 'home', 'corp', 'intranet', 'private', 'test', 'example', 'invalid']);
+
+function entryError(entry: string, problem: string, instead: string): TypeError {
+  return new TypeError(`rebind-guard: hosts entry ${JSON.stringify(entry)} ${problem}. ${instead}`);
+}
+
+/** Converts a possibly Unicode allowlist name to its normalised ASCII form, or throws. */
+function asciiName(entry: string, name: string): string {
+  // Non-ASCII names go through IDNA; ASCII ones keep their exact characters (domainToASCII would
+  // reject underscores that real internal names use).
+  // eslint-disable-next-line no-control-regex
+  const ascii = /^[\x00-\x7f]*$/.test(name) ? name : domainToASCII(name);
+  if (ascii === '') throw entryError(entry, 'is not a valid host name', 'Write a DNS name such as "api.example.com".');
+  const parsed = normaliseName(ascii);
+  if (typeof parsed !== 'string') {
+    throw entryError(entry, `is not a valid host name (${parsed.message})`, 'Write a DNS name such as "api.example.com".');
+  }
+  return parsed;
+}
+
+/**
+ * A compiled host allowlist: exact names, suffixes and IP literals sit in maps keyed by name, so a
+ * lookup costs O(labels) whatever the number of entries; CIDR ranges use `node:net` `BlockList`.
+ */
+export class HostAllowlist {
+  readonly #exact = new Map<string, PortSet>();
+  readonly #suffixes = new Map<string, PortSet>();
+  readonly #oneLabel = new Map<string, PortSet>();
+  readonly #ranges = new BlockList();
+  #hasRanges = false;
+  readonly #patterns: RegExp[] = [];
+
+  /**
+   * Compiles entries once; throws `TypeError` on an invalid or catch-all entry.
+   *
+   * @example
+   * ```ts
+   * import { HostAllowlist, parseHost, type ParsedHost } from '@rebind-guard/core';
+   * const list = new HostAllowlist(['.example.com', '10.0.0.0/8']);
+   * list.allows(parseHost('api.example.com') as ParsedHost); // true
+   * ```
+   */
+  constructor(entries: readonly HostEntry[]) {
+    if (!Array.isArray(entries) || entries.length === 0) {
+      throw new TypeError(
+        'rebind-guard: `hosts` must be a non-empty array of the names this server answers to, e.g. ["api.example.com", ...LOOPBACK_HOSTS].',
+      );
+    }
+    for (const entry of entries) {
+      if (entry instanceof RegExp) this.#addPattern(entry);
+      else if (typeof entry === 'string') this.#addString(entry);
+      else throw new TypeError(`rebind-guard: hosts entries must be strings or RegExps, got ${typeof entry}.`);
+    }
+  }
+
+  #addPattern(entry: RegExp): void {
+    const flags = entry.flags.replace(/[gy]/g, '');
+    const anchored = new RegExp(`^(?:${entry.source})$`, flags);
+    if (CATCH_ALL_PROBES.every((probe) => anchored.test(probe))) {
+      throw new TypeError(
+        `rebind-guard: hosts entry ${String(entry)} matches every host name, which switches the Host check off. List the names you serve instead.`,
+      );
+    }
+    this.#patterns.push(anchored);
+  }
+
+  #addString(raw: string): void {
+    const entry = raw.trim();
+    if (entry === '' || entry === '*' || entry === '.' || entry === '*.') {
+      throw entryError(raw, 'would allow every host', 'List the names this server answers to, e.g. "api.example.com" or ".example.com".');
+    }
+    if (entry.includes('/')) {
+      this.#addRange(raw, entry);
+      return;
+    }
+    if (!entry.startsWith('[') && isIPv6(entry)) {
+      const address = canonicalIPv6(entry.toLowerCase());
+      if (address === undefined) throw entryError(raw, 'is not a valid IPv6 address', 'Write it like "[::1]".');
+      addPorts(this.#exact, `[${address}]`, undefined);
+      return;
+    }
+    let kind: 'exact' | 'suffix' | 'one-label' = 'exact';
+    let rest = entry;
+    if (rest.startsWith('*.')) {
+      kind = 'one-label';
+      rest = rest.slice(2);
+    } else if (rest.startsWith('.')) {
+      kind = 'suffix';
+      rest = rest.slice(1);
+    }
+    if (rest.includes('*')) {
+      throw entryError(raw, 'has a "*" that is not a leading "*." label', 'Use "*.example.com" for one label or ".example.com" for any depth.');
+    }
+    let name: string;
+    let port: number | undefined;
+    if (rest.startsWith('[')) {
+      const parsed = parseHost(rest);
+      if (isHostFailure(parsed)) throw entryError(raw, `is not a valid host (${parsed.message})`, 'Write an IPv6 entry like "[::1]" or "[::1]:8080".');
+      ({ hostname: name, port } = parsed);
+    } else {
+      const colon = rest.lastIndexOf(':');
+      const portText = colon === -1 ? undefined : rest.slice(colon + 1);
+      name = asciiName(raw, colon === -1 ? rest : rest.slice(0, colon));
+      if (portText !== undefined) {
+        if (!PORT.test(portText) || Number(portText) > 65535) {
+          throw entryError(raw, 'has an invalid port', 'Ports are whole numbers from 1 to 65535, e.g. "api.example.com:8443".');
+        }
+        port = Number(portText);
+      }
+    }
+    const isIp = name.startsWith('[') || isIPv4(name);
+    if (kind !== 'exact' && isIp) {
+      throw entryError(raw, 'puts a wildcard on an IP address', 'Use a CIDR range such as "10.0.0.0/8" instead.');
+    }
+    if (kind !== 'exact' && !name.includes('.') && !PRIVATE_TOP_LEVEL.has(name)) {
+      throw entryError(raw, 'covers a whole top-level domain', 'Name your own domain, e.g. ".example.com" or "*.example.com".');
+    }
+    addPorts(kind === 'exact' ? this.#exact : kind === 'suffix' ? this.#suffixes : this.#oneLabel, name, port);
+  }
+
+  #addRange(raw: string, entry: string): void {
+    const slash = entry.indexOf('/');
+    let address = entry.slice(0, slash);
+    const prefixText = entry.slice(slash + 1);
+    if (address.startsWith('[') && address.endsWith(']')) address = address.slice(1, -1);
+    const family = isIPv4(address) ? 'ipv4' : isIPv6(address) ? 'ipv6' : undefined;
+    const prefix = /^[0-9]{1,3}$/.test(prefixText) ? Number(prefixText) : Number.NaN;
+    const maxPrefix = family === 'ipv4' ? 32 : 128;
+    if (family === undefined || !(prefix >= 0 && prefix <= maxPrefix)) {
+      throw entryError(raw, 'is not a valid CIDR range', 'Write it like "10.0.0.0/8" or "fd00::/8".');
+    }
+    if (prefix === 0) {
+      throw entryError(raw, 'covers every address, which switches the Host check off', 'Name the ranges you serve, e.g. "10.0.0.0/8".');
+    }
+    this.#ranges.addSubnet(address, prefix, family);
+    this.#hasRanges = true;
+  }
+
+  /**
+   * Is this normalised host allowed?
+   *
+   * @example
+   * ```ts
+   * import { HostAllowlist } from '@rebind-guard/core';
+   * new HostAllowlist(['*.example.com']).allows({ hostname: 'example.com', port: undefined }); // false
+   * ```
+   */
+  allows(host: ParsedHost): boolean {
+    const { hostname, port } = host;
+    if (portAllowed(this.#exact, hostname, port)) return true;
+    const isBracketed = hostname.startsWith('[');
+    if (!isBracketed && !isIPv4(hostname)) {
+      const firstDot = hostname.indexOf('.');
+      if (firstDot !== -1 && portAllowed(this.#oneLabel, hostname.slice(firstDot + 1), port)) return true;
+      // Apex, then every parent domain: O(labels) lookups.
+      for (let at = -1; ; ) {
+        if (portAllowed(this.#suffixes, hostname.slice(at + 1), port)) return true;
+        at = hostname.indexOf('.', at + 1);
+        if (at === -1) break;
+      }
+    } else if (this.#hasRanges) {
+      const address = isBracketed ? hostname.slice(1, -1) : hostname;
+      if (this.#ranges.check(address, isBracketed ? 'ipv6' : 'ipv4')) return true;
+    }
+    for (const pattern of this.#patterns) {
+      if (pattern.test(hostname) || (port !== undefined && pattern.test(`${hostname}:${port}`))) return true;
+    }
+    return false;
+  }
+}

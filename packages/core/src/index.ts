@@ -1,0 +1,39 @@
+export { parseBearer, DEFAULT_MAX_TOKEN_LENGTH, type BearerToken, type BearerFailure, type ParseBearerOptions } from './bearer.js';
+export { RESULT_CODES, DOCS_URL, describeCode, type ResultCode, type ResultCodeInfo, type ResultStatus } from './errors.js';
+export {
+  createGuard,
+  validateScopes,
+  type AuthMode,
+  type CheckOptions,
+  type Guard,
+  type GuardFailure,
+  type GuardOptions,
+  type GuardRequest,
+  type GuardResult,
+  type GuardSuccess,
+} from './guard.js';
+export {
+  parseHost,
+  formatHost,
+  isHostFailure,
+  HostAllowlist,
+  LOOPBACK_HOSTS,
+  type HostEntry,
+  type HostFailure,
+  type ParsedHost,
+} from './host.js';
+export {
+  JwtVerifier,
+  type AuthInfo,
+  type AuthOptions,
+  type ClaimsValidator,
+  type GetKey,
+  type JwtAlgorithm,
+  type JwtClaims,
+  type JwtHeader,
+  type KeyInput,
+  type TokenFailureCode,
+  type VerifyOutcome,
+} from './jwt.js';
+export { parseOrigin, refererOrigin, OriginAllowlist, type OriginFailure, type ParsedOrigin } from './origin.js';
+export { toProblem, problemResponse, PROBLEM_CONTENT_TYPE, type ProblemDetails, type ProblemResponse } from './problem.js';

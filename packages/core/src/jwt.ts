@@ -1,0 +1,493 @@
+/**
+ * JWT verification through `jsonwebtoken`, with keys prepared once and the library's gaps closed.
+ *
+ * @packageDocumentation
+ */
+import { createPublicKey, createSecretKey, KeyObject, type JsonWebKey } from 'node:crypto';
+import jsonwebtoken from 'jsonwebtoken';
+import type { ParsedHost } from './host.js';
+
+/**
+ * The JWS algorithms rebind-guard verifies. `none` is never accepted.
+ *
+ * @example
+ * ```ts
+ * import type { JwtAlgorithm } from '@rebind-guard/core';
+ * const algorithms: JwtAlgorithm[] = ['RS256'];
+ * ```
+ */
+export type JwtAlgorithm =
+  | 'HS256' | 'HS384' | 'HS512'
+  | 'RS256' | 'RS384' | 'RS512'
+  | 'PS256' | 'PS384' | 'PS512'
+  | 'ES256' | 'ES384' | 'ES512';
+
+const ALGORITHMS: ReadonlySet<string> = new Set<JwtAlgorithm>([
+  'HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512',
+]);
+
+/**
+ * The decoded JOSE header of a token, as handed to `getKey`.
+ *
+ * @example
+ * ```ts
+ * import type { JwtHeader } from '@rebind-guard/core';
+ * const getKey = (header: JwtHeader) => keys.get(header.kid ?? '');
+ * ```
+ */
+export interface JwtHeader {
+  readonly alg: string;
+  readonly typ?: string;
+  readonly kid?: string;
+  readonly [parameter: string]: unknown;
+}
+
+/**
+ * Registered claims (RFC 7519) plus anything else. The default claims type of a guard.
+ *
+ * @example
+ * ```ts
+ * import type { JwtClaims } from '@rebind-guard/core';
+ * interface MyClaims extends JwtClaims { sub: string; scope: string }
+ * ```
+ */
+export interface JwtClaims {
+  iss?: string;
+  sub?: string;
+  aud?: string | string[];
+  exp?: number;
+  nbf?: number;
+  iat?: number;
+  jti?: string;
+  scope?: string;
+  [claim: string]: unknown;
+}
+
+/**
+ * Key material: a secret (string or bytes) for HS*, a PEM string/Buffer, a JWK object or a
+ * `KeyObject` for RS*, PS* and ES*.
+ *
+ * @example
+ * ```ts
+ * import type { KeyInput } from '@rebind-guard/core';
+ * const key: KeyInput = process.env.JWT_PUBLIC_KEY ?? '';
+ * ```
+ */
+export type KeyInput = string | Uint8Array | KeyObject | JsonWebKey;
+
+/**
+ * Looks a key up from the token header, e.g. by `kid` from a JWKS (see the `jwks-rsa` recipe).
+ * May be async. Whatever it returns is prepared once and cached by value.
+ *
+ * @example
+ * ```ts
+ * import type { GetKey } from '@rebind-guard/core';
+ * const getKey: GetKey = async (header) => (await jwks.getSigningKey(header.kid)).getPublicKey();
+ * ```
+ */
+export type GetKey = (header: JwtHeader) => KeyInput | Promise<KeyInput>;
+
+/**
+ * Validates or parses verified claims into the guard's claims type. Either a type guard
+ * (`(claims) => claims is C`), a parse function returning the claims (throwing on bad input), or
+ * an object with such a `parse` method (zod, valibot wrappers…). A `false` result, a throw or a
+ * non-object result is `token_claims_invalid`.
+ *
+ * @example
+ * ```ts
+ * import type { ClaimsValidator } from '@rebind-guard/core';
+ * interface MyClaims { sub: string; scope: string }
+ * const claims: ClaimsValidator<MyClaims> = (c): c is MyClaims => typeof c.sub === 'string' && typeof c.scope === 'string';
+ * ```
+ */
+export type ClaimsValidator<Claims> =
+  | ((claims: JwtClaims) => claims is JwtClaims & Claims)
+  | ((claims: JwtClaims) => Claims | Promise<Claims>)
+  | { parse(claims: unknown): Claims | Promise<Claims> };
+
+/**
+ * The `auth` options of a guard: how Bearer tokens are verified.
+ *
+ * @example
+ * ```ts
+ * import type { AuthOptions } from '@rebind-guard/core';
+ * const auth: AuthOptions = {
+ *   key: process.env.JWT_PUBLIC_KEY ?? '',
+ *   algorithms: ['RS256'],
+ *   audience: 'https://api.example.com',
+ *   issuer: 'https://idp.example.com',
+ * };
+ * ```
+ */
+export interface AuthOptions<Claims = JwtClaims> {
+  /** The verification key, prepared once. Exactly one of `key` and `getKey` is required. */
+  readonly key?: KeyInput;
+  /** Key lookup by token header, for rotation and JWKS. */
+  readonly getKey?: GetKey;
+  /** Accepted algorithms; required, non-empty; `none` and mixes of HS* with asymmetric algorithms are refused. */
+  readonly algorithms: readonly JwtAlgorithm[];
+  /** Required audience: one, several (any may match) or a function of the validated request host. */
+  readonly audience: string | readonly string[] | ((host: ParsedHost) => string | readonly string[]);
+  /** Required issuer(s); `false` explicitly skips the issuer check. */
+  readonly issuer: string | readonly string[] | false;
+  /** Seconds of clock skew tolerated for `exp`, `nbf` and `maxAge`. Default 5. */
+  readonly clockTolerance?: number;
+  /** Maximum token age in seconds, measured from `iat` (which then becomes required). */
+  readonly maxAge?: number;
+  /** Require a finite numeric `exp`. Default `true`. */
+  readonly requireExp?: boolean;
+  /** Accepted `typ` header values, e.g. `['at+jwt']` (RFC 9068); compared case-insensitively, `application/` prefix optional. */
+  readonly typ?: string | readonly string[];
+  /** Claims that must be present (any value but `undefined`/`null`). */
+  readonly requiredClaims?: readonly string[];
+  /** Validates the verified claims and narrows them to the guard's claims type. */
+  readonly claims?: ClaimsValidator<Claims>;
+  /** The `realm` of `WWW-Authenticate` challenges. Default `"api"`. */
+  readonly realm?: string;
+  /** Longest accepted Authorization header value. Default 8192. */
+  readonly maxTokenLength?: number;
+}
+
+/**
+ * What a verified token yields: its claims (typed), its header and the raw token.
+ *
+ * @example
+ * ```ts
+ * import type { AuthInfo } from '@rebind-guard/core';
+ * function subject(auth: AuthInfo) { return auth.claims.sub; }
+ * ```
+ */
+export interface AuthInfo<Claims = JwtClaims> {
+  readonly claims: Claims;
+  readonly header: JwtHeader;
+  readonly token: string;
+}
+
+/** Token result codes produced by verification. */
+export type TokenFailureCode =
+  | 'token_malformed'
+  | 'token_invalid'
+  | 'token_expired'
+  | 'token_not_active'
+  | 'token_audience_invalid'
+  | 'token_issuer_invalid'
+  | 'token_algorithm_invalid'
+  | 'token_claims_invalid';
+
+/** Internal verification outcome. */
+export type VerifyOutcome<Claims> = { ok: true; auth: AuthInfo<Claims> } | { ok: false; code: TokenFailureCode };
+
+type Family = 'HS' | 'RS' | 'ES';
+const CURVES: Readonly<Record<string, string>> = { ES256: 'prime256v1', ES384: 'secp384r1', ES512: 'secp521r1' };
+const AUTH_KEYS = new Set([
+  'key', 'getKey', 'algorithms', 'audience', 'issuer', 'clockTolerance', 'maxAge', 'requireExp', 'typ',
+  'requiredClaims', 'claims', 'realm', 'maxTokenLength',
+]);
+
+const familyOf = (alg: string): Family => (alg.startsWith('HS') ? 'HS' : alg.startsWith('ES') ? 'ES' : 'RS');
+
+function optionError(message: string): TypeError {
+  return new TypeError(`rebind-guard: auth.${message}`);
+}
+
+function isJwk(value: unknown): value is JsonWebKey {
+  return typeof value === 'object' && value !== null && !(value instanceof Uint8Array) && !(value instanceof KeyObject);
+}
+
+/** Turns key material into a `KeyObject` suitable for all `algorithms`, or explains what is wrong. */
+function prepareKey(input: KeyInput, algorithms: readonly string[]): KeyObject | string {
+  const family = familyOf(algorithms[0] ?? '');
+  let key: KeyObject;
+  try {
+    if (input instanceof KeyObject) key = input;
+    else if (family === 'HS') {
+      if (isJwk(input)) {
+        if (input.kty !== 'oct' || typeof input.k !== 'string') return 'an HS* key given as JWK must have kty "oct" and "k"';
+        key = createSecretKey(Buffer.from(input.k, 'base64url'));
+      } else {
+        const text = typeof input === 'string' ? input : Buffer.from(input).toString('latin1');
+        if (text.includes('-----BEGIN')) {
+          return 'is a PEM key but algorithms are HS*: that is the classic algorithm-confusion setup; use RS256/ES256 with a public key, or a random secret with HS256';
+        }
+        const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : Buffer.from(input);
+        if (bytes.length === 0) return 'is an empty secret';
+        key = createSecretKey(bytes);
+      }
+    } else if (isJwk(input)) key = createPublicKey({ key: input, format: 'jwk' });
+    else key = createPublicKey(typeof input === 'string' ? input : Buffer.from(input));
+  } catch {
+    return 'could not be read as a key for these algorithms (expected a secret for HS*, a PEM/JWK public key for RS*/PS*/ES*)';
+  }
+  if (family === 'HS') return key.type === 'secret' ? key : 'must be a secret for HS* algorithms';
+  if (key.type === 'private') key = createPublicKey(key);
+  if (key.type !== 'public') return 'must be a public key for RS*, PS* and ES* algorithms';
+  if (family === 'RS' && key.asymmetricKeyType !== 'rsa' && key.asymmetricKeyType !== 'rsa-pss') {
+    return 'must be an RSA key for RS*/PS* algorithms';
+  }
+  if (family === 'ES') {
+    if (key.asymmetricKeyType !== 'ec') return 'must be an EC key for ES* algorithms';
+    const curve = key.asymmetricKeyDetails?.namedCurve;
+    if (algorithms.some((alg) => CURVES[alg] !== curve)) return 'has a curve that does not match every ES* algorithm listed';
+  }
+  return key;
+}
+
+function stringList(value: unknown, name: string, example: string): readonly string[] {
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.length === 0 || list.some((item) => typeof item !== 'string' || item.length === 0)) {
+    throw optionError(`${name} must be a non-empty string or a non-empty array of non-empty strings, e.g. ${example}.`);
+  }
+  return list as readonly string[];
+}
+
+const B64URL = /^[A-Za-z0-9_-]+$/;
+
+function decodeSegment(segment: string): unknown {
+  if (!B64URL.test(segment)) return undefined;
+  try {
+    return JSON.parse(Buffer.from(segment, 'base64url').toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const normaliseTyp = (typ: string): string => typ.toLowerCase().replace(/^application\//, '');
+
+function mapJsonWebTokenError(error: unknown): TokenFailureCode {
+  if (error instanceof jsonwebtoken.TokenExpiredError) return 'token_expired';
+  if (error instanceof jsonwebtoken.NotBeforeError) return 'token_not_active';
+  if (!(error instanceof jsonwebtoken.JsonWebTokenError)) return error instanceof SyntaxError ? 'token_malformed' : 'token_invalid';
+  const message = error.message;
+  if (message.startsWith('jwt audience invalid')) return 'token_audience_invalid';
+  if (message.startsWith('jwt issuer invalid')) return 'token_issuer_invalid';
+  if (message === 'invalid algorithm') return 'token_algorithm_invalid';
+  if (message === 'jwt malformed' || message === 'invalid token' || message === 'jwt signature is required') return 'token_malformed';
+  if (/^(invalid (exp|nbf) value|iat required|jwt (subject|id|nonce) invalid|"maxAge")/.test(message)) return 'token_claims_invalid';
+  return 'token_invalid';
+}
+
+/** Keys prepared from `getKey` results, by value, so PEM strings are parsed once. */
+const MAX_CACHED_KEYS = 64;
+
+/**
+ * A compiled verifier: options validated and keys prepared once at construction.
+ * Used by `createGuard`; exported for direct use in non-HTTP contexts.
+ *
+ * @example
+ * ```ts
+ * import { JwtVerifier } from '@rebind-guard/core';
+ * const verifier = new JwtVerifier({ key: secret, algorithms: ['HS256'], audience: 'api', issuer: false });
+ * const outcome = await verifier.verify(token, { hostname: 'api.example.com', port: undefined });
+ * ```
+ */
+export class JwtVerifier<Claims = JwtClaims> {
+  readonly realm: string;
+  readonly maxTokenLength: number;
+  readonly #algorithms: readonly JwtAlgorithm[];
+  readonly #key: KeyObject | undefined;
+  readonly #getKey: GetKey | undefined;
+  readonly #keyCache = new Map<unknown, KeyObject>();
+  readonly #audience: ((host: ParsedHost) => string | readonly string[]) | readonly string[];
+  readonly #issuer: readonly string[] | undefined;
+  readonly #clockTolerance: number;
+  readonly #maxAge: number | undefined;
+  readonly #requireExp: boolean;
+  readonly #typ: ReadonlySet<string> | undefined;
+  readonly #requiredClaims: readonly string[];
+  readonly #claims: ClaimsValidator<Claims> | undefined;
+
+  /**
+   * Validates options; throws `TypeError` saying what to change.
+   *
+   * @example
+   * ```ts
+   * import { JwtVerifier } from '@rebind-guard/core';
+   * new JwtVerifier({ key: publicPem, algorithms: ['RS256'], audience: 'https://api.example.com', issuer: 'https://idp.example.com' });
+   * ```
+   */
+  constructor(options: AuthOptions<Claims>) {
+    if (!isObject(options)) throw optionError('must be an object with key, algorithms, audience and issuer.');
+    for (const name of Object.keys(options)) {
+      if (!AUTH_KEYS.has(name)) throw optionError(`${name} is not an option; valid options are ${[...AUTH_KEYS].join(', ')}.`);
+    }
+    const algorithms: unknown = options.algorithms;
+    if (!Array.isArray(algorithms) || algorithms.length === 0) {
+      throw optionError('algorithms is required: list the algorithms your issuer signs with, e.g. ["RS256"].');
+    }
+    for (const alg of algorithms) {
+      if (typeof alg === 'string' && alg.toLowerCase() === 'none') {
+        throw optionError('algorithms must not contain "none": unsigned tokens would be accepted.');
+      }
+      if (typeof alg !== 'string' || !ALGORITHMS.has(alg)) {
+        throw optionError(`algorithms: ${JSON.stringify(alg)} is not supported; use one of ${[...ALGORITHMS].join(', ')}.`);
+      }
+    }
+    const families = new Set((algorithms as string[]).map(familyOf));
+    if (families.size > 1) {
+      throw optionError('algorithms mixes HS*, RS*/PS* and ES* families; one key cannot serve them safely. Use one family.');
+    }
+    this.#algorithms = algorithms as JwtAlgorithm[];
+
+    if ((options.key === undefined) === (options.getKey === undefined)) {
+      throw optionError('needs exactly one of `key` (the verification key) and `getKey(header)` (a key lookup).');
+    }
+    if (options.getKey !== undefined && typeof options.getKey !== 'function') throw optionError('getKey must be a function.');
+    this.#getKey = options.getKey;
+    if (options.key !== undefined) {
+      const key = prepareKey(options.key, this.#algorithms);
+      if (typeof key === 'string') throw optionError(`key ${key}.`);
+      this.#key = key;
+    }
+
+    const audience: unknown = options.audience;
+    if (audience instanceof RegExp) throw optionError('audience must be exact strings; RegExp audiences are matched unanchored by jsonwebtoken.');
+    this.#audience =
+      typeof audience === 'function'
+        ? (audience as (host: ParsedHost) => string | readonly string[])
+        : stringList(audience, 'audience', '"https://api.example.com"');
+
+    if (options.issuer === false) this.#issuer = undefined;
+    else if ((options.issuer as unknown) === undefined) {
+      throw optionError('issuer is required: set the issuer URL, or `issuer: false` to skip the check on purpose.');
+    } else this.#issuer = stringList(options.issuer, 'issuer', '"https://idp.example.com"');
+
+    this.#clockTolerance = nonNegative(options.clockTolerance, 'clockTolerance', 5);
+    this.#maxAge = options.maxAge === undefined ? undefined : nonNegative(options.maxAge, 'maxAge', 0);
+    if (options.requireExp !== undefined && typeof options.requireExp !== 'boolean') throw optionError('requireExp must be a boolean.');
+    this.#requireExp = options.requireExp ?? true;
+    this.#typ = options.typ === undefined ? undefined : new Set(stringList(options.typ, 'typ', '"at+jwt"').map(normaliseTyp));
+    this.#requiredClaims = options.requiredClaims === undefined ? [] : stringList(options.requiredClaims, 'requiredClaims', '["sub"]');
+    const claims: unknown = options.claims;
+    if (claims !== undefined && typeof claims !== 'function' && !(isObject(claims) && typeof claims.parse === 'function')) {
+      throw optionError('claims must be a function or an object with a parse(claims) method.');
+    }
+    this.#claims = options.claims;
+    const realm = options.realm ?? 'api';
+    if (typeof realm !== 'string' || !/^[\x20-\x7e]*$/.test(realm) || /["\\]/.test(realm)) {
+      throw optionError('realm must be printable ASCII without quotes or backslashes.');
+    }
+    this.realm = realm;
+    this.maxTokenLength = options.maxTokenLength === undefined ? 8192 : nonNegative(options.maxTokenLength, 'maxTokenLength', 8192, 'characters');
+  }
+
+  async #keyFor(header: JwtHeader): Promise<KeyObject | undefined> {
+    if (this.#key !== undefined) return this.#key;
+    if (this.#getKey === undefined) return undefined;
+    let input: KeyInput;
+    try {
+      input = await this.#getKey(header);
+    } catch {
+      return undefined;
+    }
+    if (input instanceof KeyObject) {
+      const prepared = prepareKey(input, this.#algorithms);
+      return typeof prepared === 'string' ? undefined : prepared;
+    }
+    // getKey may return nothing for an unknown kid: that is an invalid token, not a crash.
+    if (typeof input !== 'string' && !(input instanceof Uint8Array) && !isJwk(input)) return undefined;
+    // Prefix by kind so a string secret, raw bytes and a JWK can never share a cache entry.
+    const cacheKey: unknown = isJwk(input)
+      ? `j:${JSON.stringify(input)}`
+      : typeof input === 'string'
+        ? `s:${input}`
+        : `b:${Buffer.from(input).toString('base64')}`;
+    const cached = this.#keyCache.get(cacheKey);
+    if (cached !== undefined) return cached;
+    const prepared = prepareKey(input, this.#algorithms);
+    if (typeof prepared === 'string') return undefined;
+    if (this.#keyCache.size >= MAX_CACHED_KEYS) this.#keyCache.delete(this.#keyCache.keys().next().value);
+    this.#keyCache.set(cacheKey, prepared);
+    return prepared;
+  }
+
+  /**
+   * Verifies a compact JWS for a request to `host`. Never throws; failures are token codes.
+   *
+   * @example
+   * ```ts
+   * const outcome = await verifier.verify(token, host);
+   * if (!outcome.ok) console.log(outcome.code); // e.g. 'token_expired'
+   * ```
+   */
+  async verify(token: string, host: ParsedHost): Promise<VerifyOutcome<Claims>> {
+    const segments = token.split('.');
+    if (segments.length !== 3) return { ok: false, code: 'token_malformed' };
+    const [headerPart = '', payloadPart = '', signaturePart = ''] = segments;
+    const header = decodeSegment(headerPart);
+    if (!isObject(header) || typeof header.alg !== 'string') return { ok: false, code: 'token_malformed' };
+    if (!(this.#algorithms as readonly string[]).includes(header.alg)) return { ok: false, code: 'token_algorithm_invalid' };
+    // We implement no JWS extensions, so any critical one must be refused (RFC 7515 §4.1.11).
+    if ('crit' in header) return { ok: false, code: 'token_invalid' };
+    if (this.#typ !== undefined && (typeof header.typ !== 'string' || !this.#typ.has(normaliseTyp(header.typ)))) {
+      return { ok: false, code: 'token_invalid' };
+    }
+    if (!isObject(decodeSegment(payloadPart))) return { ok: false, code: 'token_malformed' };
+    if (!B64URL.test(signaturePart)) return { ok: false, code: 'token_malformed' };
+
+    const key = await this.#keyFor(header as JwtHeader);
+    if (key === undefined) return { ok: false, code: 'token_invalid' };
+
+    let audience: string | readonly string[];
+    try {
+      audience = typeof this.#audience === 'function' ? this.#audience(host) : this.#audience;
+    } catch {
+      return { ok: false, code: 'token_audience_invalid' };
+    }
+    const audiences = typeof audience === 'string' ? [audience] : audience;
+    if (!Array.isArray(audiences) || audiences.length === 0 || audiences.some((aud) => typeof aud !== 'string' || aud === '')) {
+      return { ok: false, code: 'token_audience_invalid' };
+    }
+
+    let payload: unknown;
+    try {
+      payload = jsonwebtoken.verify(token, key, {
+        algorithms: [...this.#algorithms],
+        audience: audiences as [string, ...string[]],
+        ...(this.#issuer === undefined ? {} : { issuer: [...this.#issuer] as [string, ...string[]] }),
+        clockTolerance: this.#clockTolerance,
+        ...(this.#maxAge === undefined ? {} : { maxAge: this.#maxAge }),
+        clockTimestamp: Math.floor(Date.now() / 1000),
+      });
+    } catch (error) {
+      return { ok: false, code: mapJsonWebTokenError(error) };
+    }
+    if (!isObject(payload)) return { ok: false, code: 'token_malformed' };
+
+    // jsonwebtoken accepts a missing exp and exp: 1e400 (Infinity); we do not.
+    for (const claim of ['exp', 'nbf', 'iat']) {
+      const value = payload[claim];
+      if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) return { ok: false, code: 'token_claims_invalid' };
+    }
+    if (this.#requireExp && payload.exp === undefined) return { ok: false, code: 'token_claims_invalid' };
+    if (this.#requiredClaims.some((claim) => payload[claim] === undefined || payload[claim] === null)) {
+      return { ok: false, code: 'token_claims_invalid' };
+    }
+
+    const claims = await this.#validateClaims(payload as JwtClaims);
+    if (claims === undefined) return { ok: false, code: 'token_claims_invalid' };
+    return { ok: true, auth: { claims, header: header as JwtHeader, token } };
+  }
+
+  async #validateClaims(payload: JwtClaims): Promise<Claims | undefined> {
+    const validator = this.#claims;
+    if (validator === undefined) return payload as Claims;
+    try {
+      const result: unknown = typeof validator === 'function' ? await validator(payload) : await validator.parse(payload);
+      if (result === true) return payload as Claims;
+      return isObject(result) ? (result as Claims) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function nonNegative(value: unknown, name: string, fallback: number, unit = 'seconds'): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw optionError(`${name} must be a non-negative number of ${unit}.`);
+  }
+  return value;
+}
