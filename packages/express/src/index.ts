@@ -1,0 +1,168 @@
+/**
+ * Express 5 adapter for rebind-guard.
+ *
+ * @packageDocumentation
+ */
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { validateScopes, type AuthInfo, type Guard, type GuardFailure, type JwtClaims } from '@rebind-guard/core';
+import { compileAdapterOptions, sendProblem, toGuardRequest, type AdapterOptions } from '@rebind-guard/core/node';
+
+export { guardUpgrades, type UpgradeGuardOptions } from '@rebind-guard/core/node';
+
+/**
+ * The claims type of `req.auth`. Augment it to type your claims everywhere:
+ *
+ * @example
+ * ```ts
+ * declare module '@rebind-guard/express' {
+ *   interface RebindGuardClaims { sub: string; scope: string }
+ * }
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface RebindGuardClaims extends JwtClaims {}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** The verified Bearer token, set by rebind-guard; `undefined` when auth is off, optional and absent, or not configured. */
+      auth?: AuthInfo<RebindGuardClaims> | undefined;
+    }
+  }
+}
+
+/**
+ * A request whose `auth` carries claims of type `Claims` (for handlers behind a guard created
+ * with `rebindGuard<Claims>()`).
+ *
+ * @example
+ * ```ts
+ * import type { GuardedRequest } from '@rebind-guard/express';
+ * app.get('/me', (req, res) => { const { auth } = req as GuardedRequest<MyClaims>; res.json(auth?.claims); });
+ * ```
+ */
+export type GuardedRequest<Claims = RebindGuardClaims> = Request & { auth?: AuthInfo<Claims> | undefined };
+
+/**
+ * Options of {@link rebindGuard}: every core option, `authMode`, and `onReject`.
+ *
+ * @example
+ * ```ts
+ * import type { ExpressGuardOptions } from '@rebind-guard/express';
+ * const options: ExpressGuardOptions = { hosts: ['api.example.com'], onReject: (result, req, res) => res.status(result.status).json({ error: result.code }) };
+ * ```
+ */
+export interface ExpressGuardOptions<Claims = RebindGuardClaims> extends AdapterOptions<Claims> {
+  /** Replaces the default `application/problem+json` rejection. Must send a response (or call `next(err)`). */
+  readonly onReject?: (result: GuardFailure, req: Request, res: Response, next: NextFunction) => void;
+}
+
+/**
+ * The middleware returned by {@link rebindGuard}, with the compiled guard and per-route helpers.
+ *
+ * @example
+ * ```ts
+ * const guard = rebindGuard({ hosts: ['api.example.com'], auth });
+ * app.use(guard);
+ * app.delete('/items/:id', guard.requireScopes('items:write'), handler);
+ * ```
+ */
+export interface RebindGuardMiddleware<Claims = RebindGuardClaims> extends RequestHandler {
+  /** The compiled core guard (e.g. `guard.guard.isAllowedOrigin` for CORS). */
+  readonly guard: Guard<Claims>;
+  /** Route middleware: the verified token must grant all `scopes` (none: a token must be present). */
+  requireScopes(...scopes: string[]): RequestHandler;
+}
+
+const guards = new WeakMap<Request, Guard<unknown>>();
+
+function respond(failure: GuardFailure, req: Request, res: Response, next: NextFunction, onReject: ExpressGuardOptions<never>['onReject']): void {
+  if (onReject === undefined) sendProblem(res, failure);
+  else onReject(failure, req, res, next);
+}
+
+function scopesMiddleware(scopes: readonly string[], fallback: Guard<unknown> | undefined, onReject: ExpressGuardOptions<never>['onReject']): RequestHandler {
+  validateScopes(scopes);
+  return function rebindGuardRequireScopes(req, res, next) {
+    const guard = guards.get(req) ?? fallback;
+    if (guard === undefined) {
+      next(new Error('rebind-guard: requireScopes() runs before rebindGuard(); register rebindGuard(options) first.'));
+      return;
+    }
+    const failure = guard.checkScopes(req.auth, scopes);
+    if (failure === undefined) next();
+    else respond(failure, req, res, next, onReject);
+  };
+}
+
+/**
+ * Express middleware that rejects requests whose Host is not allowed, whose Origin is not trusted
+ * for an unsafe method, and (with `auth`) whose Bearer token is missing or invalid. Sets
+ * `req.auth`. Options are validated now; bad options throw `TypeError`.
+ *
+ * @example
+ * ```ts
+ * import express from 'express';
+ * import { rebindGuard } from '@rebind-guard/express';
+ * import { LOOPBACK_HOSTS } from '@rebind-guard/core';
+ *
+ * const app = express();
+ * app.use(rebindGuard({ hosts: ['api.example.com', ...LOOPBACK_HOSTS], origins: ['https://app.example.com'] }));
+ * app.get('/', (req, res) => { res.json({ ok: true }); });
+ * ```
+ */
+export function rebindGuard<Claims = RebindGuardClaims>(options: ExpressGuardOptions<Claims>): RebindGuardMiddleware<Claims> {
+  const { guard, authMode } = compileAdapterOptions(options);
+  const onReject = options.onReject as ExpressGuardOptions<never>['onReject'];
+  const middleware = function rebindGuardMiddleware(req: Request, res: Response, next: NextFunction): void {
+    guard.check(toGuardRequest(req, req.originalUrl), { auth: authMode }).then(
+      (result) => {
+        if (!result.ok) {
+          respond(result, req, res, next, onReject);
+          return;
+        }
+        guards.set(req, guard as Guard<unknown>);
+        req.auth = result.auth as AuthInfo<RebindGuardClaims> | undefined;
+        next();
+      },
+      next,
+    );
+  };
+  return Object.assign(middleware, {
+    guard,
+    requireScopes: (...scopes: string[]) => scopesMiddleware(scopes, guard as Guard<unknown>, onReject),
+  });
+}
+
+/**
+ * Shorthand for `rebindGuard({ ...options, authMode: 'optional' })`: a missing token passes
+ * (`req.auth` is `undefined`), a bad one is still rejected.
+ *
+ * @example
+ * ```ts
+ * app.use(rebindGuard.optional({ hosts: ['api.example.com'], auth }));
+ * app.get('/feed', (req, res) => { res.json(req.auth ? personalised(req.auth.claims) : publicFeed()); });
+ * ```
+ */
+rebindGuard.optional = function optional<Claims = RebindGuardClaims>(options: ExpressGuardOptions<Claims>): RebindGuardMiddleware<Claims> {
+  return rebindGuard<Claims>({ ...options, authMode: 'optional' });
+};
+
+/**
+ * Route middleware requiring that the token verified by an earlier `rebindGuard()` grants every
+ * scope (from `scope` or `scp`); 401 `token_missing` without a token, 403 `insufficient_scope`
+ * with the RFC 6750 challenge otherwise.
+ *
+ * @example
+ * ```ts
+ * import { rebindGuard, requireScopes } from '@rebind-guard/express';
+ * app.use(rebindGuard.optional({ hosts, auth }));
+ * app.post('/admin', requireScopes('admin'), handler);
+ * ```
+ */
+export function requireScopes(...scopes: string[]): RequestHandler {
+  return scopesMiddleware(scopes, undefined, undefined);
+}
+
+export default rebindGuard;

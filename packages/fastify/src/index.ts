@@ -1,0 +1,132 @@
+/**
+ * Fastify 5 plugin for rebind-guard.
+ *
+ * @packageDocumentation
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { problemResponse, validateScopes, type AuthInfo, type AuthMode, type Guard, type GuardFailure, type JwtClaims } from '@rebind-guard/core';
+import { compileAdapterOptions, toGuardRequest, type AdapterOptions } from '@rebind-guard/core/node';
+
+/**
+ * The claims type of `request.auth`. Augment it to type your claims everywhere:
+ *
+ * @example
+ * ```ts
+ * declare module '@rebind-guard/fastify' {
+ *   interface RebindGuardClaims { sub: string; scope: string }
+ * }
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface RebindGuardClaims extends JwtClaims {}
+
+/**
+ * Per-route settings, under `config.rebindGuard` of a route.
+ *
+ * @example
+ * ```ts
+ * app.get('/feed', { config: { rebindGuard: { auth: 'optional' } } }, handler);
+ * app.post('/admin', { config: { rebindGuard: { scopes: ['admin'] } } }, handler);
+ * ```
+ */
+export interface RouteGuardConfig {
+  /** Auth for this route: `'required'`, `'optional'` (missing token passes) or `'off'`. Default: the plugin's `authMode`. */
+  readonly auth?: AuthMode;
+  /** Scopes the verified token must grant (403 `insufficient_scope` otherwise). */
+  readonly scopes?: readonly string[];
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The verified Bearer token, set by rebind-guard; `null` when auth is off, optional and absent, or not configured. */
+    auth: AuthInfo<RebindGuardClaims> | null;
+  }
+  interface FastifyContextConfig {
+    rebindGuard?: RouteGuardConfig;
+  }
+  interface FastifyInstance {
+    /** The compiled rebind-guard guard (e.g. `app.rebindGuard.isAllowedOrigin` for CORS). */
+    rebindGuard: Guard<RebindGuardClaims>;
+  }
+}
+
+/**
+ * Plugin options: every core option, `authMode`, and `onReject`.
+ *
+ * @example
+ * ```ts
+ * import type { FastifyGuardOptions } from '@rebind-guard/fastify';
+ * const options: FastifyGuardOptions = { hosts: ['localhost'], onReject: (result, request, reply) => reply.code(result.status).send({ error: result.code }) };
+ * ```
+ */
+export interface FastifyGuardOptions<Claims = RebindGuardClaims> extends AdapterOptions<Claims> {
+  /** Replaces the default `application/problem+json` rejection; must send the reply. */
+  readonly onReject?: (result: GuardFailure, request: FastifyRequest, reply: FastifyReply) => void | Promise<unknown>;
+}
+
+const AUTH_MODES: ReadonlySet<unknown> = new Set(['required', 'optional', 'off']);
+
+function validateRouteConfig(config: unknown, url: string): void {
+  if (config === undefined) return;
+  if (typeof config !== 'object' || config === null) throw new TypeError(`rebind-guard: config.rebindGuard of route ${url} must be an object.`);
+  const { auth, scopes, ...rest } = config as { auth?: unknown; scopes?: unknown };
+  const unknownKeys = Object.keys(rest);
+  if (unknownKeys.length > 0) throw new TypeError(`rebind-guard: config.rebindGuard of route ${url} has unknown keys ${unknownKeys.join(', ')}; use auth and scopes.`);
+  if (auth !== undefined && !AUTH_MODES.has(auth)) throw new TypeError(`rebind-guard: config.rebindGuard.auth of route ${url} must be "required", "optional" or "off".`);
+  if (scopes !== undefined) validateScopes(scopes as unknown[]);
+}
+
+const plugin: FastifyPluginAsync<FastifyGuardOptions> = async (fastify, options) => {
+  const { guard, authMode } = compileAdapterOptions(options);
+  const onReject = options.onReject;
+
+  fastify.decorateRequest('auth', null);
+  fastify.decorate('rebindGuard', guard);
+  fastify.addHook('onRoute', (route) => {
+    validateRouteConfig((route.config as { rebindGuard?: unknown } | undefined)?.rebindGuard, route.url);
+  });
+
+  async function reject(failure: GuardFailure, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    if (onReject !== undefined) {
+      await onReject(failure, request, reply);
+      return reply;
+    }
+    const { status, headers, body } = problemResponse(failure);
+    return reply.code(status).headers(headers).send(body);
+  }
+
+  // onRequest runs before body parsing, and for upgrades routed by @fastify/websocket too.
+  fastify.addHook('onRequest', async (request, reply) => {
+    const route = request.routeOptions.config.rebindGuard;
+    const result = await guard.check(toGuardRequest(request.raw, request.url), { auth: route?.auth ?? authMode });
+    if (!result.ok) return reject(result, request, reply);
+    request.auth = result.auth ?? null;
+    if (route?.scopes !== undefined) {
+      const failure = guard.checkScopes(result.auth, route.scopes);
+      if (failure !== undefined) return reject(failure, request, reply);
+    }
+    return undefined;
+  });
+};
+
+/**
+ * Fastify plugin that rejects, in `onRequest` (before body parsing), requests whose Host is not
+ * allowed, whose Origin is not trusted for an unsafe method, and (with `auth`) whose Bearer token
+ * is missing or invalid. Sets `request.auth`. WebSocket upgrades served by `@fastify/websocket`
+ * pass through the same hook. Options are validated at registration; bad options throw `TypeError`.
+ *
+ * @example
+ * ```ts
+ * import Fastify from 'fastify';
+ * import { rebindGuard } from '@rebind-guard/fastify';
+ * import { LOOPBACK_HOSTS } from '@rebind-guard/core';
+ *
+ * const app = Fastify();
+ * await app.register(rebindGuard, { hosts: ['api.example.com', ...LOOPBACK_HOSTS] });
+ * app.get('/', async () => ({ ok: true }));
+ * ```
+ */
+export const rebindGuard = fp(plugin, { fastify: '5.x', name: '@rebind-guard/fastify' });
+
+export default rebindGuard;

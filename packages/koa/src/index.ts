@@ -1,0 +1,146 @@
+/**
+ * Koa 3 adapter for rebind-guard.
+ *
+ * @packageDocumentation
+ */
+import type { Context, Middleware, Next } from 'koa';
+import { validateScopes, type AuthInfo, type Guard, type GuardFailure, type JwtClaims } from '@rebind-guard/core';
+import { compileAdapterOptions, toGuardRequest, type AdapterOptions } from '@rebind-guard/core/node';
+import { problemResponse } from '@rebind-guard/core';
+
+export { guardUpgrades, type UpgradeGuardOptions } from '@rebind-guard/core/node';
+
+/**
+ * The state rebind-guard adds: `ctx.state.auth`, the verified token with claims of type `Claims`.
+ *
+ * @example
+ * ```ts
+ * import Koa from 'koa';
+ * import { rebindGuard } from '@rebind-guard/koa';
+ * const app = new Koa().use(rebindGuard<{ sub: string }>({ hosts: ['localhost'], auth }));
+ * app.use((ctx) => { ctx.body = ctx.state.auth?.claims.sub; });
+ * ```
+ */
+export interface RebindGuardState<Claims = JwtClaims> {
+  auth?: AuthInfo<Claims> | undefined;
+}
+
+/**
+ * Options of {@link rebindGuard}: every core option, `authMode`, and `onReject`.
+ *
+ * @example
+ * ```ts
+ * import type { KoaGuardOptions } from '@rebind-guard/koa';
+ * const options: KoaGuardOptions = { hosts: ['localhost'], onReject: (result, ctx) => { ctx.status = result.status; ctx.body = { error: result.code }; } };
+ * ```
+ */
+export interface KoaGuardOptions<Claims = JwtClaims> extends AdapterOptions<Claims> {
+  /** Replaces the default `application/problem+json` rejection; set `ctx.status`/`ctx.body`. */
+  readonly onReject?: (result: GuardFailure, ctx: Context) => void | Promise<void>;
+}
+
+/**
+ * The middleware returned by {@link rebindGuard}, with the compiled guard and per-route helpers.
+ *
+ * @example
+ * ```ts
+ * const guard = rebindGuard({ hosts: ['localhost'], auth });
+ * app.use(guard);
+ * router.post('/items', guard.requireScopes('items:write'), handler);
+ * ```
+ */
+export interface RebindGuardMiddleware<Claims = JwtClaims> extends Middleware<RebindGuardState<Claims>> {
+  /** The compiled core guard. */
+  readonly guard: Guard<Claims>;
+  /** Middleware requiring that the verified token grants all `scopes` (none: a token must be present). */
+  requireScopes(...scopes: string[]): Middleware<RebindGuardState<Claims>>;
+}
+
+type OnReject = KoaGuardOptions<never>['onReject'];
+
+async function respond(failure: GuardFailure, ctx: Context, onReject: OnReject): Promise<void> {
+  if (onReject !== undefined) {
+    await onReject(failure, ctx);
+    return;
+  }
+  const { status, headers, body } = problemResponse(failure);
+  ctx.status = status;
+  ctx.set(headers);
+  ctx.body = body;
+  ctx.type = headers['content-type'] ?? 'application/problem+json';
+}
+
+const GUARD = Symbol('rebind-guard');
+
+function scopesMiddleware(scopes: readonly string[], fallback: Guard<unknown> | undefined, onReject: OnReject): Middleware<RebindGuardState> {
+  validateScopes(scopes);
+  return async function rebindGuardRequireScopes(ctx, next) {
+    const guard = ((ctx.state as Record<symbol, unknown>)[GUARD] as Guard<unknown> | undefined) ?? fallback;
+    if (guard === undefined) throw new Error('rebind-guard: requireScopes() runs before rebindGuard(); register rebindGuard(options) first.');
+    const failure = guard.checkScopes(ctx.state.auth, scopes);
+    if (failure === undefined) await next();
+    else await respond(failure, ctx, onReject);
+  };
+}
+
+/**
+ * Koa middleware that rejects requests whose Host is not allowed, whose Origin is not trusted for
+ * an unsafe method, and (with `auth`) whose Bearer token is missing or invalid. Sets
+ * `ctx.state.auth`. Options are validated now; bad options throw `TypeError`.
+ *
+ * @example
+ * ```ts
+ * import Koa from 'koa';
+ * import { rebindGuard } from '@rebind-guard/koa';
+ * import { LOOPBACK_HOSTS } from '@rebind-guard/core';
+ *
+ * const app = new Koa();
+ * app.use(rebindGuard({ hosts: ['api.example.com', ...LOOPBACK_HOSTS] }));
+ * app.use((ctx) => { ctx.body = { ok: true }; });
+ * ```
+ */
+export function rebindGuard<Claims = JwtClaims>(options: KoaGuardOptions<Claims>): RebindGuardMiddleware<Claims> {
+  const { guard, authMode } = compileAdapterOptions(options);
+  const onReject = options.onReject as OnReject;
+  const middleware = async function rebindGuardMiddleware(ctx: Context & { state: RebindGuardState<Claims> }, next: Next): Promise<void> {
+    const result = await guard.check(toGuardRequest(ctx.req, ctx.originalUrl), { auth: authMode });
+    if (!result.ok) {
+      await respond(result, ctx, onReject);
+      return;
+    }
+    (ctx.state as Record<symbol, unknown>)[GUARD] = guard;
+    ctx.state.auth = result.auth;
+    await next();
+  };
+  return Object.assign(middleware as Middleware<RebindGuardState<Claims>>, {
+    guard,
+    requireScopes: (...scopes: string[]) => scopesMiddleware(scopes, guard as Guard<unknown>, onReject) as Middleware<RebindGuardState<Claims>>,
+  });
+}
+
+/**
+ * Shorthand for `rebindGuard({ ...options, authMode: 'optional' })`.
+ *
+ * @example
+ * ```ts
+ * app.use(rebindGuard.optional({ hosts: ['localhost'], auth }));
+ * ```
+ */
+rebindGuard.optional = function optional<Claims = JwtClaims>(options: KoaGuardOptions<Claims>): RebindGuardMiddleware<Claims> {
+  return rebindGuard<Claims>({ ...options, authMode: 'optional' });
+};
+
+/**
+ * Middleware requiring that the token verified by an earlier `rebindGuard()` grants every scope.
+ *
+ * @example
+ * ```ts
+ * import { requireScopes } from '@rebind-guard/koa';
+ * router.post('/admin', requireScopes('admin'), handler);
+ * ```
+ */
+export function requireScopes(...scopes: string[]): Middleware<RebindGuardState> {
+  return scopesMiddleware(scopes, undefined, undefined);
+}
+
+export default rebindGuard;
