@@ -147,6 +147,6 @@ const BY_CODE: ReadonlyMap<ResultCode, ResultCodeInfo> = new Map(RESULT_CODES.ma
  */
 export function describeCode(code: ResultCode): ResultCodeInfo {
   const info = BY_CODE.get(code);
-  if (info === undefined) throw new TypeError(`Unknown rebind-guard result code: ${String(code)}`);
+  if (info === undefined) throw new TypeError(`Unknown rebind-guard result code: ${code}`);
   return info;
 }

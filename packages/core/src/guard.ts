@@ -192,8 +192,7 @@ function header(request: GuardRequest, name: string): string | readonly string[]
 /** How often each of the watched header names occurs in `rawHeaders`. */
 function rawCounts(request: GuardRequest): { host: number; authorization: number; origin: number } {
   const counts = { host: 0, authorization: 0, origin: 0 };
-  const raw = request.rawHeaders;
-  if (!Array.isArray(raw)) return counts;
+  const raw: readonly unknown[] = Array.isArray(request.rawHeaders) ? request.rawHeaders : [];
   for (let index = 0; index < raw.length; index += 2) {
     const name = raw[index];
     if (typeof name !== 'string' || name.length < 4 || name.length > 13) continue;

@@ -466,7 +466,7 @@ export class JwtVerifier<Claims = JwtClaims> {
       return { ok: false, code: 'token_claims_invalid' };
     }
 
-    const claims = await this.#validateClaims(payload as JwtClaims);
+    const claims = await this.#validateClaims(payload);
     if (claims === undefined) return { ok: false, code: 'token_claims_invalid' };
     return { ok: true, auth: { claims, header: header as JwtHeader, token } };
   }

@@ -43,7 +43,7 @@ export function compileAdapterOptions<Claims>(
     throw new TypeError('rebind-guard: options are required, e.g. { hosts: ["api.example.com"] }.');
   }
   const { authMode = 'required', onReject, ...guardOptions } = options;
-  if (authMode !== 'required' && authMode !== 'optional' && authMode !== 'off') {
+  if (!['required', 'optional', 'off'].includes(authMode)) {
     throw new TypeError('rebind-guard: `authMode` must be "required", "optional" or "off".');
   }
   if (onReject !== undefined && typeof onReject !== 'function') {

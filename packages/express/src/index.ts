@@ -114,7 +114,7 @@ function scopesMiddleware(scopes: readonly string[], fallback: Guard<unknown> | 
  */
 export function rebindGuard<Claims = RebindGuardClaims>(options: ExpressGuardOptions<Claims>): RebindGuardMiddleware<Claims> {
   const { guard, authMode } = compileAdapterOptions(options);
-  const onReject = options.onReject as ExpressGuardOptions<never>['onReject'];
+  const onReject = options.onReject;
   const middleware = function rebindGuardMiddleware(req: Request, res: Response, next: NextFunction): void {
     guard.check(toGuardRequest(req, req.originalUrl), { auth: authMode }).then(
       (result) => {
@@ -122,8 +122,8 @@ export function rebindGuard<Claims = RebindGuardClaims>(options: ExpressGuardOpt
           respond(result, req, res, next, onReject);
           return;
         }
-        guards.set(req, guard as Guard<unknown>);
-        req.auth = result.auth as AuthInfo<RebindGuardClaims> | undefined;
+        guards.set(req, guard);
+        req.auth = result.auth as AuthInfo<unknown> as AuthInfo<RebindGuardClaims>;
         next();
       },
       next,

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { problemResponse, validateScopes, type AuthInfo, type AuthMode, type Guard, type GuardFailure, type JwtClaims } from '@rebind-guard/core';
 import { compileAdapterOptions, toGuardRequest, type AdapterOptions } from '@rebind-guard/core/node';
@@ -62,7 +62,7 @@ declare module 'fastify' {
  */
 export interface FastifyGuardOptions<Claims = RebindGuardClaims> extends AdapterOptions<Claims> {
   /** Replaces the default `application/problem+json` rejection; must send the reply. */
-  readonly onReject?: (result: GuardFailure, request: FastifyRequest, reply: FastifyReply) => void | Promise<unknown>;
+  readonly onReject?: (result: GuardFailure, request: FastifyRequest, reply: FastifyReply) => unknown;
 }
 
 const AUTH_MODES: ReadonlySet<unknown> = new Set(['required', 'optional', 'off']);
@@ -77,7 +77,7 @@ function validateRouteConfig(config: unknown, url: string): void {
   if (scopes !== undefined) validateScopes(scopes as unknown[]);
 }
 
-const plugin: FastifyPluginAsync<FastifyGuardOptions> = async (fastify, options) => {
+const plugin: FastifyPluginCallback<FastifyGuardOptions> = (fastify, options, done) => {
   const { guard, authMode } = compileAdapterOptions(options);
   const onReject = options.onReject;
 
@@ -108,6 +108,7 @@ const plugin: FastifyPluginAsync<FastifyGuardOptions> = async (fastify, options)
     }
     return undefined;
   });
+  done();
 };
 
 /**

@@ -101,7 +101,7 @@ function scopesMiddleware(scopes: readonly string[], fallback: Guard<unknown> | 
  */
 export function rebindGuard<Claims = JwtClaims>(options: KoaGuardOptions<Claims>): RebindGuardMiddleware<Claims> {
   const { guard, authMode } = compileAdapterOptions(options);
-  const onReject = options.onReject as OnReject;
+  const onReject = options.onReject;
   const middleware = async function rebindGuardMiddleware(ctx: Context & { state: RebindGuardState<Claims> }, next: Next): Promise<void> {
     const result = await guard.check(toGuardRequest(ctx.req, ctx.originalUrl), { auth: authMode });
     if (!result.ok) {

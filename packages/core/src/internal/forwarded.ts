@@ -45,7 +45,7 @@ export function forwardedHosts(value: string): string[] | undefined {
             index++;
             if (index >= length) return undefined;
           }
-          parameter += value[index];
+          parameter += value.charAt(index);
           index++;
         }
       } else {
