@@ -326,7 +326,7 @@ export function createGuard<Claims = JwtClaims>(options: GuardOptions<Claims>): 
     samePlace(origin.host, host, origin.scheme) || (origins?.has(origin) ?? false);
 
   /** Host, :authority and absolute-form checks; returns the Host header's host or a failure. */
-  function checkHost(request: GuardRequest, counts: ReturnType<typeof rawCounts>): ParsedHost | GuardFailure {
+  function checkHost(request: GuardRequest, url: string, counts: ReturnType<typeof rawCounts>): ParsedHost | GuardFailure {
     if (counts.host > 1) return failure('host_duplicate');
     const hostValue = single(header(request, 'host'));
     if (hostValue === null) return failure('host_duplicate');
@@ -340,7 +340,7 @@ export function createGuard<Claims = JwtClaims>(options: GuardOptions<Claims>): 
       const authority = parseHost(authorityValue);
       if (isHostFailure(authority) || !samePlace(authority, host)) return failure('host_mismatch');
     }
-    const absolute = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)/i.exec(request.url);
+    const absolute = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)/i.exec(url);
     if (absolute !== null) {
       const target = parseHost(absolute[2]);
       if (isHostFailure(target) || !samePlace(target, host, absolute[1]?.toLowerCase())) return failure('host_mismatch');
@@ -408,19 +408,20 @@ export function createGuard<Claims = JwtClaims>(options: GuardOptions<Claims>): 
       return failure(bearer.code, challenge('invalid_request'));
     }
     const outcome = await verifier.verify(bearer.token, host);
-    if (!outcome.ok) return failure(outcome.code, challenge(outcome.code === 'token_malformed' ? 'invalid_request' : 'invalid_token'));
+    // The header was well-formed; whatever is wrong is the token itself (RFC 6750 §3.1: invalid_token).
+    if (!outcome.ok) return failure(outcome.code, challenge('invalid_token'));
     return { ok: true, host, auth: outcome.auth };
   }
 
   async function check(request: GuardRequest, checkOptions: CheckOptions = {}): Promise<GuardResult<Claims>> {
     try {
-      if (typeof request !== 'object' || (request as unknown) === null || typeof request.headers !== 'object') {
+      if (typeof request !== 'object' || (request as unknown) === null || typeof request.headers !== 'object' || (request.headers as unknown) === null) {
         return failure('host_missing');
       }
       const url = typeof request.url === 'string' ? request.url : '/';
       const excluded = isExcluded(pathOf(url));
       const counts = rawCounts(request);
-      const checked = checkHost({ ...request, url }, counts);
+      const checked = checkHost(request, url, counts);
       let host: ParsedHost;
       if ('code' in checked) {
         if (!(excluded && excludeHost)) return checked;

@@ -209,7 +209,7 @@ function portAllowed(map: ReadonlyMap<string, PortSet>, key: string, port: numbe
   return ports === undefined || (port !== undefined && ports.has(port));
 }
 
-/** Names and addresses a catch-all pattern would match; none is plausible as a real allowlist entry. */
+/** Foreign names and addresses: a pattern matching any of them is refused as (nearly) a catch-all. */
 const CATCH_ALL_PROBES = [
   'rebind.test',
   'attacker.example',
@@ -280,9 +280,10 @@ export class HostAllowlist {
   #addPattern(entry: RegExp): void {
     const flags = entry.flags.replace(/[gy]/g, '');
     const anchored = new RegExp(`^(?:${entry.source})$`, flags);
-    if (CATCH_ALL_PROBES.every((probe) => anchored.test(probe))) {
+    // No real allowlist matches any of these foreign names; a pattern that does is (nearly) a catch-all.
+    if (CATCH_ALL_PROBES.some((probe) => anchored.test(probe))) {
       throw new TypeError(
-        `rebind-guard: hosts entry ${String(entry)} matches every host name, which switches the Host check off. List the names you serve instead.`,
+        `rebind-guard: hosts entry ${String(entry)} matches unrelated host names such as "rebind.test", which switches the Host check off. Anchor it to your own domain, e.g. /^[a-z0-9-]+\\.example\\.com$/.`,
       );
     }
     this.#patterns.push(anchored);
@@ -353,8 +354,10 @@ export class HostAllowlist {
     if (family === undefined || !(prefix >= 0 && prefix <= maxPrefix)) {
       throw entryError(raw, 'is not a valid CIDR range', 'Write it like "10.0.0.0/8" or "fd00::/8".');
     }
-    if (prefix === 0) {
-      throw entryError(raw, 'covers every address, which switches the Host check off', 'Name the ranges you serve, e.g. "10.0.0.0/8".');
+    // 10.0.0.0/8 and fc00::/7 are the widest private ranges; anything wider (up to 0.0.0.0/0) is
+    // a large share of the internet, which makes the Host check meaningless for IP hosts.
+    if (prefix < (family === 'ipv4' ? 8 : 7)) {
+      throw entryError(raw, 'covers a huge share of all addresses, which switches the Host check off', 'Name the ranges you serve, e.g. "10.0.0.0/8" or "fd00::/8".');
     }
     this.#ranges.addSubnet(address, prefix, family);
     this.#hasRanges = true;
