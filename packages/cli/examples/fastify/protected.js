@@ -1,0 +1,26 @@
+// The same API protected by rebind-guard: one plugin replaces the hand-written host, origin and
+// token checks (exact Host allowlist, exact origins, RFC 6750 Bearer parsing, JWT verification
+// with algorithm, audience and expiry), and the secret comes from the environment.
+import Fastify from 'fastify';
+import { rebindGuard } from '@rebind-guard/fastify';
+
+export const HOSTS = ['api.example.com', 'staging.api.example.com'];
+export const AUDIENCE = 'api.example.com';
+
+/** Creates the app; the caller listens. `secret` defaults to the JWT_SECRET environment variable. */
+export async function createApp({ secret = process.env.JWT_SECRET } = {}) {
+  if (!secret) throw new TypeError('createApp: pass { secret } or set JWT_SECRET.');
+  const app = Fastify();
+
+  await app.register(rebindGuard, {
+    hosts: HOSTS,
+    origins: ['https://app.example.com'],
+    auth: { key: secret, algorithms: ['HS256'], audience: AUDIENCE, issuer: false },
+  });
+
+  app.get('/protected', async (request) => ({ user: request.auth?.claims.sub }));
+
+  app.post('/admin/delete', async (request) => ({ deleted: true, by: request.auth?.claims.sub }));
+
+  return app;
+}

@@ -1,0 +1,31 @@
+// The same API protected by rebind-guard: one middleware replaces the hand-written host, origin
+// and token checks (exact Host allowlist, exact origins, RFC 6750 Bearer parsing, JWT verification
+// with algorithm, audience and expiry), and the secret comes from the environment.
+import Koa from 'koa';
+import { rebindGuard } from '@rebind-guard/koa';
+
+export const HOSTS = ['api.example.com', 'staging.api.example.com'];
+export const AUDIENCE = 'api.example.com';
+
+/** Creates the app; the caller listens. `secret` defaults to the JWT_SECRET environment variable. */
+export function createApp({ secret = process.env.JWT_SECRET } = {}) {
+  if (!secret) throw new TypeError('createApp: pass { secret } or set JWT_SECRET.');
+  const app = new Koa();
+
+  app.use(
+    rebindGuard({
+      hosts: HOSTS,
+      origins: ['https://app.example.com'],
+      auth: { key: secret, algorithms: ['HS256'], audience: AUDIENCE, issuer: false },
+    }),
+  );
+
+  // Routes: GET /protected and POST /admin/delete.
+  app.use((ctx) => {
+    const subject = ctx.state.auth?.claims.sub;
+    if (ctx.method === 'GET' && ctx.path === '/protected') ctx.body = { user: subject };
+    else if (ctx.method === 'POST' && ctx.path === '/admin/delete') ctx.body = { deleted: true, by: subject };
+  });
+
+  return app;
+}

@@ -1,0 +1,212 @@
+/**
+ * Command-line parsing (`node:util` `parseArgs`) and help texts.
+ *
+ * @packageDocumentation
+ */
+import { parseArgs } from 'node:util';
+import { UsageError } from './probe/engine.js';
+
+export const MAIN_HELP = `rebind-guard — DNS rebinding, Host, Origin and Bearer-token checks for Node.js HTTP APIs
+
+Usage:
+  rebind-guard <command> [options]
+
+Commands:
+  probe <url>   Send a battery of rebinding, CSRF and token attacks to a running server and
+                report which ones got through (exit 0: nothing did, 1: vulnerable, 2: error)
+  demo          Start an example API on loopback, unprotected and with rebind-guard, in Express,
+                Koa and Fastify; lint it and probe it; print a side-by-side table
+
+Options:
+  -h, --help     Show help (also: rebind-guard <command> --help)
+  -v, --version  Show the version
+
+Docs: https://rebind-guard.dev
+`;
+
+export const PROBE_HELP = `Usage:
+  rebind-guard probe <url> [options]
+
+Sends a battery of attack requests to the server at <url> (and nowhere else), after one
+legitimate baseline request with Host = the URL's host:
+  rebinding     foreign Host (rebind.test), lookalike Host, foreign Host with a spoofed
+                X-Forwarded-Host, valid token replayed under a foreign Host
+  host parsing  userinfo and path tricks, duplicate Host, absolute-form target, HTTP/1.0 without Host
+  csrf          unsafe method with a cross-site Origin, Origin: null, lookalike Origin/Referer
+  websocket     upgrade with a foreign Origin
+  auth          missing, wrong-scheme, malformed and duplicate Authorization; alg:none,
+                wrong-audience and expired tokens (minted with --key)
+An attack is "accepted" when the server answers 2xx/3xx (101 for the upgrade), "blocked" on
+4xx/5xx or a closed connection, "inconclusive" when the legitimate control request to the same
+route fails too.
+
+Options:
+      --openapi FILE     OpenAPI 3 / Swagger 2 document (JSON or YAML): probe every operation,
+                         learn which need a Bearer token, compare servers[] hosts with the
+                         hosts the server actually answers
+      --token TOKEN      A valid Bearer token for the API (enables the token probes)
+      --key KEY          Signing key to mint tokens: an HS* secret, a PEM private key, or
+                         @FILE to read it from a file
+      --alg ALG          Algorithm for minted tokens (default HS256, RS256 for a PEM key)
+      --audience AUD     Audience of minted tokens
+      --issuer ISS       Issuer of minted tokens
+      --origin ORIGIN    An origin the server trusts for unsafe requests, e.g.
+                         https://app.example.com (repeatable; the first is used)
+      --method METHOD    Method of the unsafe-method probes without --openapi (default POST)
+      --host-name NAME   Foreign host name for rebinding probes (default rebind.test)
+      --connect H:P      Connect to host:port instead of the URL's host (Host stays the URL's)
+      --timeout MS       Per-request timeout in milliseconds (default 5000)
+      --insecure         Accept any TLS certificate
+      --json             Print one JSON document on stdout instead of the human report
+      --sarif FILE       Also write a SARIF 2.1.0 log to FILE
+      --no-color         No colours (also when NO_COLOR is set or stdout is not a TTY)
+  -h, --help             Show this help
+
+Exit codes: 0 nothing got through, 1 the target is vulnerable, 2 usage or connection error.
+
+Examples:
+  rebind-guard probe http://localhost:3000/
+  rebind-guard probe http://localhost:3000/ --openapi openapi.yaml --token "$TOKEN"
+  rebind-guard probe https://api.example.com/ --connect 127.0.0.1:8443 --insecure --sarif probe.sarif
+`;
+
+export const DEMO_HELP = `Usage:
+  rebind-guard demo [options]
+
+Starts, on 127.0.0.1 only, the example API ported from a Flask app with Bearer auth (GET
+/protected, POST /admin/delete, a startsWith origin check, split(" ")[1] token parsing, HS256
+with a hard-coded secret, a host check against a set) to Express, Koa and Fastify, each in an
+unprotected version and one protected by rebind-guard. Lints the sources with
+@rebind-guard/eslint-plugin's recommended config, probes every server with the probe engine and
+prints a side-by-side table. Nothing is installed and nothing leaves loopback.
+
+Options:
+      --framework NAME   express, koa or fastify (repeatable; default all three)
+      --no-lint          Skip the lint step
+      --timeout MS       Per-request timeout in milliseconds (default 5000)
+      --no-color         No colours
+  -h, --help             Show this help
+
+The example sources are in node_modules/@rebind-guard/cli/examples/<framework>/.
+`;
+
+/** Parsed `probe` command line. */
+export interface ProbeArgs {
+  readonly help: boolean;
+  readonly url?: string | undefined;
+  readonly openapi?: string | undefined;
+  readonly token?: string | undefined;
+  readonly key?: string | undefined;
+  readonly alg?: string | undefined;
+  readonly audience?: string | undefined;
+  readonly issuer?: string | undefined;
+  readonly origins: readonly string[];
+  readonly method?: string | undefined;
+  readonly hostName?: string | undefined;
+  readonly connect?: string | undefined;
+  readonly timeoutMs?: number | undefined;
+  readonly insecure: boolean;
+  readonly json: boolean;
+  readonly sarif?: string | undefined;
+  readonly noColor: boolean;
+}
+
+/** Parsed `demo` command line. */
+export interface DemoArgs {
+  readonly help: boolean;
+  readonly frameworks: readonly string[];
+  readonly lint: boolean;
+  readonly timeoutMs?: number | undefined;
+  readonly noColor: boolean;
+}
+
+function guarded<R>(parse: () => R): R {
+  try {
+    return parse();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function timeout(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`--timeout ${JSON.stringify(value)} must be a positive number of milliseconds, e.g. 5000`);
+  return Number(value);
+}
+
+/** Parses the arguments after `probe`. */
+export function parseProbeArgs(args: readonly string[]): ProbeArgs {
+  const { values, positionals } = guarded(() =>
+    parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      help: { type: 'boolean', short: 'h', default: false },
+      openapi: { type: 'string' },
+      token: { type: 'string' },
+      key: { type: 'string' },
+      alg: { type: 'string' },
+      audience: { type: 'string' },
+      issuer: { type: 'string' },
+      origin: { type: 'string', multiple: true },
+      method: { type: 'string' },
+      'host-name': { type: 'string' },
+      connect: { type: 'string' },
+      timeout: { type: 'string' },
+      insecure: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      sarif: { type: 'string' },
+      'no-color': { type: 'boolean', default: false },
+    },
+  }),
+  );
+  if (values.help) return { help: true, origins: [], insecure: false, json: false, noColor: values['no-color'] };
+  if (positionals.length === 0) throw new UsageError('probe needs the URL of the server to probe, e.g. rebind-guard probe http://localhost:3000/');
+  if (positionals.length > 1) throw new UsageError(`probe takes one URL, got ${positionals.length}: ${positionals.join(' ')}`);
+  return {
+    help: false,
+    url: positionals[0],
+    openapi: values.openapi,
+    token: values.token,
+    key: values.key,
+    alg: values.alg,
+    audience: values.audience,
+    issuer: values.issuer,
+    origins: values.origin ?? [],
+    method: values.method,
+    hostName: values['host-name'],
+    connect: values.connect,
+    timeoutMs: timeout(values.timeout),
+    insecure: values.insecure,
+    json: values.json,
+    sarif: values.sarif,
+    noColor: values['no-color'],
+  };
+}
+
+const FRAMEWORKS = ['express', 'koa', 'fastify'];
+
+/** Parses the arguments after `demo`. */
+export function parseDemoArgs(args: readonly string[]): DemoArgs {
+  const { values, positionals } = guarded(() =>
+    parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      help: { type: 'boolean', short: 'h', default: false },
+      framework: { type: 'string', multiple: true },
+      'no-lint': { type: 'boolean', default: false },
+      timeout: { type: 'string' },
+      'no-color': { type: 'boolean', default: false },
+    },
+  }),
+  );
+  if (positionals.length > 0) throw new UsageError(`demo takes no arguments, got: ${positionals.join(' ')}`);
+  const frameworks = (values.framework ?? FRAMEWORKS).flatMap((item) => item.split(',')).map((item) => item.trim().toLowerCase());
+  for (const framework of frameworks) {
+    if (!FRAMEWORKS.includes(framework)) throw new UsageError(`--framework ${JSON.stringify(framework)}: choose express, koa or fastify`);
+  }
+  return { help: values.help, frameworks: [...new Set(frameworks)], lint: !values['no-lint'], timeoutMs: timeout(values.timeout), noColor: values['no-color'] };
+}

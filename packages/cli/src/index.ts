@@ -1,0 +1,165 @@
+/**
+ * `@rebind-guard/cli`: the `rebind-guard` command (`probe`, `demo`) and its probe engine as an API.
+ *
+ * @example
+ * ```ts
+ * import { runProbe } from '@rebind-guard/cli';
+ * const report = await runProbe({ url: 'http://localhost:3000/' });
+ * console.log(report.summary.vulnerable);
+ * ```
+ *
+ * @packageDocumentation
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { DEMO_HELP, MAIN_HELP, PROBE_HELP, parseDemoArgs, parseProbeArgs } from './args.js';
+import { runDemo } from './demo.js';
+import { ConnectionError } from './probe/http.js';
+import { SpecError } from './probe/openapi.js';
+import { BaselineError, runProbe, UsageError } from './probe/engine.js';
+import { colorWanted, createStyle, formatHuman } from './report/human.js';
+import { formatJson } from './report/json.js';
+import { formatSarif } from './report/sarif.js';
+import { VERSION } from './version.js';
+
+export { runProbe, parseTarget, decide, UsageError, BaselineError, type ProbeOptions } from './probe/engine.js';
+export { ConnectionError, sendRaw, serialize, type Endpoint, type RawOutcome, type RawRequest } from './probe/http.js';
+export { loadSpec, readSpec, SpecError, type ApiSpec, type Operation } from './probe/openapi.js';
+export { mintAlgNone, mintExpired, mintValid, mintWrongAudience, type TokenSettings } from './probe/tokens.js';
+export type * from './probe/types.js';
+export { formatHuman, createStyle, colorWanted, type Style } from './report/human.js';
+export { formatJson } from './report/json.js';
+export { formatSarif, toSarif, SARIF_SCHEMA } from './report/sarif.js';
+export { runDemo, type DemoOptions, type DemoResult } from './demo.js';
+export { VERSION } from './version.js';
+
+/** A writable text stream, as far as the CLI needs one. */
+export interface OutputStream {
+  write(text: string): unknown;
+  readonly isTTY?: boolean | undefined;
+}
+
+/** Where the CLI reads and writes; tests pass their own. */
+export interface CliIo {
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Exit codes of the `rebind-guard` command. */
+export const EXIT = { ok: 0, vulnerable: 1, error: 2 } as const;
+
+async function readKey(value: string | undefined): Promise<string | undefined> {
+  if (value === undefined) return undefined;
+  if (!value.startsWith('@')) return value;
+  try {
+    return await readFile(value.slice(1), 'utf8');
+  } catch (error) {
+    throw new UsageError(`--key ${value}: cannot read the key file: ${(error as Error).message}`);
+  }
+}
+
+function progress(io: CliIo): ((done: number, total: number, label: string) => void) | undefined {
+  if (io.stderr.isTTY !== true) return undefined;
+  return (done, total, label) => {
+    if (done >= total) io.stderr.write('\r\u001b[2K');
+    else io.stderr.write(`\r\u001b[2K[${done + 1}/${total}] ${label.slice(0, 70)}`);
+  };
+}
+
+async function probeCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const parsed = parseProbeArgs(args);
+  if (parsed.help) {
+    io.stdout.write(PROBE_HELP);
+    return EXIT.ok;
+  }
+  const report = await runProbe({
+    url: parsed.url ?? '',
+    openapi: parsed.openapi,
+    token: parsed.token,
+    key: await readKey(parsed.key),
+    algorithm: parsed.alg,
+    audience: parsed.audience,
+    issuer: parsed.issuer,
+    origins: parsed.origins,
+    method: parsed.method,
+    hostName: parsed.hostName,
+    connect: parsed.connect,
+    timeoutMs: parsed.timeoutMs,
+    insecure: parsed.insecure,
+    onProgress: parsed.json ? undefined : progress(io),
+  });
+  if (parsed.sarif !== undefined) {
+    try {
+      await writeFile(parsed.sarif, formatSarif(report, ['rebind-guard', 'probe', ...args.map((arg) => (arg === parsed.token ? '<token>' : arg))].join(' ')));
+    } catch (error) {
+      throw new UsageError(`--sarif ${parsed.sarif}: cannot write the file: ${(error as Error).message}`);
+    }
+  }
+  if (parsed.json) io.stdout.write(formatJson(report));
+  else io.stdout.write(formatHuman(report, createStyle(colorWanted(io.stdout, io.env, parsed.noColor))));
+  return report.summary.vulnerable ? EXIT.vulnerable : EXIT.ok;
+}
+
+async function demoCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const parsed = parseDemoArgs(args);
+  if (parsed.help) {
+    io.stdout.write(DEMO_HELP);
+    return EXIT.ok;
+  }
+  await runDemo({
+    frameworks: parsed.frameworks,
+    lint: parsed.lint,
+    timeoutMs: parsed.timeoutMs,
+    out: io.stdout,
+    style: createStyle(colorWanted(io.stdout, io.env, parsed.noColor)),
+    onProgress: progress(io),
+  });
+  return EXIT.ok;
+}
+
+/**
+ * Runs the `rebind-guard` command with `argv` (without `node` and the script) and returns the exit
+ * code. Never throws: errors are printed to `io.stderr` with exit code 2.
+ *
+ * @example
+ * ```ts
+ * import { runCli } from '@rebind-guard/cli';
+ * process.exitCode = await runCli(process.argv.slice(2));
+ * ```
+ */
+export async function runCli(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'probe':
+        return await probeCommand(rest, io);
+      case 'demo':
+        return await demoCommand(rest, io);
+      case 'help':
+        io.stdout.write(rest[0] === 'probe' ? PROBE_HELP : rest[0] === 'demo' ? DEMO_HELP : MAIN_HELP);
+        return EXIT.ok;
+      case undefined:
+      case '-h':
+      case '--help':
+        io.stdout.write(MAIN_HELP);
+        return EXIT.ok;
+      case '-v':
+      case '--version':
+        io.stdout.write(`${VERSION}\n`);
+        return EXIT.ok;
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are probe and demo (see rebind-guard --help)`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof SpecError) {
+      io.stderr.write(`rebind-guard: ${error.message}\n`);
+      return EXIT.error;
+    }
+    if (error instanceof ConnectionError || error instanceof BaselineError) {
+      io.stderr.write(`rebind-guard: ${error.message}\n`);
+      return EXIT.error;
+    }
+    io.stderr.write(`rebind-guard: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return EXIT.error;
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * `--sarif FILE`: the report as a SARIF 2.1.0 log, one rule per probe id, one result per probe
+ * (`kind: fail` for attacks that got through, `pass` for blocked ones, `review` when inconclusive),
+ * with the attack request and the server's response attached as `webRequest` / `webResponse`.
+ *
+ * @packageDocumentation
+ */
+import { DOCS_URL } from '@rebind-guard/core';
+import type { ProbeReport, ProbeResult, Severity, SpecFinding } from '../probe/types.js';
+
+/** The SARIF 2.1.0 schema URI written into `$schema`. */
+export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+
+type Level = 'error' | 'warning' | 'note' | 'none';
+const LEVEL: Readonly<Record<Severity, Level>> = { high: 'error', medium: 'warning', low: 'note' };
+// GitHub code scanning reads `security-severity` (0–10) from rule properties.
+const SCORE: Readonly<Record<Severity, string>> = { high: '8.1', medium: '5.4', low: '3.1' };
+
+interface Rule {
+  id: string;
+  name: string;
+  shortDescription: { text: string };
+  fullDescription: { text: string };
+  helpUri: string;
+  help: { text: string };
+  defaultConfiguration: { level: Level };
+  properties: { tags: string[]; 'security-severity': string; precision: string };
+}
+
+function ruleName(id: string): string {
+  return id
+    .split('-')
+    .map((word) => `${word.charAt(0).toUpperCase()}${word.slice(1)}`)
+    .join('');
+}
+
+function probeRule(result: ProbeResult): Rule {
+  return {
+    id: result.id,
+    name: ruleName(result.id),
+    shortDescription: { text: result.title },
+    fullDescription: { text: `${result.title}. Blocked by rebind-guard with result code ${result.code}.` },
+    helpUri: result.docs,
+    help: { text: `See ${result.docs} for what the ${result.code} rejection means and how to fix the server.` },
+    defaultConfiguration: { level: LEVEL[result.severity] },
+    properties: { tags: ['security', result.category], 'security-severity': SCORE[result.severity], precision: 'high' },
+  };
+}
+
+function specRule(finding: SpecFinding): Rule {
+  const refused = finding.id === 'spec-documented-host-refused';
+  const text = refused ? 'A host documented in the OpenAPI servers list is refused' : 'A host missing from the OpenAPI servers list is accepted';
+  return {
+    id: finding.id,
+    name: ruleName(finding.id),
+    shortDescription: { text },
+    fullDescription: { text: `${text}: the spec and the server's host allowlist disagree.` },
+    helpUri: finding.docs,
+    help: { text: `See ${finding.docs}.` },
+    defaultConfiguration: { level: LEVEL[finding.severity] },
+    properties: { tags: ['security', 'openapi'], 'security-severity': SCORE[finding.severity], precision: 'high' },
+  };
+}
+
+function headerRecord(headers: readonly (readonly [string, string])[]): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const [name, value] of headers) record[name] = name in record ? `${record[name] ?? ''}, ${value}` : value;
+  return record;
+}
+
+/** Builds the SARIF log object for a report. */
+export function toSarif(report: ProbeReport, commandLine?: string): Record<string, unknown> {
+  const rules: Rule[] = [];
+  const index = new Map<string, number>();
+  const ruleIndex = (rule: Rule): number => {
+    const existing = index.get(rule.id);
+    if (existing !== undefined) return existing;
+    rules.push(rule);
+    index.set(rule.id, rules.length - 1);
+    return rules.length - 1;
+  };
+  const location = (operation: string): Record<string, unknown> => {
+    const path = operation.split(' ')[1] ?? '/';
+    return {
+      physicalLocation: { artifactLocation: { uri: new URL(path.startsWith('/') ? path : '/', report.target).href } },
+      logicalLocations: [{ name: operation, kind: 'resource' }],
+    };
+  };
+  const results: Record<string, unknown>[] = [];
+  for (const result of report.results) {
+    const kind = result.verdict === 'accepted' ? 'fail' : result.verdict === 'blocked' ? 'pass' : 'review';
+    const response = result.response;
+    results.push({
+      ruleId: result.id,
+      ruleIndex: ruleIndex(probeRule(result)),
+      kind,
+      level: kind === 'fail' ? LEVEL[result.severity] : 'none',
+      message: { text: `${result.operation}: ${result.title} — ${result.verdict}: ${result.reason}. Fix: ${result.docs}` },
+      locations: [location(result.operation)],
+      partialFingerprints: { probe: `${result.id}:${result.operation}` },
+      webRequest: {
+        protocol: 'http',
+        version: result.request.httpVersion,
+        target: result.request.target,
+        method: result.request.method,
+        headers: headerRecord(result.request.headers),
+      },
+      webResponse:
+        response.status === null
+          ? { noResponseReceived: true }
+          : { protocol: 'http', statusCode: response.status, reasonPhrase: response.reason, headers: { ...response.headers }, body: { text: response.bodyStart } },
+      properties: { severity: result.severity, category: result.category, verdict: result.verdict, resultCode: result.code },
+    });
+  }
+  for (const finding of report.spec?.findings ?? []) {
+    results.push({
+      ruleId: finding.id,
+      ruleIndex: ruleIndex(specRule(finding)),
+      kind: finding.severity === 'low' ? 'review' : 'fail',
+      level: finding.severity === 'low' ? 'none' : LEVEL[finding.severity],
+      message: { text: finding.message },
+      locations: [
+        {
+          physicalLocation: { artifactLocation: { uri: report.spec?.file ?? 'openapi' } },
+          logicalLocations: [{ name: `servers: ${finding.host}`, kind: 'resource' }],
+        },
+      ],
+      partialFingerprints: { probe: `${finding.id}:${finding.host}` },
+      properties: { severity: finding.severity, host: finding.host },
+    });
+  }
+  return {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'rebind-guard',
+            semanticVersion: report.tool.version,
+            version: report.tool.version,
+            informationUri: DOCS_URL,
+            rules,
+          },
+        },
+        invocations: [
+          {
+            executionSuccessful: true,
+            ...(commandLine === undefined ? {} : { commandLine }),
+            startTimeUtc: report.startedAt,
+            exitCode: report.summary.vulnerable ? 1 : 0,
+          },
+        ],
+        automationDetails: { id: `rebind-guard/probe/${report.target}` },
+        columnKind: 'utf16CodeUnits',
+        results,
+        properties: { target: report.target, connectedTo: report.connectedTo, foreignHost: report.foreignHost, summary: report.summary },
+      },
+    ],
+  };
+}
+
+/** The SARIF log as text. */
+export function formatSarif(report: ProbeReport, commandLine?: string): string {
+  return `${JSON.stringify(toSarif(report, commandLine), null, 2)}\n`;
+}

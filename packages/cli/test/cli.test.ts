@@ -1,0 +1,146 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, type CliIo } from '../src/index.js';
+import { AUDIENCE, SECRET, startFixture, startGuarded, TRUSTED, type Running } from './servers.js';
+
+const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built bin asynchronously (the fixture servers live in this process). */
+function bin(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '', ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+function memoryIo(tty = false, env: Record<string, string | undefined> = {}): CliIo & { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    stdout: { isTTY: tty, write: (text: string) => (out += text) },
+    stderr: { isTTY: tty, write: (text: string) => (err += text) },
+    env,
+    out: () => out,
+    err: () => err,
+  };
+}
+
+let open: Running;
+let guarded: Running;
+beforeAll(async () => {
+  open = await startFixture('any-host');
+  guarded = await startGuarded('express');
+});
+afterAll(async () => {
+  await Promise.all([open.close(), guarded.close()]);
+});
+
+describe('the built bin (end to end)', () => {
+  it('is built', () => {
+    expect(existsSync(BIN), 'run the build first: npx turbo run build --filter=@rebind-guard/cli...').toBe(true);
+  });
+
+  it('exits 0 when nothing gets through', { timeout: 30_000 }, async () => {
+    const run = await bin(['probe', guarded.url, '--key', SECRET, '--audience', AUDIENCE, '--origin', TRUSTED]);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain('Nothing got through');
+    expect(run.code).toBe(0);
+  });
+
+  it('exits 1 when the target is vulnerable, with --json on stdout and --sarif written', { timeout: 30_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rebind-guard-cli-'));
+    const sarif = join(dir, 'out.sarif');
+    const run = await bin(['probe', open.url, '--json', '--sarif', sarif]);
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout) as { summary: { vulnerable: boolean } };
+    expect(report.summary.vulnerable).toBe(true);
+    const log = JSON.parse(await readFile(sarif, 'utf8')) as { version: string };
+    expect(log.version).toBe('2.1.0');
+  });
+
+  it('exits 2 on a refused connection, a bad URL, a missing URL and an unknown option', { timeout: 60_000 }, async () => {
+    const closed = await startFixture('any-host');
+    await closed.close();
+    const refused = await bin(['probe', closed.url]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/connection refused by 127\.0\.0\.1:\d+/);
+    const badUrl = await bin(['probe', 'localhost:3000']);
+    expect(badUrl.code).toBe(2);
+    expect(badUrl.stderr).toMatch(/not a URL|only http: and https:/);
+    expect((await bin(['probe'])).stderr).toMatch(/needs the URL/);
+    const unknown = await bin(['probe', open.url, '--bogus']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/--bogus/);
+    expect((await bin(['frobnicate'])).code).toBe(2);
+  });
+
+  it('prints help for every command', { timeout: 60_000 }, async () => {
+    const main = await bin(['--help']);
+    expect(main.code).toBe(0);
+    expect(main.stdout).toMatch(/Commands:[\s\S]*probe <url>[\s\S]*demo/);
+    const probe = await bin(['probe', '--help']);
+    expect(probe.stdout).toMatch(/Usage:\n {2}rebind-guard probe <url>/);
+    for (const flag of ['--openapi', '--token', '--key', '--audience', '--host-name', '--timeout', '--json', '--sarif']) expect(probe.stdout).toContain(flag);
+    expect(probe.stdout).toMatch(/Exit codes: 0 .* 1 .* 2/);
+    const demo = await bin(['demo', '--help']);
+    expect(demo.stdout).toMatch(/rebind-guard demo/);
+    expect(demo.stdout).toContain('--framework');
+    expect((await bin(['help', 'probe'])).stdout).toBe(probe.stdout);
+    expect((await bin(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+});
+
+describe('runCli', () => {
+  it('colours only on a TTY, never with NO_COLOR; progress goes to stderr on a TTY only', async () => {
+    const tty = memoryIo(true);
+    expect(await runCli(['probe', open.url], tty)).toBe(1);
+    expect(tty.out()).toContain('\u001b[');
+    expect(tty.err()).toMatch(/\[\d+\/\d+\]/);
+
+    const noColor = memoryIo(true, { NO_COLOR: '1' });
+    await runCli(['probe', open.url], noColor);
+    expect(noColor.out()).not.toContain('\u001b[');
+
+    const pipe = memoryIo(false);
+    await runCli(['probe', open.url], pipe);
+    expect(pipe.out()).not.toContain('\u001b[');
+    expect(pipe.err()).toBe('');
+
+    const flag = memoryIo(true);
+    await runCli(['probe', open.url, '--no-color'], flag);
+    expect(flag.out()).not.toContain('\u001b[');
+  });
+
+  it('explains a timeout', async () => {
+    const { startSilent } = await import('./servers.js');
+    const silent = await startSilent();
+    try {
+      const io = memoryIo();
+      expect(await runCli(['probe', silent.url, '--timeout', '150'], io)).toBe(2);
+      expect(io.err()).toMatch(/within 150 ms/);
+      expect(await runCli(['probe', silent.url, '--timeout', 'soon'], io)).toBe(2);
+      expect(io.err()).toMatch(/--timeout "soon"/);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('reads --key @FILE and reports an unreadable one', async () => {
+    const io = memoryIo();
+    expect(await runCli(['probe', guarded.url, '--key', '@/nonexistent/key.pem'], io)).toBe(2);
+    expect(io.err()).toMatch(/cannot read the key file/);
+  });
+});

@@ -1,0 +1,245 @@
+// Deliberately vulnerable fixture servers, one weakness each, plus guarded adapter apps.
+// Everything listens on 127.0.0.1:0 only.
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import Koa from 'koa';
+import Fastify from 'fastify';
+import jwt from 'jsonwebtoken';
+import { LOOPBACK_HOSTS } from '@rebind-guard/core';
+import { rebindGuard as expressGuard } from '@rebind-guard/express';
+import { rebindGuard as koaGuard } from '@rebind-guard/koa';
+import { rebindGuard as fastifyGuard } from '@rebind-guard/fastify';
+
+export const SECRET = 'fixture-secret-0123456789abcdef0123456789';
+export const AUDIENCE = 'https://api.test';
+export const TRUSTED = 'https://app.test';
+
+export interface Running {
+  readonly port: number;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export function listen(handler: RequestListener): Promise<Running> {
+  const server: Server = createServer(handler);
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as AddressInfo).port;
+      resolve({
+        port,
+        url: `http://127.0.0.1:${port}/`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => {
+              done();
+            });
+          }),
+      });
+    });
+  });
+}
+
+const ok = (res: ServerResponse, body: unknown = { ok: true }): void => {
+  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+};
+const deny = (res: ServerResponse, status = 403): void => {
+  res.writeHead(status, { 'content-type': 'text/plain' }).end('denied');
+};
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Host check that is correct for one header but reads only the first Host line (as Node does). */
+function firstHostAllowed(req: IncomingMessage, port: number): boolean {
+  return req.headers.host === `127.0.0.1:${port}`;
+}
+
+/** A strict-enough hand-written baseline: exact Host (all lines), exact origin, no absolute-form. */
+function strictHost(req: IncomingMessage, port: number): boolean {
+  const hosts: string[] = [];
+  for (let index = 0; index < req.rawHeaders.length; index += 2) {
+    if (req.rawHeaders[index]?.toLowerCase() === 'host') hosts.push(req.rawHeaders[index + 1] ?? '');
+  }
+  const forwarded = req.headers['x-forwarded-host'];
+  return hosts.length === 1 && hosts[0] === `127.0.0.1:${port}` && (req.url ?? '').startsWith('/') && forwarded === undefined;
+}
+
+function strictOrigin(req: IncomingMessage): boolean {
+  if (!UNSAFE.has(req.method ?? '')) return true;
+  return req.headers.origin === TRUSTED;
+}
+
+type Weakness = (req: IncomingMessage, res: ServerResponse, port: number) => void;
+
+/** The fixture weaknesses, by name. Each server is otherwise strict (so only its weakness shows). */
+export const WEAKNESSES: Readonly<Record<string, Weakness>> = {
+  /** Answers every Host. */
+  'any-host': (req, res) => {
+    ok(res);
+  },
+  /** Checks the Host header, but only the first one; nothing else. */
+  'duplicate-host': (req, res, port) => {
+    // Reads req.headers.host, which holds the first Host line only: a second one goes unnoticed.
+    if (!firstHostAllowed(req, port) || !(req.url ?? '').startsWith('/') || req.headers['x-forwarded-host'] !== undefined || !strictOrigin(req)) {
+      deny(res);
+      return;
+    }
+    ok(res);
+  },
+  /** Strict host; origin checked with startsWith. */
+  'prefix-origin': (req, res, port) => {
+    if (!strictHost(req, port)) {
+      deny(res);
+      return;
+    }
+    const origin = req.headers.origin ?? '';
+    if (UNSAFE.has(req.method ?? '') && !origin.startsWith(TRUSTED)) {
+      deny(res);
+      return;
+    }
+    ok(res);
+  },
+  /** Strict host; origin allowlist includes the string "null". */
+  'null-origin': (req, res, port) => {
+    if (!strictHost(req, port)) {
+      deny(res);
+      return;
+    }
+    if (UNSAFE.has(req.method ?? '') && ![TRUSTED, 'null'].includes(req.headers.origin ?? '')) {
+      deny(res);
+      return;
+    }
+    ok(res);
+  },
+  /** Strict host and origin, no auth at all (tokens ignored). */
+  'no-auth': (req, res, port) => {
+    if (!strictHost(req, port) || !strictOrigin(req)) {
+      deny(res);
+      return;
+    }
+    ok(res);
+  },
+  /** Strict host and origin; tokens are decoded, never verified (alg: none and any audience pass). */
+  'unverified-token': (req, res, port) => {
+    if (!strictHost(req, port) || !strictOrigin(req)) {
+      deny(res);
+      return;
+    }
+    const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]*)$/.exec(req.headers.authorization ?? '');
+    const claims = match?.[1] === undefined ? null : jwt.decode(match[1]);
+    if (claims === null) {
+      deny(res, 401);
+      return;
+    }
+    ok(res, claims);
+  },
+  /** Strict host and origin; accepts WebSocket upgrades from any origin. */
+  'websocket-any-origin': () => {
+    // The upgrade is handled on the server's 'upgrade' event (see startFixture).
+  },
+};
+
+/** Starts a fixture server with one weakness. */
+export async function startFixture(name: keyof typeof WEAKNESSES): Promise<Running> {
+  const weakness = WEAKNESSES[name];
+  if (weakness === undefined) throw new Error(`no fixture ${name}`);
+  let port = 0;
+  let running: Running;
+  if (name === 'websocket-any-origin') {
+    const server = createServer((req, res) => {
+      if (!strictHost(req, port) || !strictOrigin(req)) {
+        deny(res);
+        return;
+      }
+      ok(res);
+    });
+    server.on('upgrade', (req: IncomingMessage, socket: import('node:stream').Duplex) => {
+      socket.end('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: x\r\n\r\n');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+    running = {
+      port,
+      url: `http://127.0.0.1:${port}/`,
+      close: () =>
+        new Promise<void>((done) => {
+          server.closeAllConnections();
+          server.close(() => {
+            done();
+          });
+        }),
+    };
+    return running;
+  }
+  running = await listen((req, res) => {
+    weakness(req, res, port);
+  });
+  port = running.port;
+  return running;
+}
+
+export const GUARD_OPTIONS = {
+  hosts: [...LOOPBACK_HOSTS],
+  origins: [TRUSTED],
+  auth: { key: SECRET, algorithms: ['HS256' as const], audience: AUDIENCE, issuer: false as const },
+};
+
+/** The three adapters, each guarding GET / and POST / with auth. */
+export async function startGuarded(framework: 'express' | 'koa' | 'fastify'): Promise<Running> {
+  if (framework === 'express') {
+    const app = express();
+    app.use(expressGuard(GUARD_OPTIONS));
+    app.get('/', (req, res) => {
+      res.json({ user: req.auth?.claims.sub });
+    });
+    app.post('/', (req, res) => {
+      res.json({ done: true });
+    });
+    return listen(app);
+  }
+  if (framework === 'koa') {
+    const app = new Koa();
+    app.use(koaGuard(GUARD_OPTIONS));
+    app.use((ctx) => {
+      ctx.body = { ok: true };
+    });
+    const handler = app.callback();
+    return listen((req, res) => {
+      void handler(req, res);
+    });
+  }
+  const app = Fastify();
+  await app.register(fastifyGuard, GUARD_OPTIONS);
+  app.get('/', () => ({ ok: true }));
+  app.post('/', () => ({ done: true }));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const port = (app.server.address() as AddressInfo).port;
+  return { port, url: `http://127.0.0.1:${port}/`, close: () => app.close() };
+}
+
+/** A server that accepts connections and never answers. */
+export async function startSilent(): Promise<Running> {
+  const { createServer: createTcpServer } = await import('node:net');
+  const sockets = new Set<import('node:net').Socket>();
+  const server = createTcpServer((socket) => {
+    sockets.add(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}/`,
+    close: () =>
+      new Promise<void>((done) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => {
+          done();
+        });
+      }),
+  };
+}
+
+/** A valid token for the guarded fixtures. */
+export function validToken(): string {
+  return jwt.sign({ sub: 'alice', aud: AUDIENCE }, SECRET, { algorithm: 'HS256', expiresIn: 600 });
+}
