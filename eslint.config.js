@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import rebindGuard from '@rebind-guard/eslint-plugin';
 
 export default tseslint.config(
   {
@@ -9,6 +10,8 @@ export default tseslint.config(
   },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
+  // Dogfood: the repo lints itself with its own plugin's strictest config.
+  rebindGuard.configs.strict,
   {
     languageOptions: {
       globals: { ...globals.node },
@@ -26,10 +29,26 @@ export default tseslint.config(
     extends: [tseslint.configs.disableTypeChecked],
   },
   {
-    files: ['**/test/**/*.ts', '**/*.test.ts', '**/*.test-d.ts'],
+    files: ['**/test/**/*.ts', '**/*.test.ts', '**/*.test-d.ts', 'test/**'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-floating-promises': 'off',
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+      // Tests build deliberately vulnerable apps and clients to attack them.
+      '@rebind-guard/require-host-validation': 'off',
+      '@rebind-guard/no-substring-origin-check': 'off',
+      '@rebind-guard/no-manual-bearer-parsing': 'off',
+      '@rebind-guard/no-untrusted-host-header': 'off',
     },
+  },
+  {
+    // The demo's unprotected example apps port the seed's mistakes on purpose: the demo lints them.
+    files: ['packages/cli/examples/**/unprotected.js'],
+    rules: Object.fromEntries(Object.keys(rebindGuard.rules).map((name) => [`@rebind-guard/${name}`, 'off'])),
+  },
+  {
+    files: ['**/bench/**'],
+    rules: { '@rebind-guard/no-hardcoded-jwt-secret': 'off' },
   },
 );

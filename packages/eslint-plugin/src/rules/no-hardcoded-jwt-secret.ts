@@ -1,0 +1,242 @@
+import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import { createRule } from '../util/create-rule.js';
+import {
+  findProperty,
+  findVariableFor,
+  followConstAlias,
+  getStaticString,
+  isImportCall,
+  matchesImport,
+  resolveConstNode,
+  resolveImport,
+  unwrapExpression,
+  type ImportContext,
+} from '../util/imports.js';
+import { matchJwtApiCall } from '../util/jwt-apis.js';
+import { isTestFile } from '../util/test-files.js';
+
+/** Options of `no-hardcoded-jwt-secret`. */
+export interface Options {
+  /** Skip files matching the test-file globs (`**\/*.test.*`, `**\/*.spec.*`, `**\/test/**`, …). */
+  ignoreTestFiles?: boolean;
+}
+
+type MessageIds = 'hardcodedSecret' | 'hardcodedFallback' | 'useEnvSecret' | 'removeFallback';
+
+/** A hard-coded value found in a key expression. */
+interface Finding {
+  /** The node where the secret is written (a literal, template or static concatenation). */
+  node: TSESTree.Node;
+  /** Set when the secret is the fallback of `process.env.X || 'literal'`. */
+  fallbackOf: TSESTree.LogicalExpression | undefined;
+}
+
+const MAX_DEPTH = 12;
+
+/** PEM public keys and certificates are not secrets. */
+const PUBLIC_PEM = /^\s*-----BEGIN (?:RSA )?(?:PUBLIC KEY|CERTIFICATE)-----/u;
+
+function isGlobalReference(context: ImportContext, node: TSESTree.Node, name: string): boolean {
+  if (node.type !== AST_NODE_TYPES.Identifier || node.name !== name) return false;
+  const variable = findVariableFor(context, node);
+  return variable === null || variable.defs.length === 0;
+}
+
+/** The argument holding the key material of `new TextEncoder().encode(x)`, `Buffer.from(x)`, `createSecretKey(x)`. */
+function keyMaterialArgument(context: ImportContext, call: TSESTree.CallExpression): TSESTree.Node | undefined {
+  const first = call.arguments[0];
+  if (first === undefined || first.type === AST_NODE_TYPES.SpreadElement) return undefined;
+  if (isImportCall(context, call, 'crypto', ['createSecretKey'])) return first;
+  const callee = unwrapExpression(call.callee);
+  if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.computed || callee.property.type !== AST_NODE_TYPES.Identifier) {
+    return undefined;
+  }
+  const method = callee.property.name;
+  const object = unwrapExpression(callee.object);
+  if (method === 'encode' && object.type === AST_NODE_TYPES.NewExpression && isGlobalReference(context, object.callee, 'TextEncoder')) {
+    return first;
+  }
+  if (method === 'from' && (isGlobalReference(context, object, 'Buffer') || matchesImport(resolveImport(context, object), 'buffer', ['Buffer']))) {
+    return first;
+  }
+  return undefined;
+}
+
+function staticSecret(context: ImportContext, node: TSESTree.Node): boolean {
+  const value = getStaticString(context, node);
+  return value !== undefined && value !== '' && !PUBLIC_PEM.test(value);
+}
+
+/** Hard-coded secrets inside a key / secret expression; empty when none can be proven. */
+function findHardcoded(context: ImportContext, raw: TSESTree.Node, depth: number, fallbackOf: TSESTree.LogicalExpression | undefined): Finding[] {
+  if (depth > MAX_DEPTH) return [];
+  const node = unwrapExpression(raw);
+  switch (node.type) {
+    case AST_NODE_TYPES.Literal:
+    case AST_NODE_TYPES.TemplateLiteral:
+    case AST_NODE_TYPES.BinaryExpression:
+      return staticSecret(context, node) ? [{ node, fallbackOf }] : [];
+    case AST_NODE_TYPES.Identifier:
+    case AST_NODE_TYPES.MemberExpression: {
+      const target = followConstAlias(context, node);
+      if (target !== node) return findHardcoded(context, target, depth + 1, fallbackOf);
+      // `const { secret } = { secret: 'x' }`, `config.secret` of a const object literal
+      const resolved = resolveConstNode(context, node);
+      if (resolved !== undefined && resolved !== node) return findHardcoded(context, resolved, depth + 1, fallbackOf);
+      return [];
+    }
+    case AST_NODE_TYPES.LogicalExpression:
+      return [
+        ...findHardcoded(context, node.left, depth + 1, fallbackOf),
+        ...findHardcoded(context, node.right, depth + 1, node.operator === '&&' ? fallbackOf : node),
+      ];
+    case AST_NODE_TYPES.ConditionalExpression:
+      return [...findHardcoded(context, node.consequent, depth + 1, fallbackOf), ...findHardcoded(context, node.alternate, depth + 1, fallbackOf)];
+    case AST_NODE_TYPES.ArrayExpression:
+      // koa-jwt accepts an array of secrets
+      return node.elements.flatMap((element) =>
+        element === null || element.type === AST_NODE_TYPES.SpreadElement ? [] : findHardcoded(context, element, depth + 1, fallbackOf),
+      );
+    case AST_NODE_TYPES.CallExpression: {
+      const material = keyMaterialArgument(context, node);
+      return material === undefined ? [] : findHardcoded(context, material, depth + 1, fallbackOf);
+    }
+    default:
+      return [];
+  }
+}
+
+/** Is `object` a jose `SignJWT` builder (`new SignJWT(p).setProtectedHeader(…)`, or a const bound to one)? */
+function isSignJwtBuilder(context: ImportContext, raw: TSESTree.Node): boolean {
+  let current = unwrapExpression(raw);
+  for (let depth = 0; depth < MAX_DEPTH; depth += 1) {
+    if (current.type === AST_NODE_TYPES.NewExpression) return matchesImport(resolveImport(context, current.callee), 'jose', ['SignJWT']);
+    if (current.type === AST_NODE_TYPES.CallExpression) {
+      const callee = unwrapExpression(current.callee);
+      if (callee.type !== AST_NODE_TYPES.MemberExpression) return false;
+      current = unwrapExpression(callee.object);
+      continue;
+    }
+    if (current.type === AST_NODE_TYPES.Identifier) {
+      const next = followConstAlias(context, current);
+      if (next === current) return false;
+      current = next;
+      continue;
+    }
+    return false;
+  }
+  return false;
+}
+
+export default createRule<[Options], MessageIds>({
+  name: 'no-hardcoded-jwt-secret',
+  meta: {
+    type: 'problem',
+    docs: {
+      description: 'Disallow JWT signing and verification secrets written in the source code, including hard-coded fallbacks for missing environment variables.',
+      recommended: true,
+    },
+    hasSuggestions: true,
+    messages: {
+      hardcodedSecret:
+        '{{api}} uses a secret written in the source code: anyone who can read the code, the repository history or the bundle can mint valid tokens. Load it from the environment or a secret manager.',
+      hardcodedFallback:
+        '{{api}} falls back to a secret written in the source code when the environment value is missing: anyone who reads the code can then mint valid tokens. Fail at startup instead.',
+      useEnvSecret: 'Read the secret from `process.env.JWT_SECRET` instead (the variable must then be set).',
+      removeFallback: 'Remove the hard-coded fallback (the environment value must then be set).',
+    },
+    schema: [
+      {
+        type: 'object',
+        properties: {
+          ignoreTestFiles: {
+            type: 'boolean',
+            description:
+              'Skip test files: paths (relative to the ESLint cwd) matching **/*.test.*, **/*.spec.*, **/test/**, **/tests/**, **/__tests__/** or **/__mocks__/**.',
+          },
+        },
+        additionalProperties: false,
+      },
+    ],
+    defaultOptions: [{ ignoreTestFiles: true }],
+  },
+  // Kept equal to meta.defaultOptions (plugin convention; checked by test/plugin.test.ts).
+  create(context, [options]) {
+    if (options.ignoreTestFiles !== false && isTestFile(context.filename, context.cwd)) return {};
+    const reported = new Set<TSESTree.Node>();
+
+    function check(api: string, key: TSESTree.Node | undefined): void {
+      if (key === undefined) return;
+      for (const finding of findHardcoded(context, key, 0, undefined)) {
+        if (reported.has(finding.node)) continue;
+        reported.add(finding.node);
+        const fallback = finding.fallbackOf;
+        if (fallback !== undefined) {
+          context.report({
+            node: finding.node,
+            messageId: 'hardcodedFallback',
+            data: { api },
+            suggest: [
+              {
+                messageId: 'removeFallback',
+                fix: (fixer) => fixer.replaceText(fallback, context.sourceCode.getText(fallback.left)),
+              },
+            ],
+          });
+        } else {
+          // `'literal' as const` → replace the whole assertion (`process.env.X as const` is invalid TS).
+          const parent = finding.node.parent;
+          const written =
+            parent?.type === AST_NODE_TYPES.TSAsExpression &&
+            parent.typeAnnotation.type === AST_NODE_TYPES.TSTypeReference &&
+            parent.typeAnnotation.typeName.type === AST_NODE_TYPES.Identifier &&
+            parent.typeAnnotation.typeName.name === 'const'
+              ? parent
+              : finding.node;
+          context.report({
+            node: finding.node,
+            messageId: 'hardcodedSecret',
+            data: { api },
+            suggest: [{ messageId: 'useEnvSecret', fix: (fixer) => fixer.replaceText(written, 'process.env.JWT_SECRET') }],
+          });
+        }
+      }
+    }
+
+    function visit(node: TSESTree.CallExpression | TSESTree.NewExpression): void {
+      const call = matchJwtApiCall(context, node);
+      if (call !== undefined) {
+        if (call.secretOption !== undefined) {
+          if (call.options === undefined) return;
+          const secret = findProperty(context, call.options, call.secretOption);
+          if (secret.found === true) check(call.label, secret.value);
+        } else {
+          check(call.label, call.key);
+        }
+        return;
+      }
+      if (node.type !== AST_NODE_TYPES.CallExpression) return;
+      const second = node.arguments[1];
+      if (isImportCall(context, node, 'jwt-simple', ['encode']) || isImportCall(context, node, 'jwt-simple', ['decode'])) {
+        if (second !== undefined && second.type !== AST_NODE_TYPES.SpreadElement) check('jwt-simple', second);
+        return;
+      }
+      // jose: new SignJWT(payload)….sign(key)
+      const callee = unwrapExpression(node.callee);
+      const first = node.arguments[0];
+      if (
+        callee.type === AST_NODE_TYPES.MemberExpression &&
+        !callee.computed &&
+        callee.property.type === AST_NODE_TYPES.Identifier &&
+        callee.property.name === 'sign' &&
+        first !== undefined &&
+        first.type !== AST_NODE_TYPES.SpreadElement &&
+        isSignJwtBuilder(context, callee.object)
+      ) {
+        check('jose SignJWT.sign()', first);
+      }
+    }
+
+    return { CallExpression: visit, NewExpression: visit };
+  },
+});

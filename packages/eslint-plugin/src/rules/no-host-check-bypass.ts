@@ -1,0 +1,293 @@
+import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import {
+  configObjects,
+  elementRemovalRange,
+  isGlobal,
+  matchAllHostEntry,
+  matchesModulePrefix,
+  memberName,
+  staticBoolean,
+} from '../util/app-frameworks.js';
+import { createRule } from '../util/create-rule.js';
+import {
+  findProperty,
+  getPropertyKey,
+  getStaticString,
+  matchesImport,
+  resolveConstNode,
+  resolveImport,
+  unwrapExpression,
+} from '../util/imports.js';
+
+type MessageIds =
+  | 'webpackAllowedHostsAll'
+  | 'webpackDisableHostCheck'
+  | 'viteAllowedHostsTrue'
+  | 'topLevelDomainHost'
+  | 'disableHostCheckEnv'
+  | 'mcpRebindingProtectionDisabled'
+  | 'hostsMatchAll'
+  | 'useAuto'
+  | 'useFalse'
+  | 'removeEntry';
+
+
+const REBIND_GUARD_ADAPTERS = ['@rebind-guard/express', '@rebind-guard/koa', '@rebind-guard/fastify'] as const;
+const MCP_SDK = '@modelcontextprotocol/sdk';
+const VITE_CONFIG_FILE = /(?:^|[\\/])vite(?:st)?\.config\.[cm]?[jt]sx?$/u;
+const ENV_SWITCH = 'DANGEROUSLY_DISABLE_HOST_CHECK';
+
+export default createRule<[], MessageIds>({
+  name: 'no-host-check-bypass',
+  meta: {
+    type: 'problem',
+    docs: {
+      description:
+        'Disallow switching off or bypassing Host header checks in dev servers, MCP transports and Host allowlists.',
+      recommended: true,
+    },
+    hasSuggestions: true,
+    messages: {
+      webpackAllowedHostsAll:
+        "`allowedHosts: 'all'` switches off webpack-dev-server's Host check: after a DNS rebind any web page can read the dev server (source, source maps, proxied APIs). List the host names you use instead.",
+      webpackDisableHostCheck:
+        "`disableHostCheck: true` switches off webpack-dev-server's Host check: after a DNS rebind any web page can read the dev server. List the host names in `allowedHosts` instead.",
+      viteAllowedHostsTrue:
+        "`allowedHosts: true` switches off Vite's Host check: after a DNS rebind any web page can read the dev server. List the host names you use instead.",
+      topLevelDomainHost:
+        "'{{entry}}' allows every host name under a top-level domain: an attacker who registers any name there can rebind it to this server. List your own domain instead.",
+      disableHostCheckEnv:
+        'DANGEROUSLY_DISABLE_HOST_CHECK switches off the dev server Host check: after a DNS rebind any web page can read the dev server. Set the allowed host names instead.',
+      mcpRebindingProtectionDisabled:
+        '`enableDnsRebindingProtection: false` leaves this MCP transport open to DNS rebinding: any web page the user visits can drive the local MCP server. Enable it with `allowedHosts`, or validate the Host with rebind-guard.',
+      hostsMatchAll:
+        "'{{entry}}' in `hosts` matches every Host header, so the Host check stops nothing and DNS rebinding works again. List the host names this API is served under.",
+      useAuto: "Use `allowedHosts: 'auto'` (the default: localhost, the `host` option and webSocketURL).",
+      useFalse: 'Set `disableHostCheck: false`.',
+      removeEntry: "Remove '{{entry}}'.",
+    },
+    schema: [],
+    defaultOptions: [],
+  },
+  create(context) {
+    const { sourceCode } = context;
+    const checked = new Set<TSESTree.Node>();
+
+    /** Literal value node directly written at the property (not behind a const), for suggestions. */
+    function inlineLiteral(value: TSESTree.Node): TSESTree.Node | undefined {
+      const unwrapped = unwrapExpression(value);
+      return unwrapped.type === AST_NODE_TYPES.Literal || unwrapped.type === AST_NODE_TYPES.TemplateLiteral ? unwrapped : undefined;
+    }
+
+    /** '.com', '.io': a leading-dot entry with a single label (except '.localhost', which is loopback). */
+    function isTopLevelDomainEntry(value: string): boolean {
+      if (!value.startsWith('.')) return false;
+      const label = value.slice(1).replace(/\.$/u, '').toLowerCase();
+      return label.length > 0 && !label.includes('.') && label !== 'localhost';
+    }
+
+    function checkHostList(listNode: TSESTree.Node): void {
+      const list = resolveConstNode(context, listNode);
+      if (list?.type !== AST_NODE_TYPES.ArrayExpression) return;
+      for (const element of list.elements) {
+        if (element === null || element.type === AST_NODE_TYPES.SpreadElement) continue;
+        const entry = getStaticString(context, element);
+        if (entry === undefined || !isTopLevelDomainEntry(entry)) continue;
+        const range = elementRemovalRange(sourceCode, element);
+        context.report({
+          node: element,
+          messageId: 'topLevelDomainHost',
+          data: { entry },
+          suggest:
+            range === undefined ? [] : [{ messageId: 'removeEntry', data: { entry }, fix: (fixer) => fixer.removeRange(range) }],
+        });
+      }
+    }
+
+    function checkWebpackDevServer(optionsNode: TSESTree.Node): void {
+      const options = resolveConstNode(context, optionsNode);
+      if (options?.type !== AST_NODE_TYPES.ObjectExpression || checked.has(options)) return;
+      checked.add(options);
+      const allowedHosts = findProperty(context, options, 'allowedHosts');
+      if (allowedHosts.found === true) {
+        if (getStaticString(context, allowedHosts.value) === 'all') {
+          const literal = inlineLiteral(allowedHosts.value);
+          context.report({
+            node: allowedHosts.property,
+            messageId: 'webpackAllowedHostsAll',
+            suggest: literal === undefined ? [] : [{ messageId: 'useAuto', fix: (fixer) => fixer.replaceText(literal, "'auto'") }],
+          });
+        } else {
+          checkHostList(allowedHosts.value);
+        }
+      }
+      const disable = findProperty(context, options, 'disableHostCheck');
+      if (disable.found === true && staticBoolean(context, disable.value) === true) {
+        const literal = inlineLiteral(disable.value);
+        context.report({
+          node: disable.property,
+          messageId: 'webpackDisableHostCheck',
+          suggest: literal === undefined ? [] : [{ messageId: 'useFalse', fix: (fixer) => fixer.replaceText(literal, 'false') }],
+        });
+      }
+    }
+
+    function checkViteConfig(config: TSESTree.ObjectExpression): void {
+      if (checked.has(config)) return;
+      checked.add(config);
+      for (const section of ['server', 'preview']) {
+        const lookup = findProperty(context, config, section);
+        if (lookup.found !== true) continue;
+        const options = resolveConstNode(context, lookup.value);
+        if (options?.type !== AST_NODE_TYPES.ObjectExpression) continue;
+        const allowedHosts = findProperty(context, options, 'allowedHosts');
+        if (allowedHosts.found !== true) continue;
+        if (staticBoolean(context, allowedHosts.value) === true) {
+          context.report({ node: allowedHosts.property, messageId: 'viteAllowedHostsTrue' });
+        } else {
+          checkHostList(allowedHosts.value);
+        }
+      }
+    }
+
+    function isEnabledFlag(node: TSESTree.Node): boolean {
+      return getStaticString(context, node)?.trim().toLowerCase() === 'true' || staticBoolean(context, node) === true;
+    }
+
+    function checkGuardHosts(optionsNode: TSESTree.Node | undefined): void {
+      if (optionsNode === undefined || optionsNode.type === AST_NODE_TYPES.SpreadElement) return;
+      const hosts = findProperty(context, optionsNode, 'hosts');
+      if (hosts.found !== true) return;
+      const resolved = resolveConstNode(context, hosts.value);
+      const entries: TSESTree.Node[] = [];
+      if (resolved?.type === AST_NODE_TYPES.ArrayExpression) {
+        collectEntries(resolved, entries, 0);
+      } else {
+        entries.push(hosts.value);
+      }
+      for (const entry of entries) checkHostEntry(entry);
+    }
+
+    function collectEntries(array: TSESTree.ArrayExpression, into: TSESTree.Node[], depth: number): void {
+      for (const element of array.elements) {
+        if (element === null) continue;
+        if (element.type === AST_NODE_TYPES.SpreadElement) {
+          const spread = resolveConstNode(context, element.argument);
+          if (spread?.type === AST_NODE_TYPES.ArrayExpression && depth < 4) collectEntries(spread, into, depth + 1);
+          continue;
+        }
+        into.push(element);
+      }
+    }
+
+    function checkHostEntry(entryNode: TSESTree.Node): void {
+      const matchAll = matchAllHostEntry(context, entryNode);
+      if (matchAll !== undefined) {
+        const range = elementRemovalRange(sourceCode, entryNode);
+        context.report({
+          node: entryNode,
+          messageId: 'hostsMatchAll',
+          data: { entry: matchAll },
+          suggest:
+            range === undefined
+              ? []
+              : [{ messageId: 'removeEntry', data: { entry: matchAll }, fix: (fixer) => fixer.removeRange(range) }],
+        });
+      }
+    }
+
+    function isFastifyAdapter(node: TSESTree.Node): boolean {
+      const ref = resolveImport(context, node);
+      return matchesImport(ref, '@rebind-guard/fastify', ['rebindGuard']) || matchesImport(ref, '@rebind-guard/fastify', []);
+    }
+
+    function isProcessEnv(node: TSESTree.Node): boolean {
+      const object = unwrapExpression(node);
+      if (object.type !== AST_NODE_TYPES.MemberExpression || memberName(object) !== 'env') return false;
+      const base = unwrapExpression(object.object);
+      if (base.type !== AST_NODE_TYPES.Identifier) return false;
+      if (base.name === 'process' && isGlobal(context, base)) return true;
+      return matchesImport(resolveImport(context, base), 'process', []);
+    }
+
+    return {
+      Property(node) {
+        const key = getPropertyKey(node);
+        if (key === 'devServer') {
+          checkWebpackDevServer(node.value);
+        } else if (key === ENV_SWITCH && node.parent.type === AST_NODE_TYPES.ObjectExpression && isEnabledFlag(node.value)) {
+          context.report({ node, messageId: 'disableHostCheckEnv' });
+        }
+      },
+      AssignmentExpression(node) {
+        const left = unwrapExpression(node.left);
+        if (left.type !== AST_NODE_TYPES.MemberExpression) return;
+        let name = memberName(left);
+        if (name === undefined && left.computed) name = getStaticString(context, left.property);
+        if (name !== ENV_SWITCH || !isProcessEnv(left.object)) return;
+        if (isEnabledFlag(node.right)) context.report({ node, messageId: 'disableHostCheckEnv' });
+      },
+      NewExpression(node) {
+        const ref = resolveImport(context, node.callee);
+        if (matchesImport(ref, 'webpack-dev-server', [])) {
+          for (const argument of node.arguments) {
+            if (argument.type !== AST_NODE_TYPES.SpreadElement) checkWebpackDevServer(argument);
+          }
+          return;
+        }
+        if (
+          matchesModulePrefix(ref, MCP_SDK, ['StreamableHTTPServerTransport']) ||
+          matchesModulePrefix(ref, MCP_SDK, ['SSEServerTransport'])
+        ) {
+          for (const argument of node.arguments) {
+            if (argument.type === AST_NODE_TYPES.SpreadElement) continue;
+            const options = resolveConstNode(context, argument);
+            if (options?.type !== AST_NODE_TYPES.ObjectExpression) continue;
+            const flag = findProperty(context, options, 'enableDnsRebindingProtection');
+            if (flag.found === true && staticBoolean(context, flag.value) === false) {
+              context.report({ node: flag.property, messageId: 'mcpRebindingProtectionDisabled' });
+            }
+          }
+        }
+      },
+      CallExpression(node) {
+        const ref = resolveImport(context, node.callee);
+        const [first, second] = node.arguments;
+        if (matchesImport(ref, ['vite', 'vitest/config'], ['defineConfig'])) {
+          if (first !== undefined && first.type !== AST_NODE_TYPES.SpreadElement) {
+            for (const config of configObjects(context, first)) checkViteConfig(config);
+          }
+          return;
+        }
+        if (matchesImport(ref, '@rebind-guard/core', ['createGuard'])) {
+          checkGuardHosts(first);
+          return;
+        }
+        if (matchesImport(ref, REBIND_GUARD_ADAPTERS, ['rebindGuard']) || matchesImport(ref, REBIND_GUARD_ADAPTERS, [])) {
+          checkGuardHosts(first);
+          return;
+        }
+        if (matchesImport(ref, 'host-validation', [])) {
+          checkGuardHosts(first);
+          return;
+        }
+        const callee = unwrapExpression(node.callee);
+        if (
+          callee.type === AST_NODE_TYPES.MemberExpression &&
+          memberName(callee) === 'register' &&
+          first !== undefined &&
+          isFastifyAdapter(first)
+        ) {
+          checkGuardHosts(second);
+        }
+      },
+      ExportDefaultDeclaration(node) {
+        if (!VITE_CONFIG_FILE.test(context.filename)) return;
+        const declaration = node.declaration;
+        if (declaration.type === AST_NODE_TYPES.ClassDeclaration || declaration.type === AST_NODE_TYPES.TSDeclareFunction) return;
+        if (declaration.type === AST_NODE_TYPES.TSInterfaceDeclaration || declaration.type === AST_NODE_TYPES.TSTypeAliasDeclaration) return;
+        for (const config of configObjects(context, declaration)) checkViteConfig(config);
+      },
+    };
+  },
+});

@@ -1,0 +1,266 @@
+import rule from '../../src/rules/require-host-validation.js';
+import { runRule } from '../rule-tester.js';
+
+const expressError = (line: number, column: number) => ({ messageId: 'missingHostValidation' as const, line, column });
+
+runRule('require-host-validation', rule, {
+  valid: [
+    // rebind-guard adapters.
+    `import express from 'express';
+import { rebindGuard } from '@rebind-guard/express';
+const app = express();
+app.use(rebindGuard({ hosts: ['api.example.com'] }));
+app.get('/', (req, res) => res.send('ok'));
+app.listen(3000);`,
+    `const Koa = require('koa');
+const { rebindGuard } = require('@rebind-guard/koa');
+const app = new Koa();
+const guard = rebindGuard({ hosts: ['localhost'] });
+app.use(guard).use(router.routes());
+module.exports = app;`,
+    `import Fastify from 'fastify';
+import rebindGuard from '@rebind-guard/fastify';
+const app = Fastify({ logger: true });
+await app.register(rebindGuard, { hosts: ['localhost'] });
+app.get('/', async () => 'ok');
+await app.listen({ port: 3000 });`,
+    // host-validation and the MCP SDK middleware.
+    `const express = require('express');
+const hostValidation = require('host-validation');
+const app = express();
+app.use(hostValidation({ hosts: ['127.0.0.1:3000'] }));
+app.post('/rpc', handler);
+app.listen(3000);`,
+    `import express from 'express';
+import { hostHeaderValidation } from '@modelcontextprotocol/sdk/server/middleware/hostHeaderValidation.js';
+const app = express();
+app.use(hostHeaderValidation(['localhost']));
+app.post('/mcp', handler);
+app.listen(3000, '127.0.0.1');`,
+    // Router-only modules and Fastify plugins.
+    `import express from 'express';
+const router = express.Router();
+router.get('/users', list);
+export default router;`,
+    `export default async function routes(fastify) {
+  fastify.get('/', async () => 'ok');
+}`,
+    // Created but never served or exported (e.g. a supertest fixture).
+    `import express from 'express';
+import request from 'supertest';
+const app = express();
+app.get('/', (req, res) => res.send('ok'));
+await request(app).get('/');`,
+    // Handed to a function that may register a validator: silent.
+    `import express from 'express';
+import { applySecurity } from './security.js';
+const app = express();
+applySecurity(app);
+app.get('/', (req, res) => res.send('ok'));
+app.listen(3000);`,
+    // No routes registered.
+    `import express from 'express';
+const app = express();
+app.listen(3000);`,
+    // Not express: a local function.
+    `function express() { return { get() {}, listen() {} }; }
+const app = express();
+app.get('/', handler);
+app.listen(3000);`,
+    // A custom adapter around the core guard.
+    `import express from 'express';
+import { createGuard } from '@rebind-guard/core';
+const guard = createGuard({ hosts: ['api.example.com'] });
+const app = express();
+app.use(async (req, res, next) => { const r = await guard.check(req); r.ok ? next() : res.status(r.status).end(); });
+app.get('/', handler);
+app.listen(3000);`,
+    // User-declared validators: by module export and by identifier name.
+    {
+      code: `import express from 'express';
+import { hostCheck } from '@acme/security';
+const app = express();
+app.use(hostCheck());
+app.get('/', handler);
+export default app;`,
+      options: [{ validators: [{ module: '@acme/security', name: 'hostCheck' }] }],
+    },
+    {
+      code: `import Koa from 'koa';
+import allowHosts from './allow-hosts.js';
+const app = new Koa();
+app.use(allowHosts);
+app.use(router.routes());
+app.listen(3000);`,
+      options: [{ validators: ['allowHosts'] }],
+    },
+    // Express setting read, not a route.
+    `import express from 'express';
+import { rebindGuard } from '@rebind-guard/express';
+const app = express();
+if (app.get('env') === 'production') app.use(rebindGuard({ hosts: ['api.example.com'] }));
+app.get('/', handler);
+app.listen(3000);`,
+  ],
+  invalid: [
+    {
+      code: `import express from 'express';
+const app = express();
+app.get('/', (req, res) => res.send('ok'));
+app.listen(3000);`,
+      errors: [expressError(2, 13)],
+    },
+    {
+      // require + module.exports.
+      code: `const express = require('express');
+const app = express();
+app.use(express.json());
+app.post('/api', handler);
+module.exports = app;`,
+      errors: [expressError(2, 13)],
+    },
+    {
+      // import * as + http.createServer.
+      code: `import * as express from 'express';
+import http from 'node:http';
+const app = express();
+app.use('/api', apiRouter);
+http.createServer(app).listen(8080);`,
+      errors: [expressError(3, 13)],
+    },
+    {
+      // Destructured require of the named fastify export.
+      code: `const { fastify } = require('fastify');
+const server = fastify({ logger: true });
+server.register(routes);
+server.listen({ port: 3000 });`,
+      errors: [expressError(2, 16)],
+    },
+    {
+      code: `import Fastify from 'fastify';
+const app = Fastify();
+app.get('/', async () => 'ok');
+export { app };`,
+      errors: [expressError(2, 13)],
+    },
+    {
+      // Koa with a router and app.callback().
+      code: `import Koa from 'koa';
+import { createServer } from 'http';
+const app = new Koa();
+app.use(router.routes()).use(router.allowedMethods());
+createServer(app.callback()).listen(3000);`,
+      errors: [expressError(3, 13)],
+    },
+    {
+      // Default import under another name, exported declaration.
+      code: `import makeApp from 'express';
+export const app = makeApp();
+app.all('*', handler);`,
+      errors: [expressError(2, 20)],
+    },
+    {
+      // Factory that returns the app.
+      code: `import express from 'express';
+export function createApp() {
+  const app = express();
+  app.get('/health', (req, res) => res.send('ok'));
+  return app;
+}`,
+      errors: [expressError(3, 15)],
+    },
+    {
+      // A guard on another module's name does not count.
+      code: `import Koa from 'koa';
+import cors from '@koa/cors';
+const app = new Koa();
+app.use(cors());
+app.use(async (ctx) => { ctx.body = 'hi'; });
+app.listen(3000);`,
+      errors: [expressError(3, 13)],
+    },
+    {
+      // rebindGuard.optional() is per-route auth, not the app-level Host check.
+      code: `import express from 'express';
+import { rebindGuard } from '@rebind-guard/express';
+const app = express();
+app.get('/me', rebindGuard.optional(), handler);
+app.listen(3000);`,
+      errors: [expressError(3, 13)],
+    },
+    {
+      // Validator option naming another module does not match.
+      code: `import express from 'express';
+import { hostCheck } from './other.js';
+const app = express();
+app.use(hostCheck());
+app.get('/', handler);
+app.listen(3000);`,
+      options: [{ validators: [{ module: '@acme/security', name: 'hostCheck' }] }],
+      errors: [expressError(3, 13)],
+    },
+    {
+      // Chained calls and `await` creation.
+      code: `const fastify = require('fastify');
+async function main() {
+  const app = await fastify();
+  app.register(cors).get('/', async () => 'ok');
+  await app.listen({ port: 3000 });
+}`,
+      errors: [expressError(3, 21)],
+    },
+    {
+      // module.exports object.
+      code: `const express = require('express');
+const app = express();
+app.use(router);
+module.exports = { app };`,
+      errors: [expressError(2, 13)],
+    },
+    {
+      // Two apps in one module: only the unguarded one is reported.
+      code: `import express from 'express';
+import { rebindGuard } from '@rebind-guard/express';
+const api = express();
+api.use(rebindGuard({ hosts: ['api.example.com'] }));
+api.get('/', handler);
+api.listen(3000);
+const admin = express();
+admin.get('/', handler);
+admin.listen(3001, '127.0.0.1');`,
+      errors: [expressError(7, 15)],
+    },
+  ],
+  typescript: {
+    valid: [
+      `import express, { type Express } from 'express';
+import { rebindGuard } from '@rebind-guard/express';
+const app: Express = express();
+app.use(rebindGuard({ hosts: ['api.example.com'] }) as express.RequestHandler);
+app.get('/', handler);
+export default app;`,
+      `import type { FastifyInstance } from 'fastify';
+export async function routes(app: FastifyInstance): Promise<void> {
+  app.get('/', async () => 'ok');
+}`,
+    ],
+    invalid: [
+      {
+        code: `import express = require('express');
+const app = express() as express.Express;
+app.get('/', handler);
+export default app;`,
+        errors: [expressError(2, 13)],
+      },
+      {
+        code: `import Fastify, { type FastifyInstance } from 'fastify';
+export function build(): FastifyInstance {
+  const app = Fastify({ logger: true });
+  app.get('/', async () => 'ok');
+  return app!;
+}`,
+        errors: [expressError(3, 15)],
+      },
+    ],
+  },
+});
