@@ -179,14 +179,30 @@ function failure(code: ResultCode, headers: Record<string, string> = {}): GuardF
   return { ok: false, code, status: info.status, message: info.message, headers };
 }
 
-/** Reads a header whatever the case of its name in the record. */
+/** Reads a header by its lower-case name (see {@link withLowerCaseHeaders}). */
 function header(request: GuardRequest, name: string): string | readonly string[] | undefined {
-  const direct = request.headers[name];
-  if (direct !== undefined) return direct;
-  for (const key of Object.keys(request.headers)) {
-    if (key.toLowerCase() === name) return request.headers[key];
+  return request.headers[name];
+}
+
+const UPPER = /[A-Z]/;
+
+/**
+ * Node already lower-cases `req.headers` names, so this is one cheap scan that returns the request
+ * as is; a hand-built request with `Host` or `Authorization` gets a lower-cased copy. Repeated
+ * names that differ only in case are merged, so duplicates stay visible.
+ */
+function withLowerCaseHeaders(request: GuardRequest): GuardRequest {
+  const names = Object.keys(request.headers);
+  if (!names.some((name) => UPPER.test(name))) return request;
+  const headers: Record<string, string | readonly string[] | undefined> = {};
+  for (const name of names) {
+    const value = request.headers[name];
+    if (value === undefined) continue;
+    const lower = name.toLowerCase();
+    const existing = headers[lower];
+    headers[lower] = existing === undefined ? value : [existing, value].flat();
   }
-  return undefined;
+  return { ...request, headers };
 }
 
 /** How often each of the watched header names occurs in `rawHeaders`. */
@@ -413,11 +429,12 @@ export function createGuard<Claims = JwtClaims>(options: GuardOptions<Claims>): 
     return { ok: true, host, auth: outcome.auth };
   }
 
-  async function check(request: GuardRequest, checkOptions: CheckOptions = {}): Promise<GuardResult<Claims>> {
+  async function check(input: GuardRequest, checkOptions: CheckOptions = {}): Promise<GuardResult<Claims>> {
     try {
-      if (typeof request !== 'object' || (request as unknown) === null || typeof request.headers !== 'object' || (request.headers as unknown) === null) {
+      if (typeof input !== 'object' || (input as unknown) === null || typeof input.headers !== 'object' || (input.headers as unknown) === null) {
         return failure('host_missing');
       }
+      const request = withLowerCaseHeaders(input);
       const url = typeof request.url === 'string' ? request.url : '/';
       const excluded = isExcluded(pathOf(url));
       const counts = rawCounts(request);

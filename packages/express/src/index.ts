@@ -42,7 +42,7 @@ declare global {
  * app.get('/me', (req, res) => { const { auth } = req as GuardedRequest<MyClaims>; res.json(auth?.claims); });
  * ```
  */
-export type GuardedRequest<Claims = RebindGuardClaims> = Request & { auth?: AuthInfo<Claims> | undefined };
+export type GuardedRequest<Claims = RebindGuardClaims> = Omit<Request, 'auth'> & { auth?: AuthInfo<Claims> | undefined };
 
 /**
  * Options of {@link rebindGuard}: every core option, `authMode`, and `onReject`.
@@ -75,7 +75,8 @@ export interface RebindGuardMiddleware<Claims = RebindGuardClaims> extends Reque
   requireScopes(...scopes: string[]): RequestHandler;
 }
 
-const guards = new WeakMap<Request, Guard<unknown>>();
+/** The guard that let a request through, and its onReject: standalone requireScopes() answers like it. */
+const guards = new WeakMap<Request, { guard: Guard<unknown>; onReject: ExpressGuardOptions<never>['onReject'] }>();
 
 function respond(failure: GuardFailure, req: Request, res: Response, next: NextFunction, onReject: ExpressGuardOptions<never>['onReject']): void {
   if (onReject === undefined) sendProblem(res, failure);
@@ -85,14 +86,15 @@ function respond(failure: GuardFailure, req: Request, res: Response, next: NextF
 function scopesMiddleware(scopes: readonly string[], fallback: Guard<unknown> | undefined, onReject: ExpressGuardOptions<never>['onReject']): RequestHandler {
   validateScopes(scopes);
   return function rebindGuardRequireScopes(req, res, next) {
-    const guard = guards.get(req) ?? fallback;
+    const installed = guards.get(req);
+    const guard = installed?.guard ?? fallback;
     if (guard === undefined) {
       next(new Error('rebind-guard: requireScopes() runs before rebindGuard(); register rebindGuard(options) first.'));
       return;
     }
     const failure = guard.checkScopes(req.auth, scopes);
     if (failure === undefined) next();
-    else respond(failure, req, res, next, onReject);
+    else respond(failure, req, res, next, onReject ?? installed?.onReject);
   };
 }
 
@@ -122,7 +124,7 @@ export function rebindGuard<Claims = RebindGuardClaims>(options: ExpressGuardOpt
           respond(result, req, res, next, onReject);
           return;
         }
-        guards.set(req, guard);
+        guards.set(req, { guard, onReject });
         req.auth = result.auth as AuthInfo<unknown> as AuthInfo<RebindGuardClaims>;
         next();
       },

@@ -78,7 +78,16 @@ function validateRouteConfig(config: unknown, url: string): void {
 }
 
 const plugin: FastifyPluginCallback<FastifyGuardOptions> = (fastify, options, done) => {
-  const { guard, authMode } = compileAdapterOptions(options);
+  let compiled: ReturnType<typeof compileAdapterOptions<RebindGuardClaims>>;
+  try {
+    compiled = compileAdapterOptions(options);
+  } catch (error) {
+    // A callback plugin must report through done(): avvio does not catch a synchronous throw, so
+    // bad options would otherwise crash the process instead of rejecting register()/ready().
+    done(error as Error);
+    return;
+  }
+  const { guard, authMode } = compiled;
   const onReject = options.onReject;
 
   fastify.decorateRequest('auth', null);
@@ -93,7 +102,9 @@ const plugin: FastifyPluginCallback<FastifyGuardOptions> = (fastify, options, do
       return reply;
     }
     const { status, headers, body } = problemResponse(failure);
-    return reply.code(status).headers(headers).send(body);
+    // A Buffer, not a string: Fastify appends "; charset=utf-8" to the content-type of string
+    // payloads, which would make this adapter's answer differ from Express's and Koa's.
+    return reply.code(status).headers(headers).send(Buffer.from(body));
   }
 
   // onRequest runs before body parsing, and for upgrades routed by @fastify/websocket too.

@@ -75,11 +75,12 @@ const GUARD = Symbol('rebind-guard');
 function scopesMiddleware(scopes: readonly string[], fallback: Guard<unknown> | undefined, onReject: OnReject): Middleware<RebindGuardState> {
   validateScopes(scopes);
   return async function rebindGuardRequireScopes(ctx, next) {
-    const guard = ((ctx.state as Record<symbol, unknown>)[GUARD] as Guard<unknown> | undefined) ?? fallback;
+    const installed = (ctx.state as Record<symbol, unknown>)[GUARD] as { guard: Guard<unknown>; onReject: OnReject } | undefined;
+    const guard = installed?.guard ?? fallback;
     if (guard === undefined) throw new Error('rebind-guard: requireScopes() runs before rebindGuard(); register rebindGuard(options) first.');
     const failure = guard.checkScopes(ctx.state.auth, scopes);
     if (failure === undefined) await next();
-    else await respond(failure, ctx, onReject);
+    else await respond(failure, ctx, onReject ?? installed?.onReject);
   };
 }
 
@@ -108,7 +109,8 @@ export function rebindGuard<Claims = JwtClaims>(options: KoaGuardOptions<Claims>
       await respond(result, ctx, onReject);
       return;
     }
-    (ctx.state as Record<symbol, unknown>)[GUARD] = guard;
+    // The guard that let the request through, and its onReject: standalone requireScopes() answers like it.
+    (ctx.state as Record<symbol, unknown>)[GUARD] = { guard, onReject };
     ctx.state.auth = result.auth;
     await next();
   };

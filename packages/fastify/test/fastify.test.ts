@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import Fastify from 'fastify';
+import jsonwebtoken from 'jsonwebtoken';
+import { rebindGuard, type FastifyGuardOptions } from '../src/index.js';
+
+const SECRET = 'fastify adapter unit tests: a long enough HS256 secret';
+const auth = { key: SECRET, algorithms: ['HS256'], audience: 'api', issuer: false } as const;
+const token = (scope = 'read') => jsonwebtoken.sign({ sub: 'alice', scope, aud: 'api' }, SECRET, { algorithm: 'HS256', expiresIn: '1h' });
+
+describe('options are validated at registration', () => {
+  it.each([
+    ['no hosts', {}],
+    ['empty hosts', { hosts: [] }],
+    ['a "*" host', { hosts: ['*'] }],
+    ['an unknown option', { hosts: ['localhost'], routes: [] }],
+    ['a bad authMode', { hosts: ['localhost'], authMode: 'sometimes' }],
+    ['a non-function onReject', { hosts: ['localhost'], onReject: {} }],
+    ['a bad safeMethods', { hosts: ['localhost'], safeMethods: 'GET' }],
+    ['auth with alg none', { hosts: ['localhost'], auth: { ...auth, algorithms: ['none'] } }],
+  ])('%s → TypeError', async (_name, options) => {
+    const app = Fastify();
+    app.register(rebindGuard, options as unknown as FastifyGuardOptions);
+    await expect(app.ready()).rejects.toThrow(TypeError);
+    await app.close();
+  });
+
+  it.each([
+    ['a non-object config', 'admin'],
+    ['an unknown key', { scope: ['admin'] }],
+    ['a bad auth mode', { auth: 'maybe' }],
+    ['a bad scope', { scopes: ['two words'] }],
+  ])('route config.rebindGuard with %s → TypeError when the route is added', async (_name, config) => {
+    const app = Fastify();
+    await app.register(rebindGuard, { hosts: ['localhost'], auth });
+    expect(() => app.get('/', { config: { rebindGuard: config as never } }, () => 'ok')).toThrow(TypeError);
+    await app.close();
+  });
+
+  it('decorates the instance with the compiled guard', async () => {
+    const app = Fastify();
+    await app.register(rebindGuard, { hosts: ['localhost'], origins: ['https://app.example.com'] });
+    expect(app.rebindGuard.isAllowedOrigin('https://app.example.com')).toBe(true);
+    expect(app.rebindGuard.isAllowedHost('rebind.test')).toBe(false);
+    await app.close();
+  });
+});
+
+describe('requests', () => {
+  async function build(options: FastifyGuardOptions) {
+    const app = Fastify();
+    await app.register(rebindGuard, options);
+    app.get('/', (request) => ({ sub: request.auth?.claims.sub ?? null, auth: request.auth === null ? 'null' : 'set' }));
+    app.get('/admin', { config: { rebindGuard: { scopes: ['admin'] } } }, () => ({ ok: true }));
+    app.get('/public', { config: { rebindGuard: { auth: 'off' } } }, (request) => ({ auth: request.auth === null ? 'null' : 'set' }));
+    app.get('/feed', { config: { rebindGuard: { auth: 'optional' } } }, (request) => ({ sub: request.auth?.claims.sub ?? null }));
+    return app;
+  }
+
+  it('sets request.auth; default rejections are problem+json without a charset', async () => {
+    const app = await build({ hosts: ['localhost'], auth });
+    const ok = await app.inject({ url: '/', headers: { host: 'localhost', authorization: `Bearer ${token()}` } });
+    expect([ok.statusCode, ok.json()]).toEqual([200, { sub: 'alice', auth: 'set' }]);
+    const rejected = await app.inject({ url: '/', headers: { host: 'rebind.test' } });
+    expect(rejected.statusCode).toBe(403);
+    expect(rejected.headers['content-type']).toBe('application/problem+json');
+    expect(rejected.json()).toMatchObject({ code: 'host_not_allowed' });
+    await app.close();
+  });
+
+  it("route config: auth 'off', 'optional' and scopes", async () => {
+    const app = await build({ hosts: ['localhost'], auth });
+    const off = await app.inject({ url: '/public', headers: { host: 'localhost', authorization: 'Bearer garbage' } });
+    expect([off.statusCode, off.json()]).toEqual([200, { auth: 'null' }]);
+    const offForeign = await app.inject({ url: '/public', headers: { host: 'rebind.test' } });
+    expect(offForeign.statusCode).toBe(403);
+    const anonymousFeed = await app.inject({ url: '/feed', headers: { host: 'localhost' } });
+    expect([anonymousFeed.statusCode, anonymousFeed.json()]).toEqual([200, { sub: null }]);
+    const badFeed = await app.inject({ url: '/feed', headers: { host: 'localhost', authorization: 'Bearer garbage' } });
+    expect(badFeed.statusCode).toBe(401);
+    const noScope = await app.inject({ url: '/admin', headers: { host: 'localhost', authorization: `Bearer ${token()}` } });
+    expect([noScope.statusCode, noScope.headers['www-authenticate']]).toEqual([403, 'Bearer realm="api", error="insufficient_scope", scope="admin"']);
+    const scoped = await app.inject({ url: '/admin', headers: { host: 'localhost', authorization: `Bearer ${token('admin')}` } });
+    expect(scoped.statusCode).toBe(200);
+    await app.close();
+  });
+
+  it('onReject receives the result, request and reply, and replaces the answer (scopes included)', async () => {
+    const calls: { code: string; url: string }[] = [];
+    const app = await build({
+      hosts: ['localhost'],
+      auth,
+      onReject: async (result, request, reply) => {
+        calls.push({ code: result.code, url: request.url });
+        return reply.code(result.status === 401 ? 401 : 404).send({ error: result.code });
+      },
+    });
+    const rebound = await app.inject({ url: '/?q=1', headers: { host: 'rebind.test' } });
+    expect([rebound.statusCode, rebound.json()]).toEqual([404, { error: 'host_not_allowed' }]);
+    const anonymous = await app.inject({ url: '/', headers: { host: 'localhost' } });
+    expect([anonymous.statusCode, anonymous.json()]).toEqual([401, { error: 'token_missing' }]);
+    const noScope = await app.inject({ url: '/admin', headers: { host: 'localhost', authorization: `Bearer ${token()}` } });
+    expect([noScope.statusCode, noScope.json()]).toEqual([404, { error: 'insufficient_scope' }]);
+    expect(calls).toEqual([
+      { code: 'host_not_allowed', url: '/?q=1' },
+      { code: 'token_missing', url: '/' },
+      { code: 'insufficient_scope', url: '/admin' },
+    ]);
+    await app.close();
+  });
+
+  it('rejects before the body is parsed', async () => {
+    const app = Fastify();
+    await app.register(rebindGuard, { hosts: ['localhost'] });
+    let parsed = false;
+    app.addContentTypeParser('application/json', (_request, _payload, done) => {
+      parsed = true;
+      done(null, {});
+    });
+    app.post('/', () => ({ ok: true }));
+    const rejected = await app.inject({ method: 'POST', url: '/', headers: { host: 'rebind.test', 'content-type': 'application/json' }, payload: '{}' });
+    expect(rejected.statusCode).toBe(403);
+    expect(parsed).toBe(false);
+    await app.close();
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * Type tests: the claims type of `rebindGuard<Claims>()` flows to `ctx.state.auth`; bad options
+ * are type errors. (Koa has no global augmentation, so importing the package by name is exact.)
+ */
+import { describe, expectTypeOf, it } from 'vitest';
+import Koa, { type Context, type Middleware } from 'koa';
+import type { AuthInfo, GuardFailure } from '@rebind-guard/core';
+import { guardUpgrades, rebindGuard, requireScopes, type RebindGuardMiddleware, type RebindGuardState } from '@rebind-guard/koa';
+
+interface MyClaims {
+  sub: string;
+  tenant: string;
+}
+
+const auth = { key: 'secret', algorithms: ['HS256'], audience: 'api', issuer: false } as const;
+
+describe('koa types', () => {
+  it('rebindGuard<MyClaims>() types ctx.state.auth for later middleware', () => {
+    const app = new Koa().use(rebindGuard<MyClaims>({ hosts: ['localhost'], auth }));
+    app.use((ctx) => {
+      expectTypeOf(ctx.state.auth).toEqualTypeOf<AuthInfo<MyClaims> | undefined>();
+      expectTypeOf(ctx.state.auth?.claims.tenant).toEqualTypeOf<string | undefined>();
+    });
+  });
+
+  it('without a claims type, claims are JwtClaims', () => {
+    const app = new Koa().use(rebindGuard({ hosts: ['localhost'], auth }));
+    app.use((ctx) => {
+      expectTypeOf(ctx.state.auth).toEqualTypeOf<AuthInfo | undefined>();
+      expectTypeOf(ctx.state.auth?.claims.sub).toEqualTypeOf<string | undefined>();
+    });
+  });
+
+  it('the middleware, helpers and state types', () => {
+    const guard = rebindGuard<MyClaims>({ hosts: ['localhost'], auth });
+    expectTypeOf(guard).toEqualTypeOf<RebindGuardMiddleware<MyClaims>>();
+    expectTypeOf(guard).toExtend<Middleware<RebindGuardState<MyClaims>>>();
+    expectTypeOf(guard.requireScopes('admin')).toEqualTypeOf<Middleware<RebindGuardState<MyClaims>>>();
+    expectTypeOf(requireScopes('admin')).toEqualTypeOf<Middleware<RebindGuardState>>();
+    expectTypeOf(rebindGuard.optional<MyClaims>({ hosts: ['localhost'], auth })).toEqualTypeOf<RebindGuardMiddleware<MyClaims>>();
+    expectTypeOf<typeof guard.guard.isAllowedOrigin>().toEqualTypeOf<(origin: string) => boolean>();
+  });
+
+  it('onReject is typed with the failure and the context, and may be async', () => {
+    rebindGuard({
+      hosts: ['localhost'],
+      async onReject(result, ctx) {
+        expectTypeOf(result).toEqualTypeOf<GuardFailure>();
+        expectTypeOf(ctx).toEqualTypeOf<Context>();
+        await Promise.resolve();
+        ctx.status = result.status;
+      },
+    });
+  });
+
+  it('bad options are type errors', () => {
+    // @ts-expect-error hosts is required
+    rebindGuard({ origins: ['https://app.example.com'] });
+    // @ts-expect-error unknown option
+    rebindGuard({ hosts: ['localhost'], allowHosts: true });
+    // @ts-expect-error authMode is 'required' | 'optional' | 'off'
+    rebindGuard({ hosts: ['localhost'], authMode: true });
+    // @ts-expect-error origins is a list
+    rebindGuard({ hosts: ['localhost'], origins: 'https://app.example.com' });
+    // @ts-expect-error algorithms is required
+    rebindGuard({ hosts: ['localhost'], auth: { key: 'secret', audience: 'api', issuer: false } });
+    // @ts-expect-error onReject takes (result, ctx)
+    rebindGuard({ hosts: ['localhost'], onReject: (result: GuardFailure, ctx: Context, extra: string) => { ctx.body = [result.code, extra]; } });
+    // @ts-expect-error scopes are strings
+    requireScopes(['admin']);
+    // @ts-expect-error guardUpgrades needs a server
+    guardUpgrades(new Koa(), { hosts: ['localhost'] });
+  });
+});

@@ -1,0 +1,338 @@
+/**
+ * Starts the same small API on Express 5, Koa 3 and Fastify 5 behind rebind-guard, on
+ * 127.0.0.1:0, plus a raw `node:net` client that writes exact request bytes and parses the answer
+ * itself (so no HTTP client can "fix" a request). Issue #4.
+ *
+ * Routes (identical on every framework):
+ *   GET /               required auth
+ *   POST|PUT|DELETE /items   required auth (+ Origin checks: unsafe methods)
+ *   GET /healthz        excluded path when the options say so
+ *   GET /admin          requires scope 'admin'
+ *   GET /feed           optional auth
+ *   GET /ws             WebSocket endpoint (101 + "hello")
+ * Every success answers JSON `{ route, sub }` (`sub` of the verified token, or null).
+ */
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import express from 'express';
+import Koa from 'koa';
+import Fastify from 'fastify';
+import fastifyWebsocket from '@fastify/websocket';
+import { WebSocketServer } from 'ws';
+import { problemResponse, type GuardFailure, type GuardOptions, type AuthMode } from '@rebind-guard/core';
+import * as expressAdapter from '@rebind-guard/express';
+import * as koaAdapter from '@rebind-guard/koa';
+import * as fastifyAdapter from '@rebind-guard/fastify';
+
+export const FRAMEWORKS = ['express', 'koa', 'fastify'] as const;
+export type Framework = (typeof FRAMEWORKS)[number];
+
+/** Options handed to every adapter: core options plus `authMode`. */
+export type AppOptions = GuardOptions & { readonly authMode?: AuthMode };
+
+/**
+ * A framework-neutral custom rejection: servers.ts maps it to each adapter's own `onReject`
+ * signature, so the same customisation can be compared across frameworks.
+ */
+export interface NeutralReject {
+  (result: GuardFailure): { status: number; headers: Record<string, string>; body: string };
+}
+
+export interface RunningServer {
+  readonly framework: Framework;
+  readonly port: number;
+  /** Express/Koa: the `ws` server was attached to the HTTP server before `guardUpgrades` ran. */
+  readonly upgradeListenersBeforeGuard: number;
+  close(): Promise<void>;
+}
+
+interface Identity {
+  route: string;
+  sub: string | null;
+}
+
+const ROUTES = new Set(['GET /', 'POST /items', 'PUT /items', 'DELETE /items', 'GET /healthz', 'GET /admin', 'GET /feed']);
+
+function identity(route: string, auth: { claims: { sub?: unknown } } | null | undefined): Identity {
+  const sub = auth?.claims.sub;
+  return { route, sub: typeof sub === 'string' ? sub : null };
+}
+
+function rawReject(socket: Duplex, response: { status: number; headers: Record<string, string>; body: string }): void {
+  const lines = [`HTTP/1.1 ${response.status} Rejected`, 'connection: close', `content-length: ${Buffer.byteLength(response.body)}`];
+  for (const [name, value] of Object.entries(response.headers)) lines.push(`${name}: ${value}`);
+  socket.end(`${lines.join('\r\n')}\r\n\r\n${response.body}`);
+}
+
+async function listen(server: Server): Promise<number> {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return (server.address() as AddressInfo).port;
+}
+
+function closeServer(server: Server, wss?: WebSocketServer): Promise<void> {
+  return new Promise((resolve) => {
+    for (const client of wss?.clients ?? []) client.terminate();
+    wss?.close();
+    server.closeAllConnections();
+    server.close(() => { resolve(); });
+  });
+}
+
+async function startExpress(options: AppOptions, onReject?: NeutralReject): Promise<RunningServer> {
+  const reject: expressAdapter.ExpressGuardOptions['onReject'] =
+    onReject === undefined
+      ? undefined
+      : (result, _req, res) => {
+          const custom = onReject(result);
+          res.status(custom.status).set(custom.headers).send(custom.body);
+        };
+  const guardOptions = { ...options, ...(reject === undefined ? {} : { onReject: reject }) };
+  const guard = expressAdapter.rebindGuard(guardOptions);
+  const optional = expressAdapter.rebindGuard.optional(guardOptions);
+  const app = express();
+  const send = (route: string) => (req: express.Request, res: express.Response) => {
+    res.json(identity(route, req.auth));
+  };
+  // /feed: its own guard instance with optional auth, registered before the app-wide guard.
+  app.get('/feed', optional, send('GET /feed'));
+  app.use(guard);
+  app.get('/', send('GET /'));
+  app.post('/items', send('POST /items'));
+  app.put('/items', send('PUT /items'));
+  app.delete('/items', send('DELETE /items'));
+  app.get('/healthz', send('GET /healthz'));
+  app.get('/admin', guard.requireScopes('admin'), send('GET /admin'));
+
+  const server = createServer(app);
+  // The WebSocket server is attached BEFORE guardUpgrades on purpose: the guard must still run first.
+  const wss = new WebSocketServer({ server, path: '/ws' });
+  wss.on('connection', (socket) => { socket.send('hello'); });
+  const upgradeListenersBeforeGuard = server.listenerCount('upgrade');
+  expressAdapter.guardUpgrades(server, {
+    ...options,
+    ...(onReject === undefined ? {} : { onReject: (result: GuardFailure, _req: unknown, socket: Duplex) => { rawReject(socket, onReject(result)); } }),
+  });
+  const port = await listen(server);
+  return { framework: 'express', port, upgradeListenersBeforeGuard, close: () => closeServer(server, wss) };
+}
+
+async function startKoa(options: AppOptions, onReject?: NeutralReject): Promise<RunningServer> {
+  const reject: koaAdapter.KoaGuardOptions['onReject'] =
+    onReject === undefined
+      ? undefined
+      : (result, ctx) => {
+          const custom = onReject(result);
+          ctx.status = custom.status;
+          ctx.set(custom.headers);
+          ctx.body = custom.body;
+        };
+  const guardOptions = { ...options, ...(reject === undefined ? {} : { onReject: reject }) };
+  const guard = koaAdapter.rebindGuard(guardOptions);
+  const optional = koaAdapter.rebindGuard.optional(guardOptions);
+  const admin = koaAdapter.requireScopes('admin');
+  const app = new Koa<koaAdapter.RebindGuardState>();
+  // /feed: a second guard instance with optional auth; everything else: the required one.
+  app.use(async (ctx, next) => {
+    await (ctx.path === '/feed' ? optional : guard)(ctx, next);
+  });
+  app.use(async (ctx) => {
+    const route = `${ctx.method} ${ctx.path}`;
+    if (!ROUTES.has(route)) return; // Koa's default 404
+    const send = (): Promise<void> => {
+      ctx.body = identity(route, ctx.state.auth);
+      return Promise.resolve();
+    };
+    if (route === 'GET /admin') await admin(ctx, send);
+    else await send();
+  });
+
+  const handle = app.callback();
+  const server = createServer((req, res) => {
+    void handle(req, res);
+  });
+  const wss = new WebSocketServer({ server, path: '/ws' });
+  wss.on('connection', (socket) => {
+    socket.send('hello');
+  });
+  const upgradeListenersBeforeGuard = server.listenerCount('upgrade');
+  koaAdapter.guardUpgrades(server, {
+    ...options,
+    ...(onReject === undefined ? {} : { onReject: (result: GuardFailure, _req: unknown, socket: Duplex) => { rawReject(socket, onReject(result)); } }),
+  });
+  const port = await listen(server);
+  return { framework: 'koa', port, upgradeListenersBeforeGuard, close: () => closeServer(server, wss) };
+}
+
+async function startFastify(options: AppOptions, onReject?: NeutralReject): Promise<RunningServer> {
+  const app = Fastify();
+  await app.register(fastifyWebsocket);
+  await app.register(fastifyAdapter.rebindGuard, {
+    ...options,
+    ...(onReject === undefined
+      ? {}
+      : {
+          onReject: (result: GuardFailure, _request: unknown, reply: import('fastify').FastifyReply) => {
+            const custom = onReject(result);
+            return reply.code(custom.status).headers(custom.headers).send(custom.body);
+          },
+        }),
+  });
+  const send = (route: string) => (request: import('fastify').FastifyRequest) => identity(route, request.auth);
+  app.get('/', send('GET /'));
+  app.post('/items', send('POST /items'));
+  app.put('/items', send('PUT /items'));
+  app.delete('/items', send('DELETE /items'));
+  app.get('/healthz', send('GET /healthz'));
+  app.get('/admin', { config: { rebindGuard: { scopes: ['admin'] } } }, send('GET /admin'));
+  app.get('/feed', { config: { rebindGuard: { auth: 'optional' } } }, send('GET /feed'));
+  app.get('/ws', { websocket: true }, (socket) => {
+    socket.send('hello');
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const port = (app.server.address() as AddressInfo).port;
+  return {
+    framework: 'fastify',
+    port,
+    upgradeListenersBeforeGuard: 0,
+    close: async () => {
+      app.server.closeAllConnections();
+      await app.close();
+    },
+  };
+}
+
+/** Starts the test API on `framework` with `options` (and optionally a custom rejection). */
+export function startServer(framework: Framework, options: AppOptions, onReject?: NeutralReject): Promise<RunningServer> {
+  if (framework === 'express') return startExpress(options, onReject);
+  if (framework === 'koa') return startKoa(options, onReject);
+  return startFastify(options, onReject);
+}
+
+/** The default rejection rendered by core, for comparing custom and default answers. */
+export { problemResponse };
+
+// ---------------------------------------------------------------------------------------------
+// Raw client
+// ---------------------------------------------------------------------------------------------
+
+export interface RawResponse {
+  /** e.g. `HTTP/1.1 403 Forbidden`; empty when the server closed without answering. */
+  readonly statusLine: string;
+  readonly status: number;
+  /** Lower-case header names; repeated headers keep every value. */
+  readonly headers: Readonly<Record<string, readonly string[]>>;
+  readonly body: string;
+  /** The problem+json `code`, or null when the body has none. */
+  readonly code: string | null;
+  /** The single value of a header, or null. */
+  header(name: string): string | null;
+}
+
+function dechunk(body: Buffer): Buffer | undefined {
+  const parts: Buffer[] = [];
+  let offset = 0;
+  for (;;) {
+    const lineEnd = body.indexOf('\r\n', offset);
+    if (lineEnd === -1) return undefined;
+    const size = Number.parseInt(body.subarray(offset, lineEnd).toString('latin1'), 16);
+    if (Number.isNaN(size)) return Buffer.concat(parts);
+    if (size === 0) return Buffer.concat(parts);
+    const start = lineEnd + 2;
+    if (body.length < start + size + 2) return undefined;
+    parts.push(body.subarray(start, start + size));
+    offset = start + size + 2;
+  }
+}
+
+function parseResponse(data: Buffer, complete: boolean): RawResponse | undefined {
+  const end = data.indexOf('\r\n\r\n');
+  if (end === -1) {
+    if (!complete) return undefined;
+    return makeResponse('', [], Buffer.alloc(0));
+  }
+  const lines = data.subarray(0, end).toString('latin1').split('\r\n');
+  const statusLine = lines.shift() ?? '';
+  const headerPairs = lines.map((line): [string, string] => {
+    const colon = line.indexOf(':');
+    return [line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()];
+  });
+  const status = Number(/^HTTP\/\d\.\d (\d{3})/.exec(statusLine)?.[1] ?? 0);
+  const rest = data.subarray(end + 4);
+  if (status === 101 || status === 204 || status === 304) return makeResponse(statusLine, headerPairs, Buffer.alloc(0));
+  const length = headerPairs.find(([name]) => name === 'content-length')?.[1];
+  if (length !== undefined) {
+    const size = Number(length);
+    if (rest.length < size) return complete ? makeResponse(statusLine, headerPairs, rest) : undefined;
+    return makeResponse(statusLine, headerPairs, rest.subarray(0, size));
+  }
+  if (headerPairs.some(([name, value]) => name === 'transfer-encoding' && /chunked/i.test(value))) {
+    const body = dechunk(rest);
+    if (body === undefined) return complete ? makeResponse(statusLine, headerPairs, rest) : undefined;
+    return makeResponse(statusLine, headerPairs, body);
+  }
+  return complete ? makeResponse(statusLine, headerPairs, rest) : undefined;
+}
+
+function makeResponse(statusLine: string, pairs: [string, string][], body: Buffer): RawResponse {
+  const headers: Record<string, string[]> = {};
+  for (const [name, value] of pairs) (headers[name] ??= []).push(value);
+  const text = body.toString('utf8');
+  let code: string | null = null;
+  try {
+    const parsed = JSON.parse(text) as { code?: unknown };
+    if (typeof parsed.code === 'string') code = parsed.code;
+  } catch {
+    code = null;
+  }
+  return {
+    statusLine,
+    status: Number(/^HTTP\/\d\.\d (\d{3})/.exec(statusLine)?.[1] ?? 0),
+    headers,
+    body: text,
+    code,
+    header: (name) => headers[name.toLowerCase()]?.join(', ') ?? null,
+  };
+}
+
+/**
+ * Writes `bytes` verbatim to 127.0.0.1:`port` and resolves with the parsed response as soon as it
+ * is complete (content-length, chunked, 101, or connection close), then destroys the socket.
+ */
+export function rawRequest(port: number, bytes: string | Buffer, timeoutMs = 5000): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let settled = false;
+    const socket = connect(port, '127.0.0.1', () => socket.write(bytes));
+    const finish = (complete: boolean): void => {
+      if (settled) return;
+      const response = parseResponse(Buffer.concat(chunks), complete);
+      if (response === undefined) return;
+      settled = true;
+      socket.destroy();
+      resolve(response);
+    };
+    socket.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      finish(false);
+    });
+    socket.on('end', () => { finish(true); });
+    socket.on('close', () => { finish(true); });
+    socket.on('error', (error) => {
+      if (chunks.length > 0) finish(true);
+      else if (!settled) {
+        settled = true;
+        reject(error);
+      }
+    });
+    socket.setTimeout(timeoutMs, () => {
+      if (!settled) {
+        settled = true;
+        socket.destroy();
+        reject(new Error(`raw request timed out after ${timeoutMs} ms:\n${String(bytes)}`));
+      }
+    });
+  });
+}
