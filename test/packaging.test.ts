@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 
-const packages = ['core', 'express', 'koa', 'fastify', 'eslint-plugin'] as const;
+const packages = ['core', 'express', 'koa', 'fastify', 'eslint-plugin', 'cli'] as const;
 const require = createRequire(import.meta.url);
 
 /** What each package must export, by name, to both ESM and CommonJS consumers. */
@@ -13,6 +13,7 @@ const expectedExports: Record<(typeof packages)[number], string[]> = {
   koa: ['rebindGuard', 'requireScopes', 'guardUpgrades', 'default'],
   fastify: ['rebindGuard', 'default'],
   'eslint-plugin': ['default'],
+  cli: ['runCli', 'runProbe', 'runDemo'],
 };
 
 describe.each(packages)('@rebind-guard/%s packaging', (name) => {
