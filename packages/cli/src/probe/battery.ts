@@ -141,6 +141,7 @@ export function hostProbes(context: BatteryContext, route: Route): ProbeDefiniti
       'medium',
       'host_malformed',
       'the Host header is matched by prefix or parsed as a URL',
+      // eslint-disable-next-line @rebind-guard/no-untrusted-host-header -- `context` is the probe's own target, not an incoming request (the rule matches receivers by name).
       buildRequest(context, route, { host: `${context.host}/${context.foreignName}` }),
     ),
     probe(
