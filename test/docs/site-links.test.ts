@@ -1,0 +1,105 @@
+/**
+ * Checks the built site (docs/.vitepress/dist). VitePress already fails the build on dead page
+ * links (ignoreDeadLinks: false); this test also checks what VitePress does not: that every
+ * `#anchor` of an internal link exists on its target page — in particular every link to a result
+ * code — and that absolute links into https://rebind-guard.dev (used by rule docs and by the
+ * problem+json `type`) resolve to a built page.
+ *
+ * Builds the site once when dist is missing or older than a hand-written page or a rule doc.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, posix, relative } from 'node:path';
+import { RESULT_CODES } from '@rebind-guard/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { distRoot, docsRoot, handWrittenPages, hasDist, repoRoot } from './helpers.js';
+
+const SITE = 'https://rebind-guard.dev';
+
+function newestSource(): number {
+  const files = [
+    ...handWrittenPages().map((page) => join(docsRoot, page)),
+    join(docsRoot, '.vitepress/config.mts'),
+  ];
+  const ruleDocs = join(repoRoot, 'packages/eslint-plugin/docs/rules');
+  if (existsSync(ruleDocs)) files.push(...readdirSync(ruleDocs).map((file) => join(ruleDocs, file)));
+  return Math.max(...files.map((file) => statSync(file).mtimeMs));
+}
+
+function htmlFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...htmlFiles(path));
+    else if (name.endsWith('.html')) out.push(path);
+  }
+  return out;
+}
+
+/** The built file a site path resolves to under cleanUrls, or undefined. */
+function resolvePage(sitePath: string): string | undefined {
+  const clean = decodeURIComponent(sitePath).replace(/\/+$/, '');
+  const candidates = clean === '' ? ['index.html'] : [`${clean}.html`, `${clean}/index.html`, clean];
+  for (const candidate of candidates) {
+    const file = join(distRoot, candidate);
+    if (existsSync(file) && statSync(file).isFile()) return file;
+  }
+  return undefined;
+}
+
+const idCache = new Map<string, Set<string>>();
+function idsOf(file: string): Set<string> {
+  let ids = idCache.get(file);
+  if (ids === undefined) {
+    ids = new Set([...readFileSync(file, 'utf8').matchAll(/\sid="([^"]+)"/g)].map((match) => match[1] ?? ''));
+    idCache.set(file, ids);
+  }
+  return ids;
+}
+
+beforeAll(() => {
+  if (!hasDist() || statSync(join(distRoot, 'index.html')).mtimeMs < newestSource()) {
+    execFileSync('npm', ['run', 'docs:build', '-w', 'docs'], { cwd: repoRoot, stdio: 'pipe', timeout: 300_000 });
+  }
+}, 320_000);
+
+describe('built documentation site', () => {
+  it('has a page with one anchor per result code', () => {
+    const page = resolvePage('/reference/result-codes');
+    expect(page).toBeDefined();
+    const ids = idsOf(page ?? '');
+    expect(RESULT_CODES.map((info) => info.code).filter((code) => !ids.has(code))).toEqual([]);
+  });
+
+  it('has a page for every rule and the API reference', () => {
+    const rules = readdirSync(join(docsRoot, 'rules')).filter((file) => file.endsWith('.md'));
+    for (const file of rules) expect(resolvePage(`/rules/${file.replace(/(index)?\.md$/, '')}`), file).toBeDefined();
+    expect(resolvePage('/api/')).toBeDefined();
+  });
+
+  it('every internal link and anchor resolves', () => {
+    const broken: string[] = [];
+    for (const file of htmlFiles(distRoot)) {
+      const from = '/' + relative(distRoot, file).split('\\').join('/');
+      const html = readFileSync(file, 'utf8');
+      for (const match of html.matchAll(/<a\s[^>]*href="([^"]+)"/g)) {
+        let href = (match[1] ?? '').replace(/&amp;/g, '&');
+        if (/^https?:\/\//i.test(href)) {
+          const url = new URL(href);
+          if (url.origin === SITE) href = url.pathname + url.hash; // exact origin, never a prefix
+        }
+        if (/^([a-z][a-z0-9+.-]*:|\/\/)/i.test(href)) continue; // external
+        const [pathPart = '', hash] = href.split('#');
+        const target = pathPart === '' ? file : resolvePage(posix.resolve(posix.dirname(from), pathPart));
+        if (target === undefined) {
+          broken.push(`${from} -> ${href} (no page)`);
+          continue;
+        }
+        if (hash !== undefined && hash !== '' && !idsOf(target).has(decodeURIComponent(hash))) {
+          broken.push(`${from} -> ${href} (no #${hash})`);
+        }
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+});
