@@ -1,4 +1,5 @@
 import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { isTestFile } from '../util/test-files.js';
 import { appFrameworkOf, matchesModulePrefix, memberName, type AppFramework } from '../util/app-frameworks.js';
 import { createRule } from '../util/create-rule.js';
 import { findVariableFor, matchesImport, resolveImport, unwrapExpression, type ImportRef } from '../util/imports.js';
@@ -6,7 +7,7 @@ import { findVariableFor, matchesImport, resolveImport, unwrapExpression, type I
 /** A user-declared host validator: an imported identifier name, or a module export. */
 export type ValidatorOption = string | { module: string; name?: string };
 
-type Options = [{ validators: ValidatorOption[] }];
+type Options = [{ validators: ValidatorOption[]; ignoreTestFiles?: boolean }];
 type MessageIds = 'missingHostValidation';
 
 const REBIND_GUARD_ADAPTERS = ['@rebind-guard/express', '@rebind-guard/koa', '@rebind-guard/fastify'] as const;
@@ -108,13 +109,19 @@ export default createRule<Options, MessageIds>({
               ],
             },
           },
+          ignoreTestFiles: {
+            type: 'boolean',
+            description:
+              'Skip test files (paths relative to the ESLint cwd matching **/*.test.*, **/*.spec.*, **/test/**, **/tests/**, **/__tests__/** or **/__mocks__/**): tests start throwaway apps without a Host allowlist on purpose.',
+          },
         },
         additionalProperties: false,
       },
     ],
-    defaultOptions: [{ validators: [] }],
+    defaultOptions: [{ validators: [], ignoreTestFiles: true }],
   },
   create(context, [options]) {
+    if (options.ignoreTestFiles !== false && isTestFile(context.filename, context.cwd)) return {};
     const apps: TrackedApp[] = [];
     let createsCoreGuard = false;
 

@@ -5,6 +5,9 @@ const expressError = (line: number, column: number) => ({ messageId: 'missingHos
 
 runRule('require-host-validation', rule, {
   valid: [
+    // Test files start throwaway apps on purpose (ignoreTestFiles, default true).
+    { code: "import express from 'express';\nconst app = express();\napp.get('/', (req, res) => res.send('ok'));\napp.listen(3000);", filename: 'test/server.test.js' },
+    { code: "import express from 'express';\nconst app = express();\napp.get('/', (req, res) => res.send('ok'));\napp.listen(3000);", filename: 'src/__tests__/app.js' },
     // rebind-guard adapters.
     `import express from 'express';
 import { rebindGuard } from '@rebind-guard/express';
@@ -103,6 +106,12 @@ app.get('/', handler);
 app.listen(3000);`,
   ],
   invalid: [
+    {
+      code: "import express from 'express';\nconst app = express();\napp.get('/', (req, res) => res.send('ok'));\napp.listen(3000);",
+      filename: 'test/server.test.js',
+      options: [{ validators: [], ignoreTestFiles: false }],
+      errors: [expressError(2, 13)],
+    },
     {
       code: `import express from 'express';
 const app = express();
