@@ -1,4 +1,5 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { enclosingFunction } from '../util/app-frameworks.js';
 import { createRule } from '../util/create-rule.js';
 import {
   getSingleAssignment,
@@ -177,23 +178,7 @@ function isResultUnused(node: TSESTree.Node): boolean {
   return parent.type === AST_NODE_TYPES.UnaryExpression && parent.operator === 'void' && parent.argument === child;
 }
 
-type FunctionNode = TSESTree.ArrowFunctionExpression | TSESTree.FunctionDeclaration | TSESTree.FunctionExpression | TSESTree.Program;
-
-function enclosingFunction(node: TSESTree.Node): FunctionNode {
-  let current: TSESTree.Node | undefined = node.parent;
-  while (current !== undefined) {
-    if (
-      current.type === AST_NODE_TYPES.ArrowFunctionExpression ||
-      current.type === AST_NODE_TYPES.FunctionDeclaration ||
-      current.type === AST_NODE_TYPES.FunctionExpression ||
-      current.type === AST_NODE_TYPES.Program
-    ) {
-      return current;
-    }
-    current = current.parent;
-  }
-  throw new Error('node outside Program');
-}
+type FunctionNode = ReturnType<typeof enclosingFunction>;
 
 function isInside(node: TSESTree.Node, container: TSESTree.Node): boolean {
   return container.range[0] <= node.range[0] && node.range[1] <= container.range[1];
