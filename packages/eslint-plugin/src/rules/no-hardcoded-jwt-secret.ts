@@ -1,4 +1,5 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import { JWT_MODULES_TEXT, mentions } from '../util/prefilter.js';
 import { createRule } from '../util/create-rule.js';
 import {
   findProperty,
@@ -162,6 +163,7 @@ export default createRule<[Options], MessageIds>({
   },
   // Kept equal to meta.defaultOptions (plugin convention; checked by test/plugin.test.ts).
   create(context, [options]) {
+    if (!mentions(context, JWT_MODULES_TEXT)) return {};
     if (options.ignoreTestFiles !== false && isTestFile(context.filename, context.cwd)) return {};
     const reported = new Set<TSESTree.Node>();
 

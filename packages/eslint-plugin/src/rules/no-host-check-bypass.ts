@@ -8,6 +8,7 @@ import {
   memberName,
   staticBoolean,
 } from '../util/app-frameworks.js';
+import { HOST_CHECK_SWITCHES_TEXT, mentions } from '../util/prefilter.js';
 import { createRule } from '../util/create-rule.js';
 import {
   findProperty,
@@ -70,6 +71,7 @@ export default createRule<[], MessageIds>({
     defaultOptions: [],
   },
   create(context) {
+    if (!mentions(context, HOST_CHECK_SWITCHES_TEXT)) return {};
     const { sourceCode } = context;
     const checked = new Set<TSESTree.Node>();
 

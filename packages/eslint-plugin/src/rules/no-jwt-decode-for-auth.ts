@@ -1,5 +1,6 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { enclosingFunction } from '../util/app-frameworks.js';
+import { JWT_MODULES_TEXT, mentions } from '../util/prefilter.js';
 import { createRule } from '../util/create-rule.js';
 import {
   getSingleAssignment,
@@ -213,6 +214,7 @@ export default createRule<[], MessageIds>({
   },
   // Kept equal to meta.defaultOptions (plugin convention; checked by test/plugin.test.ts).
   create(context) {
+    if (!mentions(context, JWT_MODULES_TEXT)) return {};
     const decodes: DecodeCall[] = [];
     const verifies: VerifyCall[] = [];
 

@@ -1,4 +1,5 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { JWT_MODULES_TEXT, mentions } from '../util/prefilter.js';
 import { createRule } from '../util/create-rule.js';
 import {
   findProperty,
@@ -67,6 +68,7 @@ export default createRule<[], MessageIds>({
   },
   // Kept equal to meta.defaultOptions (plugin convention; checked by test/plugin.test.ts).
   create(context) {
+    if (!mentions(context, JWT_MODULES_TEXT)) return {};
     // A const array shared by several calls is reported once.
     const reported = new Set<TSESTree.Node>();
 

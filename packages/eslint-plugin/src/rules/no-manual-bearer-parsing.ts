@@ -1,4 +1,5 @@
 import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { AUTHORIZATION_TEXT, mentions } from '../util/prefilter.js';
 import { createRule } from '../util/create-rule.js';
 import { getStaticString, matchesImport, resolveImport, unwrapExpression } from '../util/imports.js';
 import {
@@ -108,6 +109,7 @@ export default createRule<[], MessageIds>({
     defaultOptions: [],
   },
   create(context) {
+    if (!mentions(context, AUTHORIZATION_TEXT)) return {};
     const { sourceCode } = context;
     const program = sourceCode.ast;
     const reportedRegexes = new Set<TSESTree.Node>();

@@ -12,6 +12,7 @@ import {
   staticRegExp,
   type FunctionNode,
 } from '../util/app-frameworks.js';
+import { CORS_TEXT, mentions } from '../util/prefilter.js';
 import { createRule } from '../util/create-rule.js';
 import {
   findProperty,
@@ -94,6 +95,7 @@ export default createRule<Options, MessageIds>({
     defaultOptions: [{ allowWildcardWithoutCredentials: true }],
   },
   create(context, [options]) {
+    if (!mentions(context, CORS_TEXT)) return {};
     const { sourceCode } = context;
     const headerStates = new Map<FunctionNode | TSESTree.Program, HeaderState>();
 

@@ -1,4 +1,5 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { mentions } from '../util/prefilter.js';
 import { createRule } from '../util/create-rule.js';
 import { findProperty, matchesImport, resolveConstNode, resolveImport, unwrapExpression } from '../util/imports.js';
 import {
@@ -127,41 +128,19 @@ export default createRule<[], MessageIds>({
       );
     }
 
+    // Scope lookups on every call are the expensive part; files that import none of the tracked
+    // modules can skip them (an import names its module in the text).
+    const tracksImports = mentions(context, /cors|host-validation|@rebind-guard\//);
+
     return {
       CallExpression(node) {
         const callee = unwrapExpression(node.callee);
-        const ref = resolveImport(context, callee);
         const [first, second] = node.arguments;
-
-        // cors({ origin }) / koa cors({ origin })
-        if (matchesImport(ref, CORS_MODULES, [])) {
-          checkOptions(first, ['origin'], 'match');
-          return;
-        }
-        // host-validation({ hosts, referers })
-        if (matchesImport(ref, 'host-validation', [])) {
-          checkOptions(first, ['hosts', 'referers'], 'match');
-          return;
-        }
-        // createGuard({ hosts }) / rebindGuard({ hosts }) / guardUpgrades(server, { hosts })
-        if (isRebindGuardFactory(callee)) {
-          checkOptions(first, ['hosts'], 'rebind-guard');
-          return;
-        }
-        if (matchesImport(ref, [...REBIND_ADAPTERS], ['guardUpgrades'])) {
-          checkOptions(second, ['hosts'], 'rebind-guard');
-          return;
-        }
-
         const call = asMethodCall(node);
-        if (call === undefined) return;
-        // fastify.register(cors, { origin }) / fastify.register(rebindGuard, { hosts })
-        if (call.method === 'register' && first !== undefined && first.type !== AST_NODE_TYPES.SpreadElement) {
-          const plugin = resolveImport(context, first);
-          if (matchesImport(plugin, FASTIFY_CORS, [])) checkOptions(second, ['origin'], 'match');
-          else if (isRebindGuardFactory(first)) checkOptions(second, ['hosts'], 'rebind-guard');
-          return;
+        if (tracksImports) {
+          if (checkImportedOptions(callee, call, first, second)) return;
         }
+        if (call === undefined) return;
         // /re/.test(origin), /re/.exec(host)
         if ((call.method === 'test' || call.method === 'exec') && first !== undefined) {
           if (classifyOriginValue(context, first) === undefined) return;
@@ -175,5 +154,43 @@ export default createRule<[], MessageIds>({
         }
       },
     } satisfies TSESLint.RuleListener;
+
+    /** Options of tracked imports (cors, host-validation, rebind-guard); true when the call was one. */
+    function checkImportedOptions(
+      callee: TSESTree.Node,
+      call: ReturnType<typeof asMethodCall>,
+      first: TSESTree.CallExpressionArgument | undefined,
+      second: TSESTree.CallExpressionArgument | undefined,
+    ): boolean {
+      const ref = resolveImport(context, callee);
+
+      // cors({ origin }) / koa cors({ origin })
+      if (matchesImport(ref, CORS_MODULES, [])) {
+        checkOptions(first, ['origin'], 'match');
+        return true;
+      }
+      // host-validation({ hosts, referers })
+      if (matchesImport(ref, 'host-validation', [])) {
+        checkOptions(first, ['hosts', 'referers'], 'match');
+        return true;
+      }
+      // createGuard({ hosts }) / rebindGuard({ hosts }) / guardUpgrades(server, { hosts })
+      if (isRebindGuardFactory(callee)) {
+        checkOptions(first, ['hosts'], 'rebind-guard');
+        return true;
+      }
+      if (matchesImport(ref, [...REBIND_ADAPTERS], ['guardUpgrades'])) {
+        checkOptions(second, ['hosts'], 'rebind-guard');
+        return true;
+      }
+      // fastify.register(cors, { origin }) / fastify.register(rebindGuard, { hosts })
+      if (call?.method === 'register' && first !== undefined && first.type !== AST_NODE_TYPES.SpreadElement) {
+        const plugin = resolveImport(context, first);
+        if (matchesImport(plugin, FASTIFY_CORS, [])) checkOptions(second, ['origin'], 'match');
+        else if (isRebindGuardFactory(first)) checkOptions(second, ['hosts'], 'rebind-guard');
+        return true;
+      }
+      return false;
+    }
   },
 });

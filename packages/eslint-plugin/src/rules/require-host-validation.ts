@@ -1,6 +1,7 @@
 import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { isTestFile } from '../util/test-files.js';
 import { appFrameworkOf, matchesModulePrefix, memberName, type AppFramework } from '../util/app-frameworks.js';
+import { APP_FRAMEWORKS_TEXT, mentions } from '../util/prefilter.js';
 import { createRule } from '../util/create-rule.js';
 import { findVariableFor, matchesImport, resolveImport, unwrapExpression, type ImportRef } from '../util/imports.js';
 
@@ -121,6 +122,7 @@ export default createRule<Options, MessageIds>({
     defaultOptions: [{ validators: [], ignoreTestFiles: true }],
   },
   create(context, [options]) {
+    if (!mentions(context, APP_FRAMEWORKS_TEXT)) return {};
     if (options.ignoreTestFiles !== false && isTestFile(context.filename, context.cwd)) return {};
     const apps: TrackedApp[] = [];
     let createsCoreGuard = false;

@@ -1,4 +1,5 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { JWT_MODULES_TEXT, mentions } from '../util/prefilter.js';
 import { createRule } from '../util/create-rule.js';
 import { findProperty, findVariableFor, resolveConstNode, unwrapExpression, type ImportContext } from '../util/imports.js';
 import { matchJwtApiCall, type JwtApiCall } from '../util/jwt-apis.js';
@@ -141,6 +142,7 @@ export default createRule<[Options], MessageIds>({
   },
   // Kept equal to meta.defaultOptions (plugin convention; checked by test/plugin.test.ts).
   create(context, [options]) {
+    if (!mentions(context, JWT_MODULES_TEXT)) return {};
     const requireIssuer = options.requireIssuer === true;
 
     function reportNoOptions(call: JwtApiCall, requirements: readonly Requirement[]): void {
