@@ -76,7 +76,13 @@ export interface RebindGuardMiddleware<Claims = RebindGuardClaims> extends Reque
 }
 
 /** The guard that let a request through, and its onReject: standalone requireScopes() answers like it. */
-const guards = new WeakMap<Request, { guard: Guard<unknown>; onReject: ExpressGuardOptions<never>['onReject'] }>();
+interface Installed {
+  readonly guard: Guard<unknown>;
+  readonly onReject: ExpressGuardOptions<never>['onReject'];
+}
+/** A symbol-keyed property (not a WeakMap, which costs GC work per request) marks the request. */
+const INSTALLED = Symbol('rebind-guard');
+type MarkedRequest = Request & { [INSTALLED]?: Installed };
 
 function respond(failure: GuardFailure, req: Request, res: Response, next: NextFunction, onReject: ExpressGuardOptions<never>['onReject']): void {
   if (onReject === undefined) sendProblem(res, failure);
@@ -86,7 +92,7 @@ function respond(failure: GuardFailure, req: Request, res: Response, next: NextF
 function scopesMiddleware(scopes: readonly string[], fallback: Guard<unknown> | undefined, onReject: ExpressGuardOptions<never>['onReject']): RequestHandler {
   validateScopes(scopes);
   return function rebindGuardRequireScopes(req, res, next) {
-    const installed = guards.get(req);
+    const installed = (req as MarkedRequest)[INSTALLED];
     const guard = installed?.guard ?? fallback;
     if (guard === undefined) {
       next(new Error('rebind-guard: requireScopes() runs before rebindGuard(); register rebindGuard(options) first.'));
@@ -117,6 +123,7 @@ function scopesMiddleware(scopes: readonly string[], fallback: Guard<unknown> | 
 export function rebindGuard<Claims = RebindGuardClaims>(options: ExpressGuardOptions<Claims>): RebindGuardMiddleware<Claims> {
   const { guard, authMode } = compileAdapterOptions(options);
   const onReject = options.onReject;
+  const installed: Installed = { guard: guard, onReject };
   const middleware = function rebindGuardMiddleware(req: Request, res: Response, next: NextFunction): void {
     guard.check(toGuardRequest(req, req.originalUrl), { auth: authMode }).then(
       (result) => {
@@ -124,7 +131,7 @@ export function rebindGuard<Claims = RebindGuardClaims>(options: ExpressGuardOpt
           respond(result, req, res, next, onReject);
           return;
         }
-        guards.set(req, { guard, onReject });
+        (req as MarkedRequest)[INSTALLED] = installed;
         req.auth = result.auth as AuthInfo<unknown> as AuthInfo<RebindGuardClaims>;
         next();
       },

@@ -103,6 +103,7 @@ function scopesMiddleware(scopes: readonly string[], fallback: Guard<unknown> | 
 export function rebindGuard<Claims = JwtClaims>(options: KoaGuardOptions<Claims>): RebindGuardMiddleware<Claims> {
   const { guard, authMode } = compileAdapterOptions(options);
   const onReject = options.onReject;
+  const installed = { guard: guard as Guard<unknown>, onReject };
   const middleware = async function rebindGuardMiddleware(ctx: Context & { state: RebindGuardState<Claims> }, next: Next): Promise<void> {
     const result = await guard.check(toGuardRequest(ctx.req, ctx.originalUrl), { auth: authMode });
     if (!result.ok) {
@@ -110,7 +111,7 @@ export function rebindGuard<Claims = JwtClaims>(options: KoaGuardOptions<Claims>
       return;
     }
     // The guard that let the request through, and its onReject: standalone requireScopes() answers like it.
-    (ctx.state as Record<symbol, unknown>)[GUARD] = { guard, onReject };
+    (ctx.state as Record<symbol, unknown>)[GUARD] = installed;
     ctx.state.auth = result.auth;
     await next();
   };
