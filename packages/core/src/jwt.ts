@@ -427,7 +427,8 @@ export class JwtVerifier<Claims = JwtClaims> {
     if (!isObject(decodeSegment(payloadPart))) return { ok: false, code: 'token_malformed' };
     if (!B64URL.test(signaturePart)) return { ok: false, code: 'token_malformed' };
 
-    const key = await this.#keyFor(header as JwtHeader);
+    // A static key needs no await (one microtask less per request); getKey may be async.
+    const key = this.#key ?? (await this.#keyFor(header as JwtHeader));
     if (key === undefined) return { ok: false, code: 'token_invalid' };
 
     let audience: string | readonly string[];
