@@ -4,28 +4,18 @@
  * console errors, a result-code anchor is reachable, and local search finds pages. Screenshots go
  * to test/artifacts/docs-*.png.
  *
- * Skipped when /usr/bin/chromium is not installed. Builds the site when dist is missing.
+ * Uses the e2e suite's Chromium launcher: skipped locally without Chromium, a failure in CI. Builds the site when dist is missing.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, skipReason } from '../e2e/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { distRoot, docsRoot, hasDist, repoRoot } from './helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript',
@@ -57,7 +47,7 @@ function serve(): Promise<Server> {
   });
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('documentation site in headless Chromium', () => {
+describe.skipIf(skipReason() !== undefined)('documentation site in headless Chromium', () => {
   let server: Server | undefined;
   let browser: Browser | undefined;
   let base: string;
@@ -68,7 +58,7 @@ describe.skipIf(!existsSync(CHROMIUM))('documentation site in headless Chromium'
     mkdirSync(artifacts, { recursive: true });
     server = await serve();
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+    browser = (await launchChromium()).browser;
   }, 320_000);
 
   afterAll(async () => {
