@@ -4,7 +4,15 @@
  * @packageDocumentation
  */
 
-/** Default cap on the length of an Authorization header value: 8 KiB. */
+/**
+ * Default cap on the length of an Authorization header value: 8 KiB.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_MAX_TOKEN_LENGTH, parseBearer } from '@rebind-guard/core';
+ * parseBearer(header, { maxLength: 2 * DEFAULT_MAX_TOKEN_LENGTH });
+ * ```
+ */
 export const DEFAULT_MAX_TOKEN_LENGTH = 8192;
 
 /**

@@ -7,7 +7,15 @@
  * @packageDocumentation
  */
 
-/** Base URL of the documentation site; problem+json `type` links point into it. */
+/**
+ * Base URL of the documentation site; problem+json `type` links point into it.
+ *
+ * @example
+ * ```ts
+ * import { DOCS_URL } from '@rebind-guard/core';
+ * const link = `${DOCS_URL}/reference/result-codes#host_not_allowed`;
+ * ```
+ */
 export const DOCS_URL = 'https://rebind-guard.dev';
 
 const REGISTRY = {
@@ -105,7 +113,15 @@ export type ResultCode = keyof typeof REGISTRY;
  */
 export type ResultStatus = (typeof REGISTRY)[ResultCode]['status'];
 
-/** What rebind-guard knows about one result code. */
+/**
+ * What rebind-guard knows about one result code.
+ *
+ * @example
+ * ```ts
+ * import { describeCode, type ResultCodeInfo } from '@rebind-guard/core';
+ * const info: ResultCodeInfo = describeCode('origin_not_allowed'); // { status: 403, title, message, docs, code }
+ * ```
+ */
 export interface ResultCodeInfo {
   /** The code itself. */
   readonly code: ResultCode;

@@ -245,6 +245,15 @@ function asciiName(entry: string, name: string): string {
 /**
  * A compiled host allowlist: exact names, suffixes and IP literals sit in maps keyed by name, so a
  * lookup costs O(labels) whatever the number of entries; CIDR ranges use `node:net` `BlockList`.
+ * `createGuard` builds one from `hosts`; use it directly to share an allowlist with other code.
+ *
+ * @example
+ * ```ts
+ * import { HostAllowlist, LOOPBACK_HOSTS, parseHost, isHostFailure } from '@rebind-guard/core';
+ * const allowlist = new HostAllowlist(['.example.com', ...LOOPBACK_HOSTS]);
+ * const host = parseHost('api.example.com:8443');
+ * const allowed = !isHostFailure(host) && allowlist.allows(host); // true
+ * ```
  */
 export class HostAllowlist {
   readonly #exact = new Map<string, PortSet>();

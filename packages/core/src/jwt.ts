@@ -163,7 +163,15 @@ export interface AuthInfo<Claims = JwtClaims> {
   readonly token: string;
 }
 
-/** Token result codes produced by verification. */
+/**
+ * Token result codes produced by verification (a subset of `ResultCode`).
+ *
+ * @example
+ * ```ts
+ * import type { TokenFailureCode } from '@rebind-guard/core';
+ * const retryable = (code: TokenFailureCode) => code === 'token_expired';
+ * ```
+ */
 export type TokenFailureCode =
   | 'token_malformed'
   | 'token_invalid'
@@ -174,7 +182,16 @@ export type TokenFailureCode =
   | 'token_algorithm_invalid'
   | 'token_claims_invalid';
 
-/** Internal verification outcome. */
+/**
+ * What {@link JwtVerifier.verify} returns: the verified token, or a token failure code.
+ *
+ * @example
+ * ```ts
+ * import type { VerifyOutcome } from '@rebind-guard/core';
+ * const outcome: VerifyOutcome<{ sub: string }> = await verifier.verify(token, host);
+ * if (outcome.ok) console.log(outcome.auth.claims.sub);
+ * ```
+ */
 export type VerifyOutcome<Claims> = { ok: true; auth: AuthInfo<Claims> } | { ok: false; code: TokenFailureCode };
 
 type Family = 'HS' | 'RS' | 'ES';

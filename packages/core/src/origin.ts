@@ -107,7 +107,17 @@ export function refererOrigin(value: unknown): ParsedOrigin | OriginFailure {
   return originOf(url.protocol.slice(0, -1), host);
 }
 
-/** An exact set of allowed origins, compiled once. */
+/**
+ * An exact set of allowed origins, compiled once (what `createGuard` builds from `origins`).
+ *
+ * @example
+ * ```ts
+ * import { OriginAllowlist } from '@rebind-guard/core';
+ * const origins = new OriginAllowlist(['https://app.example.com']);
+ * origins.has('https://app.example.com');          // true
+ * origins.has('https://app.example.com.evil.net'); // false
+ * ```
+ */
 export class OriginAllowlist {
   readonly #origins: ReadonlySet<string>;
 

@@ -8,13 +8,27 @@ export interface ConfigurableRule {
   meta: { docs?: Partial<RebindGuardRuleDocs> | undefined };
 }
 
-/** A rule entry of the shipped configs: `'error'` or `['error', ...options]`. */
+/**
+ * A rule entry of the shipped configs: `'error'` or `['error', ...options]`.
+ *
+ * @example
+ * ```ts
+ * import rebindGuard from '@rebind-guard/eslint-plugin';
+ * const entry = rebindGuard.configs.strict.rules['@rebind-guard/require-jwt-verify-options']; // ['error', { requireIssuer: true }]
+ * ```
+ */
 export type RebindGuardRuleEntry = 'error' | ['error', ...unknown[]];
 
 /**
  * A flat config shipped by the plugin. Deliberately structural (no `eslint` or typescript-eslint
  * config types) so that it is assignable to the config types of ESLint 9 and 10, `defineConfig`
  * and typescript-eslint alike.
+ *
+ * @example
+ * ```ts
+ * import rebindGuard from '@rebind-guard/eslint-plugin';
+ * const config = rebindGuard.configs.recommended; // { name, plugins: { '@rebind-guard': plugin }, rules }
+ * ```
  */
 export interface RebindGuardConfig {
   name: string;
@@ -22,7 +36,17 @@ export interface RebindGuardConfig {
   rules: Record<string, RebindGuardRuleEntry>;
 }
 
-/** The flat configs shipped by the plugin. */
+/**
+ * The flat configs shipped by the plugin: `recommended` (high-precision rules) and `strict` (all
+ * rules, stricter options).
+ *
+ * @example
+ * ```ts
+ * // eslint.config.js
+ * import rebindGuard from '@rebind-guard/eslint-plugin';
+ * export default [rebindGuard.configs.recommended];
+ * ```
+ */
 export interface RebindGuardConfigs {
   /** High-precision rules (`meta.docs.recommended: true`) with their default options. */
   recommended: RebindGuardConfig;

@@ -22,7 +22,19 @@ export type { RebindGuardRuleDocs } from './util/create-rule.js';
 // from the one source of truth instead of being copied.
 const packageJson = createRequire(import.meta.url)('../package.json') as { name: string; version: string };
 
-/** The plugin object: register it under `@rebind-guard` or use one of its `configs`. */
+/**
+ * The plugin object: register it under `@rebind-guard` or use one of its `configs`.
+ *
+ * @example
+ * ```ts
+ * // eslint.config.js
+ * import rebindGuard from '@rebind-guard/eslint-plugin';
+ * export default [
+ *   rebindGuard.configs.recommended,
+ *   { rules: { '@rebind-guard/no-untrusted-host-header': 'error' } },
+ * ];
+ * ```
+ */
 export interface RebindGuardPlugin {
   meta: { name: string; version: string };
   rules: typeof rules;
