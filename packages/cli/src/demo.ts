@@ -21,7 +21,16 @@ export const EXAMPLES_DIR = fileURLToPath(new URL('../examples/', import.meta.ur
 const API_URL = 'http://api.example.com/';
 const TRUSTED_ORIGIN = 'https://app.example.com';
 
-/** Options of {@link runDemo}. */
+/**
+ * Options of {@link runDemo}.
+ *
+ * @example
+ * ```ts
+ * import { createStyle, runDemo, type DemoOptions } from '@rebind-guard/cli';
+ * const options: DemoOptions = { frameworks: ['express'], lint: false, out: process.stdout, style: createStyle(false) };
+ * await runDemo(options);
+ * ```
+ */
 export interface DemoOptions {
   readonly frameworks?: readonly string[] | undefined;
   readonly lint?: boolean | undefined;
@@ -31,7 +40,17 @@ export interface DemoOptions {
   readonly onProgress?: ((done: number, total: number, label: string) => void) | undefined;
 }
 
-/** One lint finding in an example source. */
+/**
+ * One lint finding in an example source.
+ *
+ * @example
+ * ```ts
+ * import { createStyle, runDemo, type LintFinding } from '@rebind-guard/cli';
+ * const { lint } = await runDemo({ out: { write: () => true }, style: createStyle(false) });
+ * const findings: readonly LintFinding[] = lint ?? [];
+ * for (const f of findings) console.log(`${f.file}:${f.line}:${f.column} ${f.ruleId}`);
+ * ```
+ */
 export interface LintFinding {
   readonly file: string;
   readonly line: number;
@@ -40,14 +59,33 @@ export interface LintFinding {
   readonly message: string;
 }
 
-/** One probed server. */
+/**
+ * One probed server of the demo.
+ *
+ * @example
+ * ```ts
+ * import { createStyle, runDemo, type DemoRun } from '@rebind-guard/cli';
+ * const { runs } = await runDemo({ lint: false, out: { write: () => true }, style: createStyle(false) });
+ * const unprotected: DemoRun[] = runs.filter((run) => run.variant === 'unprotected');
+ * for (const run of unprotected) console.log(run.framework, run.report.summary.accepted);
+ * ```
+ */
 export interface DemoRun {
   readonly framework: string;
   readonly variant: 'unprotected' | 'protected';
   readonly report: ProbeReport;
 }
 
-/** What the demo found. */
+/**
+ * What the demo found.
+ *
+ * @example
+ * ```ts
+ * import { createStyle, runDemo, type DemoResult } from '@rebind-guard/cli';
+ * const result: DemoResult = await runDemo({ out: process.stdout, style: createStyle(false) });
+ * console.log(`${result.runs.length} servers probed in ${result.durationMs} ms`);
+ * ```
+ */
 export interface DemoResult {
   readonly lint: readonly LintFinding[] | undefined;
   readonly runs: readonly DemoRun[];

@@ -21,31 +21,60 @@ import { formatJson } from './report/json.js';
 import { formatSarif } from './report/sarif.js';
 import { VERSION } from './version.js';
 
-export { runProbe, parseTarget, decide, UsageError, BaselineError, type ProbeOptions } from './probe/engine.js';
-export { ConnectionError, sendRaw, serialize, type Endpoint, type RawOutcome, type RawRequest } from './probe/http.js';
+export { runProbe, UsageError, BaselineError, type ProbeOptions } from './probe/engine.js';
+export { ConnectionError } from './probe/http.js';
 export { loadSpec, readSpec, SpecError, type ApiSpec, type Operation } from './probe/openapi.js';
-export { mintAlgNone, mintExpired, mintValid, mintWrongAudience, type TokenSettings } from './probe/tokens.js';
 export type * from './probe/types.js';
-export { formatHuman, createStyle, colorWanted, type Style } from './report/human.js';
+export { formatHuman, createStyle, type Style } from './report/human.js';
 export { formatJson } from './report/json.js';
-export { formatSarif, toSarif, SARIF_SCHEMA } from './report/sarif.js';
-export { runDemo, type DemoOptions, type DemoResult } from './demo.js';
+export { formatSarif, toSarif } from './report/sarif.js';
+export { runDemo, type DemoOptions, type DemoResult, type DemoRun, type LintFinding } from './demo.js';
 export { VERSION } from './version.js';
 
-/** A writable text stream, as far as the CLI needs one. */
+/**
+ * A writable text stream, as far as the CLI needs one (`process.stdout` qualifies).
+ *
+ * @example
+ * ```ts
+ * import type { OutputStream } from '@rebind-guard/cli';
+ * const chunks: string[] = [];
+ * const capture: OutputStream = { write: (text) => chunks.push(text), isTTY: false };
+ * ```
+ */
 export interface OutputStream {
   write(text: string): unknown;
   readonly isTTY?: boolean | undefined;
 }
 
-/** Where the CLI reads and writes; tests pass their own. */
+/**
+ * Where the CLI reads and writes; tests pass their own.
+ *
+ * @example
+ * ```ts
+ * import { runCli, type CliIo } from '@rebind-guard/cli';
+ * let output = '';
+ * const io: CliIo = { stdout: { write: (text) => (output += text) }, stderr: process.stderr, env: { NO_COLOR: '1' } };
+ * const code = await runCli(['--version'], io);
+ * console.log(code, output); // 0 '0.1.0\n'
+ * ```
+ */
 export interface CliIo {
   readonly stdout: OutputStream;
   readonly stderr: OutputStream;
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
-/** Exit codes of the `rebind-guard` command. */
+/**
+ * Exit codes of the `rebind-guard` command: `ok` (0, nothing got through), `vulnerable` (1, at
+ * least one attack was accepted) and `error` (2, bad usage, unusable spec or unreachable server).
+ *
+ * @example
+ * ```ts
+ * import { EXIT, runCli } from '@rebind-guard/cli';
+ * const code = await runCli(['probe', 'http://localhost:3000/']);
+ * if (code === EXIT.vulnerable) console.error('an attack got through');
+ * ```
+ */
 export const EXIT = { ok: 0, vulnerable: 1, error: 2 } as const;
 
 async function readKey(value: string | undefined): Promise<string | undefined> {

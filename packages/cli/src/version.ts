@@ -8,5 +8,13 @@ import { createRequire } from 'node:module';
 
 const packageJson = createRequire(import.meta.url)('../package.json') as { version: string };
 
-/** Version of `@rebind-guard/cli`. */
+/**
+ * Version of `@rebind-guard/cli`, as in its package.json.
+ *
+ * @example
+ * ```ts
+ * import { VERSION } from '@rebind-guard/cli';
+ * console.log(`rebind-guard ${VERSION}`);
+ * ```
+ */
 export const VERSION: string = packageJson.version;

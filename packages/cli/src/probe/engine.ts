@@ -11,7 +11,22 @@ import { mintValid, redactToken } from './tokens.js';
 import type { ProbeReport, ProbeResult, RequestEvidence, ResponseEvidence, Severity, SpecFinding, SpecReport, Verdict } from './types.js';
 import { VERSION } from '../version.js';
 
-/** Options of {@link runProbe} (the `probe` command's flags). */
+/**
+ * Options of {@link runProbe} (the `probe` command's flags).
+ *
+ * @example
+ * ```ts
+ * import { runProbe, type ProbeOptions } from '@rebind-guard/cli';
+ * const options: ProbeOptions = {
+ *   url: 'http://localhost:3000/',
+ *   openapi: 'openapi.yaml',
+ *   token: process.env.API_TOKEN,
+ *   origins: ['https://app.example.com'],
+ *   timeoutMs: 2000,
+ * };
+ * const report = await runProbe(options);
+ * ```
+ */
 export interface ProbeOptions {
   /** The server to probe, e.g. `http://localhost:3000/`. Its host is the legitimate Host. */
   readonly url: string;
@@ -40,7 +55,19 @@ export interface ProbeOptions {
   readonly onProgress?: ((done: number, total: number, label: string) => void) | undefined;
 }
 
-/** Bad options (exit code 2). */
+/**
+ * Bad options (exit code 2).
+ *
+ * @example
+ * ```ts
+ * import { runProbe, UsageError } from '@rebind-guard/cli';
+ * try {
+ *   await runProbe({ url: 'ftp://localhost/' });
+ * } catch (error) {
+ *   if (error instanceof UsageError) console.error(error.message); // says how to fix the option
+ * }
+ * ```
+ */
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);
@@ -48,7 +75,19 @@ export class UsageError extends Error {
   }
 }
 
-/** The legitimate baseline request did not succeed (exit code 2). */
+/**
+ * The legitimate baseline request did not succeed (exit code 2).
+ *
+ * @example
+ * ```ts
+ * import { BaselineError, runProbe } from '@rebind-guard/cli';
+ * try {
+ *   await runProbe({ url: 'http://localhost:3000/' });
+ * } catch (error) {
+ *   if (error instanceof BaselineError) console.error(`the server refused a legitimate request: ${error.message}`);
+ * }
+ * ```
+ */
 export class BaselineError extends Error {
   constructor(message: string) {
     super(message);

@@ -46,7 +46,20 @@ export type RawOutcome =
   | { readonly kind: 'closed'; readonly timeMs: number }
   | { readonly kind: 'timeout'; readonly timeMs: number };
 
-/** A failure to reach the server at all: refused, unresolvable, unreachable, or connect timeout. */
+/**
+ * A failure to reach the server at all: refused, unresolvable, unreachable, or connect timeout.
+ * `code` is the underlying error code, e.g. `ECONNREFUSED`.
+ *
+ * @example
+ * ```ts
+ * import { ConnectionError, runProbe } from '@rebind-guard/cli';
+ * try {
+ *   await runProbe({ url: 'http://localhost:3000/' });
+ * } catch (error) {
+ *   if (error instanceof ConnectionError && error.code === 'ECONNREFUSED') console.error('is the server running?');
+ * }
+ * ```
+ */
 export class ConnectionError extends Error {
   constructor(
     message: string,

@@ -7,7 +7,17 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 
-/** One operation to probe. */
+/**
+ * One operation to probe.
+ *
+ * @example
+ * ```ts
+ * import { loadSpec, type Operation } from '@rebind-guard/cli';
+ * const spec = await loadSpec('openapi.yaml');
+ * const needToken: Operation[] = spec.operations.filter((operation) => operation.requiresToken);
+ * for (const { method, specPath } of needToken) console.log(method, specPath);
+ * ```
+ */
 export interface Operation {
   readonly method: string;
   /** Path from the spec, e.g. `/items/{id}`. */
@@ -19,7 +29,17 @@ export interface Operation {
   readonly operationId?: string | undefined;
 }
 
-/** What the probe uses from a spec. */
+/**
+ * What the probe uses from a spec.
+ *
+ * @example
+ * ```ts
+ * import { loadSpec, runProbe, type ApiSpec } from '@rebind-guard/cli';
+ * const spec: ApiSpec = await loadSpec('openapi.yaml');
+ * console.log(spec.title, spec.operations.length, spec.serverHosts);
+ * const report = await runProbe({ url: 'http://localhost:3000/', openapi: spec });
+ * ```
+ */
 export interface ApiSpec {
   readonly file: string;
   readonly title?: string | undefined;
@@ -28,7 +48,19 @@ export interface ApiSpec {
   readonly serverHosts: readonly string[];
 }
 
-/** A spec that cannot be used; the message says why. */
+/**
+ * A spec that cannot be used; the message says why.
+ *
+ * @example
+ * ```ts
+ * import { readSpec, SpecError } from '@rebind-guard/cli';
+ * try {
+ *   readSpec({ openapi: '3.1.0' }, 'empty.json');
+ * } catch (error) {
+ *   if (error instanceof SpecError) console.error(error.message); // empty.json: not an OpenAPI document (no "paths" object).
+ * }
+ * ```
+ */
 export class SpecError extends Error {
   constructor(message: string) {
     super(message);
@@ -76,7 +108,21 @@ function serverHost(url: string, variables: unknown): string | undefined {
   }
 }
 
-/** Extracts operations, security and server hosts from a parsed document. */
+/**
+ * Extracts operations, security and server hosts from an already-parsed document; throws
+ * {@link SpecError} when it is not usable.
+ *
+ * @example
+ * ```ts
+ * import { readSpec } from '@rebind-guard/cli';
+ * const spec = readSpec({
+ *   openapi: '3.1.0',
+ *   servers: [{ url: 'https://api.example.com' }],
+ *   paths: { '/items/{id}': { get: {} } },
+ * }, 'inline');
+ * console.log(spec.operations[0]?.path, spec.serverHosts); // '/items/1' [ 'api.example.com' ]
+ * ```
+ */
 export function readSpec(document: unknown, file = '<spec>'): ApiSpec {
   if (!isObject(document) || !isObject(document.paths)) {
     throw new SpecError(`${file}: not an OpenAPI document (no "paths" object).`);
@@ -113,7 +159,17 @@ export function readSpec(document: unknown, file = '<spec>'): ApiSpec {
   return { file, title: typeof info.title === 'string' ? info.title : undefined, operations, serverHosts: hosts };
 }
 
-/** Reads and parses a spec file (JSON or YAML). */
+/**
+ * Reads and parses a spec file (JSON or YAML); throws {@link SpecError} when it cannot be read,
+ * parsed or used.
+ *
+ * @example
+ * ```ts
+ * import { loadSpec } from '@rebind-guard/cli';
+ * const spec = await loadSpec('openapi.yaml');
+ * console.log(`${spec.operations.length} operations in ${spec.file}`);
+ * ```
+ */
 export async function loadSpec(file: string): Promise<ApiSpec> {
   let text: string;
   try {

@@ -5,28 +5,67 @@
  */
 import type { ResultCode } from '@rebind-guard/core';
 
-/** How bad it is when a probe gets through. */
+/**
+ * How bad it is when a probe gets through.
+ *
+ * @example
+ * ```ts
+ * import { runProbe, type Severity } from '@rebind-guard/cli';
+ * const report = await runProbe({ url: 'http://localhost:3000/' });
+ * const worst: Severity[] = ['high', 'medium', 'low'];
+ * const top = worst.find((severity) => report.summary.acceptedBySeverity[severity] > 0);
+ * ```
+ */
 export type Severity = 'high' | 'medium' | 'low';
 
 /**
+ * The kind of weakness a probe tests:
+ *
  * - `rebinding`: the server answers a host name it does not own; a rebound page can read and write it.
  * - `host-parsing`: ambiguous or malformed Host information is accepted.
  * - `csrf`: a state-changing request from a foreign or opaque origin is accepted.
  * - `websocket`: a cross-site WebSocket handshake is accepted.
  * - `auth`: a missing, malformed, duplicated or illegitimate Bearer token is accepted.
+ *
+ * @example
+ * ```ts
+ * import { runProbe, type Category } from '@rebind-guard/cli';
+ * const report = await runProbe({ url: 'http://localhost:3000/' });
+ * const category: Category = 'rebinding';
+ * const rebinding = report.results.filter((result) => result.category === category);
+ * ```
  */
 export type Category = 'rebinding' | 'host-parsing' | 'csrf' | 'websocket' | 'auth';
 
 /**
+ * What became of a probe's attack request:
+ *
  * - `accepted`: the server answered the attack with 2xx/3xx (101 for an upgrade) — it got through.
  * - `blocked`: 4xx/5xx or the connection was closed.
  * - `inconclusive`: the legitimate control request for the same route failed too, so the attack
  *   proves nothing there (wrong method, missing token, no WebSocket endpoint…).
  * - `error`: no answer within the timeout, or the connection failed.
+ *
+ * @example
+ * ```ts
+ * import { runProbe, type Verdict } from '@rebind-guard/cli';
+ * const report = await runProbe({ url: 'http://localhost:3000/' });
+ * const gotThrough: Verdict = 'accepted';
+ * const failures = report.results.filter((result) => result.verdict === gotThrough);
+ * ```
  */
 export type Verdict = 'accepted' | 'blocked' | 'inconclusive' | 'error';
 
-/** A request as shown in reports (tokens redacted). */
+/**
+ * A request as shown in reports (tokens redacted).
+ *
+ * @example
+ * ```ts
+ * import type { RequestEvidence } from '@rebind-guard/cli';
+ * const toText = (request: RequestEvidence): string =>
+ *   [`${request.method} ${request.target} HTTP/${request.httpVersion}`, ...request.headers.map(([name, value]) => `${name}: ${value}`)].join('\r\n');
+ * ```
+ */
 export interface RequestEvidence {
   readonly method: string;
   readonly target: string;
@@ -34,7 +73,16 @@ export interface RequestEvidence {
   readonly headers: readonly (readonly [string, string])[];
 }
 
-/** A response as shown in reports. `status` is `null` when the server closed the connection or timed out. */
+/**
+ * A response as shown in reports. `status` is `null` when the server closed the connection or timed out.
+ *
+ * @example
+ * ```ts
+ * import type { ResponseEvidence } from '@rebind-guard/cli';
+ * const describe = (response: ResponseEvidence): string =>
+ *   response.status === null ? `${response.outcome} after ${response.timeMs} ms` : `${response.status} ${response.reason}`;
+ * ```
+ */
 export interface ResponseEvidence {
   readonly status: number | null;
   readonly reason: string;
@@ -46,7 +94,17 @@ export interface ResponseEvidence {
   readonly timeMs: number;
 }
 
-/** One probe's outcome. */
+/**
+ * One probe's outcome.
+ *
+ * @example
+ * ```ts
+ * import { runProbe, type ProbeResult } from '@rebind-guard/cli';
+ * const report = await runProbe({ url: 'http://localhost:3000/' });
+ * const accepted: ProbeResult[] = report.results.filter((result) => result.verdict === 'accepted');
+ * for (const result of accepted) console.log(`${result.id} (${result.severity}) on ${result.operation}: see ${result.docs}`);
+ * ```
+ */
 export interface ProbeResult {
   /** Stable probe id, e.g. `host-foreign`. */
   readonly id: string;
@@ -68,7 +126,17 @@ export interface ProbeResult {
   readonly controlStatus?: number | null | undefined;
 }
 
-/** What the spec's `servers` say versus what the server does. */
+/**
+ * What the spec's `servers` say versus what the server does.
+ *
+ * @example
+ * ```ts
+ * import { runProbe, type SpecFinding } from '@rebind-guard/cli';
+ * const report = await runProbe({ url: 'http://localhost:3000/', openapi: 'openapi.yaml' });
+ * const findings: readonly SpecFinding[] = report.spec?.findings ?? [];
+ * for (const finding of findings) console.log(`${finding.id} ${finding.host}: ${finding.message}`);
+ * ```
+ */
 export interface SpecFinding {
   readonly id: 'spec-documented-host-refused' | 'spec-undocumented-host-accepted';
   readonly severity: Severity;
@@ -78,7 +146,17 @@ export interface SpecFinding {
   readonly response?: ResponseEvidence | undefined;
 }
 
-/** The spec part of a report. */
+/**
+ * The spec part of a report (present when an OpenAPI document was given).
+ *
+ * @example
+ * ```ts
+ * import { runProbe, type SpecReport } from '@rebind-guard/cli';
+ * const report = await runProbe({ url: 'http://localhost:3000/', openapi: 'openapi.yaml' });
+ * const spec: SpecReport | undefined = report.spec;
+ * if (spec) console.log(`${spec.file}: ${spec.operations} operations, hosts ${spec.serverHosts.map((entry) => entry.host).join(', ')}`);
+ * ```
+ */
 export interface SpecReport {
   readonly file: string;
   readonly title?: string | undefined;
@@ -87,7 +165,16 @@ export interface SpecReport {
   readonly findings: readonly SpecFinding[];
 }
 
-/** Counts of a report. */
+/**
+ * Counts of a report.
+ *
+ * @example
+ * ```ts
+ * import { runProbe, type ProbeSummary } from '@rebind-guard/cli';
+ * const { summary }: { summary: ProbeSummary } = await runProbe({ url: 'http://localhost:3000/' });
+ * console.log(`${summary.accepted}/${summary.total} attacks accepted (${summary.acceptedBySeverity.high} high)`);
+ * ```
+ */
 export interface ProbeSummary {
   readonly total: number;
   readonly accepted: number;
@@ -99,7 +186,17 @@ export interface ProbeSummary {
   readonly vulnerable: boolean;
 }
 
-/** The complete result of `rebind-guard probe`. */
+/**
+ * The complete result of `rebind-guard probe` (also the shape of its `--json` output).
+ *
+ * @example
+ * ```ts
+ * import { runProbe, type ProbeReport } from '@rebind-guard/cli';
+ * const report: ProbeReport = await runProbe({ url: 'http://localhost:3000/' });
+ * console.log(`${report.tool.name} ${report.tool.version} probed ${report.target} via ${report.connectedTo} in ${report.durationMs} ms`);
+ * if (report.summary.vulnerable) process.exitCode = 1;
+ * ```
+ */
 export interface ProbeReport {
   readonly tool: { readonly name: 'rebind-guard'; readonly version: string };
   readonly target: string;

@@ -5,7 +5,16 @@
  */
 import type { ProbeReport, ProbeResult, ResponseEvidence, Verdict } from '../probe/types.js';
 
-/** ANSI styling that collapses to identity when colour is off. */
+/**
+ * ANSI styling that collapses to identity when colour is off.
+ *
+ * @example
+ * ```ts
+ * import { createStyle, type Style } from '@rebind-guard/cli';
+ * const style: Style = createStyle(process.stdout.isTTY === true);
+ * console.log(style.bold('rebind-guard'), style.red('accepted'), style.green('blocked'));
+ * ```
+ */
 export interface Style {
   readonly enabled: boolean;
   red(text: string): string;
@@ -15,7 +24,16 @@ export interface Style {
   bold(text: string): string;
 }
 
-/** Creates a {@link Style}. */
+/**
+ * Creates a {@link Style}: ANSI colours when `enabled`, plain text otherwise.
+ *
+ * @example
+ * ```ts
+ * import { createStyle } from '@rebind-guard/cli';
+ * createStyle(true).red('accepted'); // '\u001b[31maccepted\u001b[39m'
+ * createStyle(false).red('accepted'); // 'accepted'
+ * ```
+ */
 export function createStyle(enabled: boolean): Style {
   const wrap = (open: number, close: number) => (text: string): string => (enabled ? `\u001b[${open}m${text}\u001b[${close}m` : text);
   return { enabled, red: wrap(31, 39), green: wrap(32, 39), yellow: wrap(33, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
@@ -64,7 +82,16 @@ function line(style: Style, result: ProbeResult): string[] {
   return lines;
 }
 
-/** Formats a report for people. */
+/**
+ * Formats a report for people (what `rebind-guard probe` prints without `--json`).
+ *
+ * @example
+ * ```ts
+ * import { createStyle, formatHuman, runProbe } from '@rebind-guard/cli';
+ * const report = await runProbe({ url: 'http://localhost:3000/' });
+ * process.stdout.write(formatHuman(report, createStyle(process.stdout.isTTY === true)));
+ * ```
+ */
 export function formatHuman(report: ProbeReport, style: Style): string {
   const out: string[] = [];
   const via = report.connectedTo === new URL(report.target).host ? '' : ` (connected to ${report.connectedTo})`;

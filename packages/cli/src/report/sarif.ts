@@ -68,7 +68,18 @@ function headerRecord(headers: readonly (readonly [string, string])[]): Record<s
   return record;
 }
 
-/** Builds the SARIF log object for a report. */
+/**
+ * Builds the SARIF 2.1.0 log object for a report; `commandLine` is recorded in the run's
+ * invocation.
+ *
+ * @example
+ * ```ts
+ * import { runProbe, toSarif } from '@rebind-guard/cli';
+ * const report = await runProbe({ url: 'http://localhost:3000/' });
+ * const log = toSarif(report, 'rebind-guard probe http://localhost:3000/');
+ * console.log(log.version); // '2.1.0'
+ * ```
+ */
 export function toSarif(report: ProbeReport, commandLine?: string): Record<string, unknown> {
   const rules: Rule[] = [];
   const index = new Map<string, number>();
@@ -160,7 +171,17 @@ export function toSarif(report: ProbeReport, commandLine?: string): Record<strin
   };
 }
 
-/** The SARIF log as text. */
+/**
+ * The SARIF log as indented JSON text (what `--sarif FILE` writes), e.g. for GitHub code scanning.
+ *
+ * @example
+ * ```ts
+ * import { writeFile } from 'node:fs/promises';
+ * import { formatSarif, runProbe } from '@rebind-guard/cli';
+ * const report = await runProbe({ url: 'http://localhost:3000/' });
+ * await writeFile('rebind-guard.sarif', formatSarif(report, 'rebind-guard probe http://localhost:3000/'));
+ * ```
+ */
 export function formatSarif(report: ProbeReport, commandLine?: string): string {
   return `${JSON.stringify(toSarif(report, commandLine), null, 2)}\n`;
 }
