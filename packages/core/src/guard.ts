@@ -8,7 +8,7 @@ import { parseBearer } from './bearer.js';
 import { forwardedHosts } from './internal/forwarded.js';
 import { HostAllowlist, isHostFailure, parseHost, type HostEntry, type ParsedHost } from './host.js';
 import { JwtVerifier, type AuthInfo, type AuthOptions, type JwtClaims } from './jwt.js';
-import { OriginAllowlist, parseOrigin, refererOrigin, type ParsedOrigin } from './origin.js';
+import { DEFAULT_PORTS, OriginAllowlist, parseOrigin, refererOrigin, type ParsedOrigin } from './origin.js';
 
 /**
  * The framework-neutral request every adapter builds from its framework's request.
@@ -83,6 +83,21 @@ export interface GuardOptions<Claims = JwtClaims> {
  * ```
  */
 export type AuthMode = 'required' | 'optional' | 'off';
+
+const AUTH_MODES: ReadonlySet<unknown> = new Set<AuthMode>(['required', 'optional', 'off']);
+
+/**
+ * Is `value` an {@link AuthMode}? For validating configuration (adapter options, route config).
+ *
+ * @example
+ * ```ts
+ * import { isAuthMode } from '@rebind-guard/core';
+ * if (!isAuthMode(config.auth)) throw new TypeError('auth must be "required", "optional" or "off"');
+ * ```
+ */
+export function isAuthMode(value: unknown): value is AuthMode {
+  return AUTH_MODES.has(value);
+}
 
 /**
  * Per-call overrides of {@link Guard.check}.
@@ -171,7 +186,6 @@ export interface Guard<Claims = JwtClaims> {
 
 const OPTION_KEYS = new Set(['hosts', 'origins', 'requireOrigin', 'safeMethods', 'trustProxy', 'auth', 'exclude', 'excludeHost']);
 const DEFAULT_SAFE_METHODS = ['GET', 'HEAD', 'OPTIONS'];
-const DEFAULT_PORTS: Readonly<Record<string, number>> = { http: 80, https: 443, ws: 80, wss: 443 };
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
 function failure(code: ResultCode, headers: Record<string, string> = {}): GuardFailure {
@@ -230,10 +244,13 @@ function samePlace(a: ParsedHost, b: ParsedHost, scheme?: string): boolean {
   return a.hostname === b.hostname && (a.port ?? fallback) === (b.port ?? fallback);
 }
 
+/** An absolute-form request target's scheme (1) and authority (2). */
+const ABSOLUTE_FORM = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)/i;
+
 /** The path of a request target, without query; for absolute-form, the path after the authority. */
 function pathOf(url: string): string {
   let path = url;
-  const scheme = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(path);
+  const scheme = ABSOLUTE_FORM.exec(path);
   if (scheme !== null) path = path.slice(scheme[0].length) || '/';
   const end = path.search(/[?#]/);
   return end === -1 ? path : path.slice(0, end);
@@ -356,7 +373,7 @@ export function createGuard<Claims = JwtClaims>(options: GuardOptions<Claims>): 
       const authority = parseHost(authorityValue);
       if (isHostFailure(authority) || !samePlace(authority, host)) return failure('host_mismatch');
     }
-    const absolute = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)/i.exec(url);
+    const absolute = ABSOLUTE_FORM.exec(url);
     if (absolute !== null) {
       const target = parseHost(absolute[2]);
       if (isHostFailure(target) || !samePlace(target, host, absolute[1]?.toLowerCase())) return failure('host_mismatch');

@@ -2,6 +2,7 @@ export { parseBearer, DEFAULT_MAX_TOKEN_LENGTH, type BearerToken, type BearerFai
 export { RESULT_CODES, DOCS_URL, describeCode, type ResultCode, type ResultCodeInfo, type ResultStatus } from './errors.js';
 export {
   createGuard,
+  isAuthMode,
   validateScopes,
   type AuthMode,
   type CheckOptions,

@@ -4,11 +4,11 @@
  *
  * @packageDocumentation
  */
-import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { Duplex } from 'node:stream';
-import { createGuard, type AuthMode, type Guard, type GuardFailure, type GuardOptions, type GuardRequest, type GuardResult } from './guard.js';
+import { createGuard, isAuthMode, type AuthMode, type Guard, type GuardFailure, type GuardOptions, type GuardRequest, type GuardResult } from './guard.js';
 import type { JwtClaims } from './jwt.js';
 import { problemResponse } from './problem.js';
 
@@ -43,7 +43,7 @@ export function compileAdapterOptions<Claims>(
     throw new TypeError('rebind-guard: options are required, e.g. { hosts: ["api.example.com"] }.');
   }
   const { authMode = 'required', onReject, ...guardOptions } = options;
-  if (!['required', 'optional', 'off'].includes(authMode)) {
+  if (!isAuthMode(authMode)) {
     throw new TypeError('rebind-guard: `authMode` must be "required", "optional" or "off".');
   }
   if (onReject !== undefined && typeof onReject !== 'function') {
@@ -105,8 +105,7 @@ export function sendProblem(res: ServerResponse | Http2ServerResponse, result: G
  */
 export function rejectSocket(socket: Duplex, result: GuardFailure): void {
   const { status, headers, body } = problemResponse(result);
-  const reason = status === 400 ? 'Bad Request' : status === 401 ? 'Unauthorized' : 'Forbidden';
-  const lines = [`HTTP/1.1 ${status} ${reason}`, 'connection: close', `content-length: ${Buffer.byteLength(body)}`];
+  const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`, 'connection: close', `content-length: ${Buffer.byteLength(body)}`];
   for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
   if (socket.writable) socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`);
   else socket.destroy();

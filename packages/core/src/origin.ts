@@ -42,7 +42,8 @@ export interface OriginFailure {
   readonly message: string;
 }
 
-const DEFAULT_PORTS: Readonly<Record<string, number>> = { http: 80, https: 443, ws: 80, wss: 443 };
+/** Default port of each scheme whose origins the guard compares. */
+export const DEFAULT_PORTS: Readonly<Record<string, number>> = { http: 80, https: 443, ws: 80, wss: 443 };
 const ORIGIN = /^([a-z][a-z0-9+.-]*):\/\/([^/?#\\]*)$/i;
 const MAX_ORIGIN_LENGTH = 2048;
 

@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { problemResponse, validateScopes, type AuthInfo, type AuthMode, type Guard, type GuardFailure, type JwtClaims } from '@rebind-guard/core';
+import { isAuthMode, problemResponse, validateScopes, type AuthInfo, type AuthMode, type Guard, type GuardFailure, type JwtClaims } from '@rebind-guard/core';
 import { compileAdapterOptions, toGuardRequest, type AdapterOptions } from '@rebind-guard/core/node';
 
 /**
@@ -65,15 +65,13 @@ export interface FastifyGuardOptions<Claims = RebindGuardClaims> extends Adapter
   readonly onReject?: (result: GuardFailure, request: FastifyRequest, reply: FastifyReply) => unknown;
 }
 
-const AUTH_MODES: ReadonlySet<unknown> = new Set(['required', 'optional', 'off']);
-
 function validateRouteConfig(config: unknown, url: string): void {
   if (config === undefined) return;
   if (typeof config !== 'object' || config === null) throw new TypeError(`rebind-guard: config.rebindGuard of route ${url} must be an object.`);
   const { auth, scopes, ...rest } = config as { auth?: unknown; scopes?: unknown };
   const unknownKeys = Object.keys(rest);
   if (unknownKeys.length > 0) throw new TypeError(`rebind-guard: config.rebindGuard of route ${url} has unknown keys ${unknownKeys.join(', ')}; use auth and scopes.`);
-  if (auth !== undefined && !AUTH_MODES.has(auth)) throw new TypeError(`rebind-guard: config.rebindGuard.auth of route ${url} must be "required", "optional" or "off".`);
+  if (auth !== undefined && !isAuthMode(auth)) throw new TypeError(`rebind-guard: config.rebindGuard.auth of route ${url} must be "required", "optional" or "off".`);
   if (scopes !== undefined) validateScopes(scopes as unknown[]);
 }
 

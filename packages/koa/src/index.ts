@@ -4,9 +4,8 @@
  * @packageDocumentation
  */
 import type { Context, Middleware, Next } from 'koa';
-import { validateScopes, type AuthInfo, type Guard, type GuardFailure, type JwtClaims } from '@rebind-guard/core';
+import { problemResponse, validateScopes, type AuthInfo, type Guard, type GuardFailure, type JwtClaims } from '@rebind-guard/core';
 import { compileAdapterOptions, toGuardRequest, type AdapterOptions } from '@rebind-guard/core/node';
-import { problemResponse } from '@rebind-guard/core';
 
 export { guardUpgrades, type UpgradeGuardOptions } from '@rebind-guard/core/node';
 
