@@ -137,6 +137,6 @@ const plugin: FastifyPluginCallback<FastifyGuardOptions> = (fastify, options, do
  * app.get('/', async () => ({ ok: true }));
  * ```
  */
-export const rebindGuard = fp(plugin, { fastify: '5.x', name: '@rebind-guard/fastify' });
+export const rebindGuard = fp(plugin, { fastify: '^4.23.0 || ^5.0.0', name: '@rebind-guard/fastify' });
 
 export default rebindGuard;
