@@ -75,6 +75,7 @@ export default defineConfig({
           items: [
             { text: 'Configuration', link: '/reference/options' },
             { text: 'Result codes', link: '/reference/result-codes' },
+            { text: 'Lint rule precision', link: '/reference/lint-precision' },
             { text: 'API (generated)', link: '/api/' },
           ],
         },
