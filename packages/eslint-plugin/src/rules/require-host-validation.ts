@@ -1,6 +1,8 @@
 import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { isTestFile } from '../util/test-files.js';
-import { appFrameworkOf, matchesModulePrefix, memberName, type AppFramework } from '../util/app-frameworks.js';
+import { appFrameworkOf, memberName, resolveFunction, type AppFramework } from '../util/app-frameworks.js';
+import { isHostAllowlistCheck } from '../util/host-checks.js';
+import { isCreateGuard, isHostValidatorFactory } from '../util/rebind-guard-apis.js';
 import { APP_FRAMEWORKS_TEXT, mentions } from '../util/prefilter.js';
 import { createRule } from '../util/create-rule.js';
 import { findVariableFor, matchesImport, resolveImport, unwrapExpression, type ImportRef } from '../util/imports.js';
@@ -11,9 +13,6 @@ export type ValidatorOption = string | { module: string; name?: string };
 type Options = [{ validators: ValidatorOption[]; ignoreTestFiles?: boolean }];
 type MessageIds = 'missingHostValidation';
 
-const REBIND_GUARD_ADAPTERS = ['@rebind-guard/express', '@rebind-guard/koa', '@rebind-guard/fastify'] as const;
-const MCP_SDK = '@modelcontextprotocol/sdk';
-const MCP_VALIDATORS = ['hostHeaderValidation', 'localhostHostValidation', 'createMcpExpressApp'] as const;
 const HTTP_MODULES = ['http', 'https', 'http2'] as const;
 
 /** App methods that register routes (Express, Koa, Fastify). */
@@ -58,6 +57,8 @@ interface TrackedApp {
   framework: AppFramework;
   declarator: TSESTree.VariableDeclarator;
   variable: TSESLint.Scope.Variable;
+  /** Created in an export assignment: `const app = module.exports = new Koa()`. */
+  exported: boolean;
 }
 
 interface AppFacts {
@@ -128,10 +129,7 @@ export default createRule<Options, MessageIds>({
     let createsCoreGuard = false;
 
     function isBuiltinValidator(ref: ImportRef | undefined): boolean {
-      if (ref === undefined) return false;
-      if (matchesImport(ref, REBIND_GUARD_ADAPTERS, ['rebindGuard']) || matchesImport(ref, REBIND_GUARD_ADAPTERS, [])) return true;
-      if (matchesImport(ref, 'host-validation', [])) return true;
-      return MCP_VALIDATORS.some((name) => matchesModulePrefix(ref, MCP_SDK, [name]));
+      return isHostValidatorFactory(ref);
     }
 
     function isUserValidator(ref: ImportRef | undefined, node: TSESTree.Node): boolean {
@@ -164,12 +162,18 @@ export default createRule<Options, MessageIds>({
         }
         case AST_NODE_TYPES.AwaitExpression:
           return isValidator(node.argument, depth + 1);
+        case AST_NODE_TYPES.ArrowFunctionExpression:
+        case AST_NODE_TYPES.FunctionExpression:
+          // An inline middleware that rejects Hosts not on a list.
+          return isHostAllowlistCheck(context, node);
         case AST_NODE_TYPES.ImportExpression:
         case AST_NODE_TYPES.MemberExpression:
           return isBuiltinValidator(resolveImport(context, node)) || isUserValidator(resolveImport(context, node), node);
         case AST_NODE_TYPES.Identifier: {
           const ref = resolveImport(context, node);
           if (isBuiltinValidator(ref) || isUserValidator(ref, node)) return true;
+          const fn = resolveFunction(context, node);
+          if (fn !== undefined) return isHostAllowlistCheck(context, fn);
           // `const guard = rebindGuard({...}); app.use(guard)`
           const variable = findVariableFor(context, node);
           const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
@@ -253,7 +257,7 @@ export default createRule<Options, MessageIds>({
     }
 
     function analyse(app: TrackedApp): AppFacts {
-      const facts: AppFacts = { routes: false, serves: false, validated: false, escaped: false };
+      const facts: AppFacts = { routes: false, serves: app.exported, validated: false, escaped: false };
       const declaration = app.declarator.parent;
       if (declaration.parent.type === AST_NODE_TYPES.ExportNamedDeclaration) facts.serves = true;
 
@@ -326,17 +330,23 @@ export default createRule<Options, MessageIds>({
       if (framework === undefined) return;
       let holder: TSESTree.Node = climb(node);
       if (holder.parent?.type === AST_NODE_TYPES.AwaitExpression) holder = climb(holder.parent);
+      // `const app = module.exports = new Koa()`, `const app = exports.app = express()`
+      let exported = false;
+      while (holder.parent?.type === AST_NODE_TYPES.AssignmentExpression && holder.parent.right === holder && isModuleExports(holder.parent.left)) {
+        exported = true;
+        holder = climb(holder.parent);
+      }
       const declarator = holder.parent;
       if (declarator?.type !== AST_NODE_TYPES.VariableDeclarator || declarator.init !== holder) return;
       if (declarator.id.type !== AST_NODE_TYPES.Identifier) return;
       const variable = findVariableFor(context, declarator.id);
       if (variable === null) return;
-      apps.push({ node, framework, declarator, variable });
+      apps.push({ node, framework, declarator, variable, exported });
     }
 
     return {
       CallExpression(node) {
-        if (matchesImport(resolveImport(context, node.callee), '@rebind-guard/core', ['createGuard'])) {
+        if (isCreateGuard(resolveImport(context, node.callee))) {
           createsCoreGuard = true;
           return;
         }

@@ -104,8 +104,122 @@ const app = express();
 if (app.get('env') === 'production') app.use(rebindGuard({ hosts: ['api.example.com'] }));
 app.get('/', handler);
 app.listen(3000);`,
+    // Issue 14 FP 1: the adapters' documented `rebindGuard.optional(...)`.
+    `import express from 'express';
+import { rebindGuard } from '@rebind-guard/express';
+const app = express();
+app.use(rebindGuard.optional({ hosts: ['api.example.com'], auth }));
+app.get('/me', handler);
+app.listen(3000);`,
+    `const Koa = require('koa');
+const rebindGuard = require('@rebind-guard/koa');
+const app = new Koa();
+app.use(rebindGuard.optional({ hosts: ['localhost'], auth }));
+app.use(router.routes());
+app.listen(3000);`,
+    // Issue 14 FP 2: an inline middleware that rejects Hosts not on an allowlist.
+    `import express from 'express';
+const ALLOWED = new Set(['localhost:3000', '127.0.0.1:3000']);
+const app = express();
+app.use((req, res, next) => {
+  if (!ALLOWED.has(req.headers.host)) return res.status(403).send('Forbidden');
+  next();
+});
+app.get('/', handler);
+app.listen(3000);`,
+    `const Koa = require('koa');
+const app = new Koa();
+const allowed = ['localhost', '127.0.0.1'];
+app.use(async (ctx, next) => {
+  if (allowed.indexOf(ctx.hostname) === -1) ctx.throw(421, 'Misdirected');
+  await next();
+});
+app.use(router.routes());
+app.listen(3000);`,
+    `import express from 'express';
+const app = express();
+function checkHost(req, res, next) {
+  const host = (req.headers.host || '').split(':')[0];
+  if (host !== 'localhost' && host !== '127.0.0.1') {
+    res.statusCode = 403;
+    res.end();
+    return;
+  }
+  next();
+}
+app.use(checkHost);
+app.post('/rpc', handler);
+app.listen(3000);`,
+    `import Fastify from 'fastify';
+const app = Fastify();
+app.addHook('onRequest', async (request, reply) => {
+  if (request.hostname !== 'localhost') return reply.code(403).send();
+});
+app.get('/', async () => 'ok');
+await app.listen({ port: 3000 });`,
+    // Issue 14 FP 3: the MCP SDK's Host validation from the v2 package names.
+    `import express from 'express';
+import { hostHeaderValidation } from '@modelcontextprotocol/express';
+const app = express();
+app.use(hostHeaderValidation(['localhost', '127.0.0.1']));
+app.post('/mcp', handler);
+app.listen(3000, '127.0.0.1');`,
+    `import { localhostHostValidation } from '@modelcontextprotocol/express';
+import express from 'express';
+const app = express();
+app.use(localhostHostValidation());
+app.post('/mcp', handler);
+app.listen(3000);`,
   ],
   invalid: [
+    {
+      // Issue 14 miss 1: `const app = module.exports = new Koa()`.
+      code: `const Koa = require('koa');
+const app = module.exports = new Koa();
+app.use(async (ctx) => { ctx.body = 'Hello'; });
+if (!module.parent) app.listen(3000);`,
+      errors: [{ messageId: 'missingHostValidation', line: 2, column: 30 }],
+    },
+    {
+      code: `const express = require('express');
+const app = exports.app = express();
+app.get('/', (req, res) => res.send('ok'));`,
+      errors: [expressError(2, 27)],
+    },
+    {
+      // A middleware that reads the Host without rejecting anything is not a validator.
+      code: `import express from 'express';
+const app = express();
+app.use((req, res, next) => {
+  if (req.headers.host === 'localhost') req.local = true;
+  next();
+});
+app.get('/', handler);
+app.listen(3000);`,
+      errors: [expressError(2, 13)],
+    },
+    {
+      // An inline middleware that rejects on something other than the Host.
+      code: `import express from 'express';
+const app = express();
+app.use((req, res, next) => {
+  if (!req.headers.authorization) return res.status(401).end();
+  next();
+});
+app.get('/', handler);
+app.listen(3000);`,
+      errors: [expressError(2, 13)],
+    },
+    {
+      // The v2 MCP origin check is not a Host check.
+      code: `import express from 'express';
+import { localhostOriginValidation } from '@modelcontextprotocol/express';
+const app = express();
+app.use(localhostOriginValidation());
+app.post('/mcp', handler);
+app.listen(3000);`,
+      errors: [expressError(3, 13)],
+    },
     {
       code: "import express from 'express';\nconst app = express();\napp.get('/', (req, res) => res.send('ok'));\napp.listen(3000);",
       filename: 'test/server.test.js',
