@@ -1,4 +1,5 @@
 import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { enclosingFunction } from '../util/app-frameworks.js';
 import { AUTHORIZATION_TEXT, mentions } from '../util/prefilter.js';
 import { createRule } from '../util/create-rule.js';
 import { getStaticString, matchesImport, resolveImport, unwrapExpression } from '../util/imports.js';
@@ -15,6 +16,7 @@ import {
 
 type MessageIds =
   | 'splitHeader'
+  | 'splitCaseSensitiveScheme'
   | 'replaceScheme'
   | 'sliceScheme'
   | 'caseSensitiveScheme'
@@ -73,6 +75,67 @@ function isBearerLength(node: TSESTree.Node | undefined): boolean {
   return false;
 }
 
+/** The header expression without case normalisation / trimming: `h` for `h.trim().toLowerCase()`. */
+function headerBase(node: TSESTree.Node): TSESTree.Node {
+  let current = unwrapExpression(node);
+  for (;;) {
+    const call = asMethodCall(current);
+    if (call === undefined || !(CASE_NORMALIZERS.has(call.method) || call.method === 'trim' || call.method === 'trimStart')) return current;
+    current = call.object;
+  }
+}
+
+/** Is `node` a string literal equal to 'bearer' in any case? */
+function isBearerWord(node: TSESTree.Node): boolean {
+  const text = literalString(node);
+  return text !== undefined && text.trim().toLowerCase() === 'bearer';
+}
+
+const EQUALITY = ['===', '!==', '==', '!='];
+
+/**
+ * How the scheme part of a split header (`parts[0]`, `scheme` of `const [scheme, token] = …`)
+ * is compared with 'Bearer': `'case-sensitive'` (`=== 'Bearer'`), `'case-insensitive'`
+ * (`.toLowerCase() === 'bearer'`, `/^bearer$/i.test(…)`), or `undefined` when it is not compared.
+ */
+function schemeComparisonOf(schemeRead: TSESTree.Node): 'case-sensitive' | 'case-insensitive' | undefined {
+  let current: TSESTree.Node = schemeRead;
+  let normalized = false;
+  for (;;) {
+    const parent = current.parent;
+    if (parent?.type === AST_NODE_TYPES.ChainExpression || parent?.type === AST_NODE_TYPES.TSNonNullExpression) {
+      current = parent;
+      continue;
+    }
+    // `scheme.toLowerCase()`
+    if (parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === current) {
+      const call = parent.parent;
+      if (call.type !== AST_NODE_TYPES.CallExpression || call.callee !== parent) return undefined;
+      const method = asMethodCall(call)?.method;
+      if (method === undefined || !(CASE_NORMALIZERS.has(method) || method === 'trim')) return undefined;
+      normalized = normalized || CASE_NORMALIZERS.has(method);
+      current = call;
+      continue;
+    }
+    break;
+  }
+  const parent = current.parent;
+  if (parent?.type === AST_NODE_TYPES.BinaryExpression && EQUALITY.includes(parent.operator)) {
+    const other = parent.left === current ? parent.right : parent.left;
+    if (!isBearerWord(other)) return undefined;
+    return normalized ? 'case-insensitive' : 'case-sensitive';
+  }
+  // `/^bearer$/i.test(scheme)`
+  if (parent?.type === AST_NODE_TYPES.CallExpression && parent.arguments[0] === current) {
+    const call = asMethodCall(parent);
+    const callee = call === undefined ? undefined : unwrapExpression(call.object);
+    if (call?.method === 'test' && callee?.type === AST_NODE_TYPES.Literal && 'regex' in callee && isBearerPattern(callee.regex.pattern)) {
+      return callee.regex.flags.includes('i') || normalized ? 'case-insensitive' : 'case-sensitive';
+    }
+  }
+  return undefined;
+}
+
 const STATEMENT_CONTAINERS = new Set<AST_NODE_TYPES>([
   AST_NODE_TYPES.Program,
   AST_NODE_TYPES.BlockStatement,
@@ -94,6 +157,8 @@ export default createRule<[], MessageIds>({
     messages: {
       splitHeader:
         "Splitting the Authorization header on spaces accepts any scheme ('Basic …'), extra parts and empty tokens. Use parseBearer() from @rebind-guard/core.",
+      splitCaseSensitiveScheme:
+        "This parser compares the scheme with 'Bearer' case-sensitively, so valid clients that send 'bearer …' are rejected (RFC 6750: the scheme is case-insensitive), and splitting on spaces keeps extra parts and empty tokens. Use parseBearer() from @rebind-guard/core.",
       replaceScheme:
         "Removing the 'Bearer ' prefix with replace() leaves any other value ('Basic …', 'bearer …', garbage) in place as the token. Use parseBearer() from @rebind-guard/core.",
       sliceScheme:
@@ -105,7 +170,7 @@ export default createRule<[], MessageIds>({
       useParseBearer: 'Use parseBearer() from @rebind-guard/core (case-insensitive scheme, validated b64token).',
       addIgnoreCase: "Add the 'i' flag.",
     },
-    schema: [{ type: 'object', properties: {}, additionalProperties: false }],
+    schema: [],
     defaultOptions: [],
   },
   create(context) {
@@ -113,6 +178,69 @@ export default createRule<[], MessageIds>({
     const { sourceCode } = context;
     const program = sourceCode.ast;
     const reportedRegexes = new Set<TSESTree.Node>();
+    /** Headers whose scheme is checked (`h.startsWith('Bearer ')`, `/^bearer /i.test(h)`), per function. */
+    const schemeChecks: { scope: TSESTree.Node; header: string }[] = [];
+    /** Extractions (`slice(7)`, `replace('Bearer ', '')`, `split(' ')[1]`) reported unless the scheme was checked. */
+    const extractions: { scope: TSESTree.Node; header: string; descriptor: TSESLint.ReportDescriptor<MessageIds> }[] = [];
+
+    function headerKey(node: TSESTree.Node): string {
+      return sourceCode.getText(headerBase(node));
+    }
+
+    function recordSchemeCheck(node: TSESTree.Node, header: TSESTree.Node): void {
+      schemeChecks.push({ scope: enclosingFunction(node), header: headerKey(header) });
+    }
+
+    /** One report per parser: an extraction after a scheme check of the same header is left to that check. */
+    function reportExtraction(node: TSESTree.Node, header: TSESTree.Node, descriptor: TSESLint.ReportDescriptor<MessageIds>): void {
+      extractions.push({ scope: enclosingFunction(node), header: headerKey(header), descriptor });
+    }
+
+    /**
+     * The scheme comparison applied to a split result: `split(' ')[0] === 'Bearer'`, or the first
+     * element / `[0]` of the variable that holds it.
+     */
+    function splitSchemeComparison(outer: TSESTree.Node): 'case-sensitive' | 'case-insensitive' | undefined {
+      const parent = outer.parent;
+      if (
+        parent?.type === AST_NODE_TYPES.MemberExpression &&
+        parent.object === outer &&
+        parent.computed &&
+        parent.property.type === AST_NODE_TYPES.Literal &&
+        parent.property.value === 0
+      ) {
+        return schemeComparisonOf(parent);
+      }
+      if (parent?.type !== AST_NODE_TYPES.VariableDeclarator || parent.init !== outer) return undefined;
+      const reads: TSESTree.Node[] = [];
+      if (parent.id.type === AST_NODE_TYPES.ArrayPattern) {
+        const first = parent.id.elements[0];
+        if (first?.type !== AST_NODE_TYPES.Identifier) return undefined;
+        const variable = ASTUtils.findVariable(sourceCode.getScope(parent), first);
+        for (const reference of variable?.references ?? []) if (!reference.init) reads.push(reference.identifier);
+      } else if (parent.id.type === AST_NODE_TYPES.Identifier) {
+        const variable = ASTUtils.findVariable(sourceCode.getScope(parent), parent.id);
+        for (const reference of variable?.references ?? []) {
+          const member = reference.identifier.parent;
+          if (
+            member.type === AST_NODE_TYPES.MemberExpression &&
+            member.object === reference.identifier &&
+            member.computed &&
+            member.property.type === AST_NODE_TYPES.Literal &&
+            member.property.value === 0
+          ) {
+            reads.push(member);
+          }
+        }
+      }
+      let result: 'case-sensitive' | 'case-insensitive' | undefined;
+      for (const read of reads) {
+        const comparison = schemeComparisonOf(read);
+        if (comparison === 'case-insensitive') return comparison;
+        result = comparison ?? result;
+      }
+      return result;
+    }
     // A file that handles Basic auth and never mentions Bearer splits headers for Basic: stay silent.
     const basicOnly = /['"`]basic\b/i.test(sourceCode.text) && !/bearer/i.test(sourceCode.text);
 
@@ -305,23 +433,44 @@ export default createRule<[], MessageIds>({
 
         switch (call.method) {
           case 'test':
-          case 'exec':
-            reportRegex(resolveRegex(context, call.object));
+          case 'exec': {
+            const regex = resolveRegex(context, call.object);
+            if (regex !== undefined && isBearerPattern(regex.pattern) && isAuthorizationValue(context, first)) recordSchemeCheck(node, first);
+            reportRegex(regex);
             return;
+          }
           case 'match':
           case 'matchAll':
-          case 'search':
-            reportRegex(resolveRegex(context, first));
+          case 'search': {
+            const regex = resolveRegex(context, first);
+            if (regex !== undefined && isBearerPattern(regex.pattern) && isAuthorizationValue(context, call.object)) {
+              recordSchemeCheck(node, call.object);
+            }
+            reportRegex(regex);
             return;
+          }
           default:
             break;
         }
-        if (!isAuthorizationValue(context, call.object)) return;
+        if (!isAuthorizationValue(context, call.object)) {
+          // `header.toLowerCase().startsWith('bearer ')`: a correct scheme check that covers a later slice.
+          const scheme = call.method === 'startsWith' || call.method === 'indexOf' ? getStaticString(context, first) : undefined;
+          if (scheme !== undefined && /^bearer/i.test(scheme) && isAuthorizationValue(context, headerBase(call.object))) {
+            recordSchemeCheck(node, call.object);
+          }
+          return;
+        }
         const header = rawObject(node);
 
         switch (call.method) {
           case 'split': {
             if (basicOnly || !isSpaceSeparator(context, first) || isLengthChecked(outer)) return;
+            const scheme = splitSchemeComparison(outer);
+            if (scheme === 'case-insensitive') return;
+            if (scheme === 'case-sensitive') {
+              context.report({ node, messageId: 'splitCaseSensitiveScheme' });
+              return;
+            }
             // `header.split(' ')[1]` in a declaration gets a suggestion.
             const member = outer.parent;
             const isSecond =
@@ -330,7 +479,7 @@ export default createRule<[], MessageIds>({
               member.computed &&
               member.property.type === AST_NODE_TYPES.Literal &&
               member.property.value === 1;
-            context.report({
+            reportExtraction(node, header, {
               node,
               messageId: 'splitHeader',
               suggest: isSecond ? parseBearerSuggestion(member, header) : [],
@@ -343,7 +492,7 @@ export default createRule<[], MessageIds>({
             const regex = text === undefined ? resolveRegex(context, first) : undefined;
             if (!(text !== undefined ? /^bearer/i.test(text) : regex !== undefined && isBearerPattern(regex.pattern))) return;
             if (regex !== undefined) reportedRegexes.add(regex.node);
-            context.report({ node, messageId: 'replaceScheme', suggest: parseBearerSuggestion(node, header) });
+            reportExtraction(node, header, { node, messageId: 'replaceScheme', suggest: parseBearerSuggestion(node, header) });
             return;
           }
           case 'slice':
@@ -351,17 +500,21 @@ export default createRule<[], MessageIds>({
           case 'substr':
             if (!isBearerLength(first)) return;
             if (second !== undefined && call.method === 'substr') return;
-            context.report({ node, messageId: 'sliceScheme', suggest: parseBearerSuggestion(node, header) });
+            reportExtraction(node, header, { node, messageId: 'sliceScheme', suggest: parseBearerSuggestion(node, header) });
             return;
           case 'startsWith': {
             const text = getStaticString(context, first);
-            if (text === undefined || !/^bearer/i.test(text) || isCaseNormalized(context, call.object)) return;
+            if (text === undefined || !/^bearer/i.test(text)) return;
+            recordSchemeCheck(node, call.object);
+            if (isCaseNormalized(context, call.object)) return;
             context.report({ node, messageId: 'caseSensitiveScheme' });
             return;
           }
           case 'indexOf': {
             const text = getStaticString(context, first);
-            if (text === undefined || !/^bearer/i.test(text) || isCaseNormalized(context, call.object)) return;
+            if (text === undefined || !/^bearer/i.test(text)) return;
+            recordSchemeCheck(node, call.object);
+            if (isCaseNormalized(context, call.object)) return;
             const binary = outer.parent;
             if (binary.type !== AST_NODE_TYPES.BinaryExpression || !['===', '!==', '==', '!='].includes(binary.operator)) return;
             const other = binary.left === outer ? binary.right : binary.left;
@@ -371,6 +524,12 @@ export default createRule<[], MessageIds>({
           }
           default:
             return;
+        }
+      },
+      'Program:exit'() {
+        for (const extraction of extractions) {
+          const checked = schemeChecks.some((check) => check.scope === extraction.scope && check.header === extraction.header);
+          if (!checked) context.report(extraction.descriptor);
         }
       },
     } satisfies TSESLint.RuleListener;

@@ -27,8 +27,65 @@ const result = parseBearer(req.headers.authorization);`,
 if (parts.length === 2 && /^Bearer$/i.test(parts[0])) token = parts[1];`,
     // A regex that is not about the Bearer scheme.
     'const ok = /^token (.+)$/.test(auth);',
+    // Issue 14 FP 4: a case-insensitive scheme check, then the token cut out: a correct parser.
+    `function auth(req, res, next) {
+  const header = req.headers.authorization || '';
+  if (!header.toLowerCase().startsWith('bearer ')) return res.sendStatus(401);
+  req.token = header.slice(7);
+  next();
+}`,
+    "const token = /^bearer /i.test(authorization) ? authorization.slice(7) : undefined;",
+    // A split whose scheme is compared case-insensitively.
+    `const [scheme, token] = req.headers.authorization.split(' ');
+if (scheme.toLowerCase() !== 'bearer') throw new Unauthorized();`,
   ],
   invalid: [
+    {
+      // Issue 14 FP 4: one report per parser: the case-sensitive check, not the slice after it.
+      code: `function auth(req, res, next) {
+  const authHeader = req.headers.authorization;
+  if (!authHeader || !authHeader.startsWith('Bearer ')) return res.sendStatus(401);
+  const token = authHeader.slice(7);
+  next();
+}`,
+      errors: [{ messageId: 'caseSensitiveScheme', line: 3, column: 23 }],
+    },
+    {
+      // The regex form of the same parser: one report, on the regex.
+      code: "const token = /^Bearer /.test(authorization) ? authorization.replace('Bearer ', '') : null;",
+      errors: [
+        {
+          messageId: 'caseSensitiveRegex',
+          line: 1,
+          column: 15,
+          suggestions: [{ messageId: 'addIgnoreCase', output: "const token = /^Bearer /i.test(authorization) ? authorization.replace('Bearer ', '') : null;" }],
+        },
+      ],
+    },
+    {
+      // A check in another function does not cover this extraction.
+      code: `function isBearer(h) { return h.toLowerCase().startsWith('bearer '); }
+function token(authorization) { return authorization.slice(7); }`,
+      errors: [{ messageId: 'sliceScheme', line: 2, column: 40, suggestions: [] }],
+    },
+    {
+      // Issue 14 FP 4: `split(' ')[0] === 'Bearer'` checks the scheme, case-sensitively.
+      code: `function auth(req, res) {
+  const parts = req.headers.authorization.split(' ');
+  if (parts[0] !== 'Bearer') return res.status(401).end();
+  return parts[1];
+}`,
+      errors: [{ messageId: 'splitCaseSensitiveScheme', line: 2, column: 17 }],
+    },
+    {
+      code: `const [type, token] = authHeader.split(' ');
+if (type === 'Bearer' && token) verify(token);`,
+      errors: [{ messageId: 'splitCaseSensitiveScheme', line: 1, column: 23 }],
+    },
+    {
+      code: "if (req.headers.authorization.split(' ')[0] === 'Bearer') next();",
+      errors: [{ messageId: 'splitCaseSensitiveScheme', line: 1, column: 5 }],
+    },
     {
       code: "const token = req.headers.authorization.split(' ')[1];",
       errors: [
