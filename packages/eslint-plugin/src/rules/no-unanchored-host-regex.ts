@@ -46,7 +46,7 @@ export default createRule<[], MessageIds>({
       addStartAnchor: "Anchor the pattern at the start with '^'.",
       addEndAnchor: "Anchor the pattern at the end with '$'.",
     },
-    schema: [{ type: 'object', properties: {}, additionalProperties: false }],
+    schema: [],
     defaultOptions: [],
   },
   create(context) {

@@ -231,12 +231,36 @@ function kindOfName(name: string): OriginValueKind | undefined {
 
 const STRING_TRANSFORMS = new Set(['toLowerCase', 'toUpperCase', 'toLocaleLowerCase', 'trim', 'trimStart', 'trimEnd', 'toString', 'normalize']);
 
+/** Request properties that hold the request target (path and query), never the host. */
+const REQUEST_TARGET_PROPERTIES: ReadonlySet<string> = new Set(['url', 'originalUrl', 'path', 'baseUrl', 'pathname', 'querystring', 'search']);
+
+/**
+ * Is `node` the request target of a framework request (`req.url`, `req.originalUrl`, `req.path`,
+ * `ctx.path`, `ctx.url`, `request.url`)? On Node servers these hold the path and query, not a
+ * host, so patterns tested against them are not host checks.
+ *
+ * @example
+ * ```ts
+ * isRequestTarget(node) // true for `req.originalUrl`
+ * ```
+ */
+export function isRequestTarget(node: TSESTree.Node): boolean {
+  const unwrapped = unwrapExpression(node);
+  if (unwrapped.type !== AST_NODE_TYPES.MemberExpression) return false;
+  const name = memberName(unwrapped);
+  if (name === undefined || !REQUEST_TARGET_PROPERTIES.has(name) || !isRequestReceiver(unwrapped.object)) return false;
+  // Hono's `c.req.url` is a whole URL, host included.
+  const object = unwrapExpression(unwrapped.object);
+  return !(object.type === AST_NODE_TYPES.MemberExpression && unwrapExpression(object.object).type === AST_NODE_TYPES.Identifier && (unwrapExpression(object.object) as TSESTree.Identifier).name === 'c');
+}
+
 /**
  * Classifies an expression as an origin/referer/URL value or a host value, or `undefined`:
  * header reads (`req.get('Origin')`, `req.headers.referer`, …), identifiers and properties whose
  * name contains one of origin/referer/referrer/url/uri/href (URL) or host/hostname/domain (host)
  * as a word (`allowedOrigin`, `refererHeader`), variables assigned once from such a value, and
- * `x || ''`, `x ?? ''`, `String(x)`, `x.toLowerCase()`, `x.trim()` of one.
+ * `x || ''`, `x ?? ''`, `String(x)`, `x.toLowerCase()`, `x.trim()` of one. The request target
+ * (`req.url`, `req.path`, `ctx.url`, and variables holding it) is never a host value.
  *
  * @example
  * ```ts
@@ -248,14 +272,18 @@ export function classifyOriginValue(context: ImportContext, node: TSESTree.Node,
   const unwrapped = unwrapExpression(node);
   switch (unwrapped.type) {
     case AST_NODE_TYPES.Identifier: {
+      const source = variableSource(context, unwrapped);
+      // `const url = req.url`, `const { path } = req`: the request target, not a host.
+      if (source !== undefined && source.key === undefined && isRequestTarget(source.init)) return undefined;
+      if (source?.key !== undefined && REQUEST_TARGET_PROPERTIES.has(source.key) && isRequestReceiver(source.init)) return undefined;
       const byName = kindOfName(unwrapped.name);
       if (byName !== undefined) return byName;
-      const source = variableSource(context, unwrapped);
       if (source === undefined) return undefined;
       if (source.key !== undefined) return kindOfName(source.key);
       return classifyOriginValue(context, source.init, depth + 1);
     }
     case AST_NODE_TYPES.MemberExpression: {
+      if (isRequestTarget(unwrapped)) return undefined;
       const name = memberName(unwrapped);
       return name === undefined ? undefined : kindOfName(name);
     }

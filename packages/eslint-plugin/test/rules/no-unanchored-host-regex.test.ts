@@ -3,6 +3,11 @@ import { runRule } from '../rule-tester.js';
 
 runRule('no-unanchored-host-regex', rule, {
   valid: [
+    // Issue 14 FP 5: regexes matched against the request path, not a host.
+    "app.use((req, res, next) => { if (/access.log$/.test(req.url)) return res.sendStatus(404); next(); });",
+    "if (req.originalUrl.match(/server.log/)) deny();",
+    "const url = req.url;\nif (/debug.log/.test(url)) deny();",
+    "const { path } = ctx;\nif (path.search(/error.log/) !== -1) ctx.status = 404;",
     // Escaped, anchored, subdomains allowed through an explicit label group.
     String.raw`if (/^https?:\/\/([a-z0-9-]+\.)*example\.com$/.test(origin)) next();`,
     // Dots inside a character class are literal.
@@ -30,6 +35,22 @@ app.use(cors({ origin: [/^https:\/\/([a-z]+\.)?example\.com$/, 'https://app.exam
     String.raw`if (/^https:\/\/.*\.example\.com$/.test(origin)) next();`,
   ],
   invalid: [
+    {
+      // A whole URL (Hono's `c.req.url`) does carry the host.
+      code: 'if (/example\\.com/.test(c.req.url)) next();',
+      errors: [
+        { messageId: 'missingStart', suggestions: [{ messageId: 'addStartAnchor', output: 'if (/^example\\.com/.test(c.req.url)) next();' }] },
+        { messageId: 'missingEnd', suggestions: [{ messageId: 'addEndAnchor', output: 'if (/example\\.com$/.test(c.req.url)) next();' }] },
+      ],
+    },
+    {
+      // A URL host read from the request target is still a host.
+      code: 'if (/example.com$/.test(new URL(req.url, base).hostname)) next();',
+      errors: [
+        { messageId: 'unescapedDot', suggestions: [{ messageId: 'escapeDots', output: 'if (/example\\.com$/.test(new URL(req.url, base).hostname)) next();' }] },
+        { messageId: 'missingStart', suggestions: [{ messageId: 'addStartAnchor', output: 'if (/^example.com$/.test(new URL(req.url, base).hostname)) next();' }] },
+      ],
+    },
     {
       code: 'if (/example.com/.test(origin)) next();',
       errors: [
