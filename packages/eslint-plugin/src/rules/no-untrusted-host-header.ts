@@ -1,7 +1,19 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { createRule } from '../util/create-rule.js';
 import { findProperty, findVariableFor, getStaticString, matchesImport, resolveConstNode, resolveImport, unwrapExpression } from '../util/imports.js';
-import { asMethodCall, isRequestReceiver, literalString, memberName, readHeader, variableSource } from '../util/request-values.js';
+import { asMethodCall, isRequestReceiver, literalString, memberName, variableSource } from '../util/request-values.js';
+import { enclosingFunction, returnedExpressions, type FunctionNode } from '../util/app-frameworks.js';
+import {
+  carriesHost,
+  comparesValue,
+  HOST_HEADERS,
+  HOST_PROPERTIES,
+  isHostAllowlistCheck,
+  isHostSource,
+  isKoaReceiver,
+  KOA_URL_PROPERTIES,
+  rejects,
+} from '../util/host-checks.js';
 
 type MessageIds = 'urlFromHost' | 'redirectFromHost' | 'emailFromHost' | 'cookieDomainFromHost' | 'hostEquality';
 
@@ -13,11 +25,6 @@ export interface Options {
   checkEquality?: boolean;
 }
 
-const HOST_HEADERS = new Set(['host', 'x-forwarded-host', ':authority']);
-/** Request properties derived from Host on Express (`req.hostname`, `req.host`) and Fastify. */
-const HOST_PROPERTIES = new Set(['hostname', 'host']);
-/** Koa context / request properties that embed the Host header. */
-const KOA_URL_PROPERTIES = new Set(['origin', 'href', 'URL']);
 /** Members of a Host-derived value that still carry the attacker's name. */
 const TAINTED_MEMBERS = new Set(['origin', 'href', 'host', 'hostname']);
 /** String methods whose result still carries the attacker's name. */
@@ -31,28 +38,6 @@ const MAIL_ONLY_FUNCTIONS = new Set(['sendMail', 'sendEmail', 'send_mail', 'send
 const LOGGING_NAMES = new Set(['console', 'logger', 'log']);
 const HEADER_SETTERS = new Set(['setHeader', 'set', 'header', 'append', 'appendHeader']);
 const MAX_DEPTH = 8;
-
-/** Is `node` the Koa context (or its request), where `origin` / `href` / `URL` embed the Host? */
-function isKoaReceiver(node: TSESTree.Node): boolean {
-  const unwrapped = unwrapExpression(node);
-  if (unwrapped.type === AST_NODE_TYPES.Identifier) return unwrapped.name === 'ctx' || unwrapped.name === 'context';
-  if (unwrapped.type === AST_NODE_TYPES.MemberExpression) {
-    return memberName(unwrapped) === 'request' && isKoaReceiver(unwrapped.object);
-  }
-  return false;
-}
-
-/** Is `node` a direct read of the Host / X-Forwarded-Host header or a Host-derived request property? */
-function isHostSource(node: TSESTree.Node): boolean {
-  const unwrapped = unwrapExpression(node);
-  const header = readHeader(unwrapped);
-  if (header !== undefined) return HOST_HEADERS.has(header.name) && isRequestReceiver(header.receiver);
-  if (unwrapped.type !== AST_NODE_TYPES.MemberExpression) return false;
-  const name = memberName(unwrapped);
-  if (name === undefined) return false;
-  if (HOST_PROPERTIES.has(name)) return isRequestReceiver(unwrapped.object);
-  return KOA_URL_PROPERTIES.has(name) && isKoaReceiver(unwrapped.object);
-}
 
 export default createRule<[Options], MessageIds>({
   name: 'no-untrusted-host-header',
@@ -158,6 +143,32 @@ export default createRule<[Options], MessageIds>({
         default:
           return false;
       }
+    }
+
+    const validatorCache = new Map<FunctionNode, boolean>();
+
+    /**
+     * Is `node` inside a Host validator, which parses the Host in order to check it: a function
+     * that rejects Hosts not on a list, or one that returns a list membership test
+     * (`return ALLOWED.has(new URL('http://' + req.headers.host).hostname)`)?
+     */
+    function isInHostValidator(node: TSESTree.Node): boolean {
+      for (let fn = enclosingFunction(node); fn.type !== AST_NODE_TYPES.Program; fn = enclosingFunction(fn)) {
+        let validator = validatorCache.get(fn);
+        if (validator === undefined) {
+          const carries = (value: TSESTree.Node): boolean => carriesHost(context, value);
+          // Returning an allowlist membership test is validation; returning `host === 'localhost'` is a trust decision.
+          validator =
+            isHostAllowlistCheck(context, fn) ||
+            returnedExpressions(fn).some((expression) => {
+              const call = asMethodCall(expression);
+              return call !== undefined && (call.method === 'has' || call.method === 'includes') && comparesValue(context, expression, carries);
+            });
+          validatorCache.set(fn, validator);
+        }
+        if (validator) return true;
+      }
+      return false;
     }
 
     function isGlobal(identifier: TSESTree.Identifier): boolean {
@@ -330,6 +341,9 @@ export default createRule<[Options], MessageIds>({
       },
       SwitchStatement(node) {
         if (!checkEquality || !isTainted(node.discriminant)) return;
+        // Virtual-host routing: every host not listed falls into a default that rejects it.
+        const fallback = node.cases.find((switchCase) => switchCase.test === null);
+        if (fallback !== undefined && fallback.consequent.some((statement) => rejects(statement, false))) return;
         const value = node.cases.map((switchCase) => (switchCase.test === null ? undefined : literalString(switchCase.test))).find((text) => text !== undefined);
         if (value !== undefined) add(node.discriminant, 'hostEquality', { value });
       },
@@ -401,6 +415,7 @@ export default createRule<[Options], MessageIds>({
         for (const finding of findings) {
           if (seen.has(finding.node)) continue;
           seen.add(finding.node);
+          if (isInHostValidator(finding.node)) continue;
           if (finding.messageId === 'urlFromHost' && findings.some((other) => contains(other, finding) && !(other.messageId === 'urlFromHost' && other.node.range[0] === finding.node.range[0] && other.node.range[1] === finding.node.range[1]))) {
             continue;
           }

@@ -9,7 +9,7 @@
  * @packageDocumentation
  */
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { unwrapExpression, type ImportContext } from './imports.js';
+import { findVariableFor, unwrapExpression, type ImportContext } from './imports.js';
 import { asMethodCall, isRequestReceiver, literalString, memberName, nameWords, readHeader, variableSource } from './request-values.js';
 
 /** Header names that carry the Host a request was sent to (directly or through a proxy). */
@@ -114,7 +114,15 @@ function findInValue(
   switch (node.type) {
     case AST_NODE_TYPES.Identifier: {
       const source = variableSource(context, node);
-      if (source === undefined) return false;
+      if (source === undefined) {
+        // `let hostname; try { hostname = new URL(`http://${req.headers.host}`).hostname } …`: any assignment counts.
+        const variable = findVariableFor(context, node);
+        return (
+          variable?.references.some(
+            (reference) => reference.writeExpr != null && reference.writeExpr !== node && findInValue(context, reference.writeExpr, depth + 1, isRead),
+          ) ?? false
+        );
+      }
       if (source.key === undefined) return findInValue(context, source.init, depth + 1, isRead);
       // `const { hostname } = req`, `const { host } = req.headers`
       const init = unwrapExpression(source.init);
@@ -225,7 +233,8 @@ function isClientErrorStatus(raw: TSESTree.Node | undefined): boolean {
 }
 
 /**
- * Does `node` reject the request: `return …`, `throw …`, a 4xx status (`res.status(403)`,
+ * Does `node` reject the request: `return …` (with `earlyReturn`; otherwise only a bare
+ * `return;` or a returned rejection), `throw …`, a 4xx status (`res.status(403)`,
  * `res.sendStatus(421)`, `res.writeHead(403)`, `reply.code(403)`, `ctx.throw(403)`,
  * `ctx.status = 403`, `res.statusCode = 400`), looking into nested statements but not into
  * nested functions?
@@ -235,20 +244,22 @@ function isClientErrorStatus(raw: TSESTree.Node | undefined): boolean {
  * rejects(ifStatement.consequent) // true for `{ res.status(403).end(); return; }`
  * ```
  */
-export function rejects(node: TSESTree.Node, depth = 0): boolean {
+export function rejects(node: TSESTree.Node, earlyReturn = true, depth = 0): boolean {
   if (depth > 16) return false;
   switch (node.type) {
     case AST_NODE_TYPES.ReturnStatement:
+      if (earlyReturn || node.argument === null) return true;
+      return rejects(node.argument, earlyReturn, depth + 1);
     case AST_NODE_TYPES.ThrowStatement:
       return true;
     case AST_NODE_TYPES.BlockStatement:
-      return node.body.some((statement) => rejects(statement, depth + 1));
+      return node.body.some((statement) => rejects(statement, earlyReturn, depth + 1));
     case AST_NODE_TYPES.IfStatement:
-      return rejects(node.consequent, depth + 1) || (node.alternate !== null && rejects(node.alternate, depth + 1));
+      return rejects(node.consequent, earlyReturn, depth + 1) || (node.alternate !== null && rejects(node.alternate, earlyReturn, depth + 1));
     case AST_NODE_TYPES.ExpressionStatement:
-      return rejects(node.expression, depth + 1);
+      return rejects(node.expression, earlyReturn, depth + 1);
     case AST_NODE_TYPES.AwaitExpression:
-      return rejects(node.argument, depth + 1);
+      return rejects(node.argument, earlyReturn, depth + 1);
     case AST_NODE_TYPES.AssignmentExpression: {
       const left = unwrapExpression(node.left);
       const name = left.type === AST_NODE_TYPES.MemberExpression ? memberName(left) : undefined;
@@ -258,7 +269,7 @@ export function rejects(node: TSESTree.Node, depth = 0): boolean {
       const call = asMethodCall(node);
       if (call === undefined) return false;
       if (STATUS_METHODS.has(call.method) && isClientErrorStatus(node.arguments[0])) return true;
-      return rejects(call.object, depth + 1); // `res.status(403).send('no')`
+      return rejects(call.object, earlyReturn, depth + 1); // `res.status(403).send('no')`
     }
     default:
       return false;

@@ -3,6 +3,26 @@ import { runRule } from '../rule-tester.js';
 
 runRule('no-untrusted-host-header', rule, {
   valid: [
+    // Issue 14 FP 6: virtual-host routing with a default that rejects unknown hosts.
+    `app.use(async (ctx, next) => {
+  switch (ctx.hostname) {
+    case 'api.example.com': return api(ctx, next);
+    case 'www.example.com': return site(ctx, next);
+    default: ctx.status = 404;
+  }
+});`,
+    // Issue 14 FP 6: a Host validator that parses the Host in order to check it.
+    `function hostCheck(req, res, next) {
+  let hostname;
+  try {
+    hostname = new URL(\`http://\${req.headers.host}\`).hostname;
+  } catch {
+    return res.status(400).end();
+  }
+  if (!ALLOWED.includes(hostname)) return res.status(403).end();
+  next();
+}`,
+    "const isAllowedHost = (req) => ALLOWED.has(new URL('http://' + req.headers.host).hostname);",
     // Membership test against an allowlist.
     'if (!allowed.includes(req.hostname)) res.sendStatus(421);',
     'if (!ALLOWED_HOSTS.has(req.headers.host)) res.sendStatus(421);',
@@ -33,6 +53,16 @@ runRule('no-untrusted-host-header', rule, {
     'res.redirect(`https://app.example.com${req.path}`);',
   ],
   invalid: [
+    {
+      // A switch on the Host without a rejecting default routes unknown hosts somewhere.
+      code: "function route(req, res) { switch (req.hostname) { case 'admin.localhost': return admin(req, res); default: return site(req, res); } }",
+      errors: [{ messageId: 'hostEquality', line: 1, column: 36 }],
+    },
+    {
+      // A URL built from the Host outside any check is still reported.
+      code: "function link(req) { const base = new URL('http://' + req.headers.host); return base.origin + '/reset'; }",
+      errors: [{ messageId: 'urlFromHost', line: 1, column: 43 }],
+    },
     {
       code: 'const url = new URL(req.url, `http://${req.headers.host}`);',
       errors: [{ messageId: 'urlFromHost', line: 1, column: 30 }],
