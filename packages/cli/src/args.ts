@@ -12,8 +12,9 @@ Usage:
   rebind-guard <command> [options]
 
 Commands:
-  probe <url>   Send a battery of rebinding, CSRF and token attacks to a running server and
-                report which ones got through (exit 0: nothing did, 1: vulnerable, 2: error)
+  probe <url>   Send rebinding, CSRF, WebSocket and token attacks to a running server and
+                report which ones got through (GET/HEAD/OPTIONS only unless --unsafe;
+                exit 0: no browser-reachable attack did, 1: one did, 2: error)
   demo          Start an example API on loopback, unprotected and with rebind-guard, in Express,
                 Koa and Fastify; lint it and probe it; print a side-by-side table
 
@@ -27,47 +28,71 @@ Docs: https://rebind-guard.dev
 export const PROBE_HELP = `Usage:
   rebind-guard probe <url> [options]
 
-Sends a battery of attack requests to the server at <url> (and nowhere else), after one
-legitimate baseline request with Host = the URL's host:
-  rebinding     foreign Host (rebind.test), lookalike Host, foreign Host with a spoofed
-                X-Forwarded-Host, valid token replayed under a foreign Host
-  host parsing  userinfo and path tricks, duplicate Host, absolute-form target, HTTP/1.0 without Host
-  csrf          unsafe method with a cross-site Origin, Origin: null, lookalike Origin/Referer
-  websocket     upgrade with a foreign Origin
-  auth          missing, wrong-scheme, malformed and duplicate Authorization; alg:none,
-                wrong-audience and expired tokens (minted with --key)
-An attack is "accepted" when the server answers 2xx/3xx (101 for the upgrade), "blocked" on
-4xx/5xx or a closed connection, "inconclusive" when the legitimate control request to the same
-route fails too.
+Sends attack requests to the server at <url> (and nowhere else), each next to a legitimate
+control request to the same route, after one legitimate baseline GET with Host = the URL's host.
+
+Safe by default: without --unsafe only GET, HEAD and OPTIONS requests and WebSocket handshakes
+are sent. POST/PUT/PATCH/DELETE routes (the --method route, unsafe --openapi operations) and
+their CSRF probes are skipped and listed at the end of the report.
+
+  rebinding   foreign Host (rebind.test), lookalike Host, foreign Host with a spoofed
+              X-Forwarded-Host, valid token replayed under a foreign Host
+  csrf        unsafe method with a cross-site Origin, Origin: null, lookalike Origin/Referer
+              (only with --unsafe)
+  websocket   RFC 6455 handshake with a foreign Origin (fresh random key per request)
+  auth        missing, wrong-scheme, malformed and duplicate Authorization; alg:none,
+              wrong-audience and expired tokens (minted with --key)
+  parsing     userinfo and path in Host, duplicate Host, absolute-form target, HTTP/1.0
+              without Host
+
+Verdicts: "accepted" when the attack gets 2xx/3xx (101 for a handshake), "blocked" on 4xx/5xx
+or a closed connection, "inconclusive" when the legitimate control to the same route fails too.
+
+Findings are browser-reachable (a web page can send the request: cross-site, or same-origin
+after a DNS rebind) or hardening (no browser can send it: duplicate Host, absolute-form,
+HTTP/1.0, userinfo or path in Host; or it needs a valid token the page lacks).
 
 Options:
-      --openapi FILE     OpenAPI 3 / Swagger 2 document (JSON or YAML): probe every operation,
-                         learn which need a Bearer token, compare servers[] hosts with the
-                         hosts the server actually answers
+      --unsafe           Also send state-changing requests (POST/PUT/PATCH/DELETE). They are
+                         real: they may create, change or delete data on the target. Attacks
+                         go before the legitimate control, and a 404/405/410 answer to an
+                         attack counts as inconclusive, never as blocked
+      --strict           Hardening findings fail the run too (exit 1)
+      --openapi FILE     OpenAPI 3 / Swagger 2 document (JSON or YAML): probe every operation
+                         (unsafe ones only with --unsafe), learn which need a Bearer token,
+                         compare servers[] hosts with the hosts the server actually answers
       --token TOKEN      A valid Bearer token for the API (enables the token probes)
       --key KEY          Signing key to mint tokens: an HS* secret, a PEM private key, or
                          @FILE to read it from a file
       --alg ALG          Algorithm for minted tokens (default HS256, RS256 for a PEM key)
       --audience AUD     Audience of minted tokens
       --issuer ISS       Issuer of minted tokens
-      --origin ORIGIN    An origin the server trusts for unsafe requests, e.g.
-                         https://app.example.com (repeatable; the first is used)
-      --method METHOD    Method of the unsafe-method probes without --openapi (default POST)
+      --origin ORIGIN    An origin the server trusts, e.g. https://app.example.com, sent on
+                         control requests (repeatable; the first is used)
+      --method METHOD    Method of the state-changing route without --openapi (default POST;
+                         needs --unsafe)
+      --ws-path PATH     Path of the WebSocket endpoint (default: the URL's path)
+      --ws-protocol P    Subprotocol to offer in WebSocket handshakes, e.g. vite-hmr
       --host-name NAME   Foreign host name for rebinding probes (default rebind.test)
       --connect H:P      Connect to host:port instead of the URL's host (Host stays the URL's)
       --timeout MS       Per-request timeout in milliseconds (default 5000)
       --insecure         Accept any TLS certificate
       --json             Print one JSON document on stdout instead of the human report
-      --sarif FILE       Also write a SARIF 2.1.0 log to FILE
+      --sarif FILE       Also write a SARIF 2.1.0 log to FILE (for GitHub code scanning)
       --no-color         No colours (also when NO_COLOR is set or stdout is not a TTY)
   -h, --help             Show this help
 
-Exit codes: 0 nothing got through, 1 the target is vulnerable, 2 usage or connection error.
+Exit codes: 0 no browser-reachable attack got through (hardening findings alone pass unless
+--strict), 1 at least one did (or any finding, with --strict), 2 usage or connection error.
 
 Examples:
   rebind-guard probe http://localhost:3000/
-  rebind-guard probe http://localhost:3000/ --openapi openapi.yaml --token "$TOKEN"
-  rebind-guard probe https://api.example.com/ --connect 127.0.0.1:8443 --insecure --sarif probe.sarif
+  rebind-guard probe http://localhost:5173/ --ws-protocol vite-hmr
+  rebind-guard probe http://localhost:3000/ --openapi openapi.yaml --token "$TOKEN" --unsafe
+  rebind-guard probe https://api.example.com/ --connect 127.0.0.1:8443 --insecure \\
+      --sarif probe.sarif
+
+Docs: https://rebind-guard.dev/guide/cli
 `;
 
 export const DEMO_HELP = `Usage:
@@ -102,6 +127,10 @@ export interface ProbeArgs {
   readonly issuer?: string | undefined;
   readonly origins: readonly string[];
   readonly method?: string | undefined;
+  readonly unsafe: boolean;
+  readonly strict: boolean;
+  readonly wsPath?: string | undefined;
+  readonly wsProtocol?: string | undefined;
   readonly hostName?: string | undefined;
   readonly connect?: string | undefined;
   readonly timeoutMs?: number | undefined;
@@ -151,6 +180,10 @@ export function parseProbeArgs(args: readonly string[]): ProbeArgs {
       issuer: { type: 'string' },
       origin: { type: 'string', multiple: true },
       method: { type: 'string' },
+      unsafe: { type: 'boolean', default: false },
+      strict: { type: 'boolean', default: false },
+      'ws-path': { type: 'string' },
+      'ws-protocol': { type: 'string' },
       'host-name': { type: 'string' },
       connect: { type: 'string' },
       timeout: { type: 'string' },
@@ -161,7 +194,7 @@ export function parseProbeArgs(args: readonly string[]): ProbeArgs {
     },
   }),
   );
-  if (values.help) return { help: true, origins: [], insecure: false, json: false, noColor: values['no-color'] };
+  if (values.help) return { help: true, origins: [], unsafe: false, strict: false, insecure: false, json: false, noColor: values['no-color'] };
   if (positionals.length === 0) throw new UsageError('probe needs the URL of the server to probe, e.g. rebind-guard probe http://localhost:3000/');
   if (positionals.length > 1) throw new UsageError(`probe takes one URL, got ${positionals.length}: ${positionals.join(' ')}`);
   return {
@@ -175,6 +208,10 @@ export function parseProbeArgs(args: readonly string[]): ProbeArgs {
     issuer: values.issuer,
     origins: values.origin ?? [],
     method: values.method,
+    unsafe: values.unsafe,
+    strict: values.strict,
+    wsPath: values['ws-path'],
+    wsProtocol: values['ws-protocol'],
     hostName: values['host-name'],
     connect: values.connect,
     timeoutMs: timeout(values.timeout),

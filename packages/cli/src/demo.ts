@@ -244,6 +244,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
           key: secret,
           audience: module.AUDIENCE,
           origins: [TRUSTED_ORIGIN],
+          // The demo's own throwaway servers: the state-changing probes are what it is about.
+          unsafe: true,
           timeoutMs: options.timeoutMs,
         });
         runs.push({ framework, variant, report });

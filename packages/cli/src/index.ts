@@ -65,8 +65,10 @@ export interface CliIo {
 }
 
 /**
- * Exit codes of the `rebind-guard` command: `ok` (0, nothing got through), `vulnerable` (1, at
- * least one attack was accepted) and `error` (2, bad usage, unusable spec or unreachable server).
+ * Exit codes of the `rebind-guard` command: `ok` (0, no browser-reachable attack got through;
+ * hardening findings alone pass unless `--strict`), `vulnerable` (1, a browser-reachable attack
+ * was accepted, or any attack with `--strict`) and `error` (2, bad usage, unusable spec or
+ * unreachable server).
  *
  * @example
  * ```ts
@@ -111,6 +113,10 @@ async function probeCommand(args: readonly string[], io: CliIo): Promise<number>
     issuer: parsed.issuer,
     origins: parsed.origins,
     method: parsed.method,
+    unsafe: parsed.unsafe,
+    strict: parsed.strict,
+    websocketPath: parsed.wsPath,
+    websocketProtocol: parsed.wsProtocol,
     hostName: parsed.hostName,
     connect: parsed.connect,
     timeoutMs: parsed.timeoutMs,

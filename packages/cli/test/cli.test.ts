@@ -71,6 +71,20 @@ describe('the built bin (end to end)', () => {
     expect(log.version).toBe('2.1.0');
   });
 
+  it('an exact Host check with lax parsing exits 0 by default and 1 with --strict', { timeout: 30_000 }, async () => {
+    const lax = await startFixture('duplicate-host');
+    try {
+      const normal = await bin(['probe', lax.url, '--origin', TRUSTED]);
+      expect(normal.stdout).toMatch(/PASSED: no browser-reachable attack got through, 1 hardening finding/);
+      expect(normal.code).toBe(0);
+      const strict = await bin(['probe', lax.url, '--origin', TRUSTED, '--strict']);
+      expect(strict.stdout).toMatch(/FAILED: no browser-reachable attack got through, 1 hardening finding/);
+      expect(strict.code).toBe(1);
+    } finally {
+      await lax.close();
+    }
+  });
+
   it('exits 2 on a refused connection, a bad URL, a missing URL and an unknown option', { timeout: 60_000 }, async () => {
     const closed = await startFixture('any-host');
     await closed.close();
@@ -93,8 +107,14 @@ describe('the built bin (end to end)', () => {
     expect(main.stdout).toMatch(/Commands:[\s\S]*probe <url>[\s\S]*demo/);
     const probe = await bin(['probe', '--help']);
     expect(probe.stdout).toMatch(/Usage:\n {2}rebind-guard probe <url>/);
-    for (const flag of ['--openapi', '--token', '--key', '--audience', '--host-name', '--timeout', '--json', '--sarif']) expect(probe.stdout).toContain(flag);
-    expect(probe.stdout).toMatch(/Exit codes: 0 .* 1 .* 2/);
+    for (const flag of ['--unsafe', '--strict', '--ws-path', '--ws-protocol', '--openapi', '--token', '--key', '--audience', '--host-name', '--timeout', '--json', '--sarif']) {
+      expect(probe.stdout).toContain(flag);
+    }
+    expect(probe.stdout).toMatch(/Exit codes: 0 [\s\S]* 1 [\s\S]* 2 usage/);
+    // The help says what --unsafe does before anyone uses it.
+    expect(probe.stdout).toMatch(/without --unsafe only GET, HEAD and OPTIONS/);
+    expect(probe.stdout).toMatch(/create, change or delete data/);
+    expect(Math.max(...probe.stdout.split('\n').map((text) => text.length))).toBeLessThanOrEqual(100);
     const demo = await bin(['demo', '--help']);
     expect(demo.stdout).toMatch(/rebind-guard demo/);
     expect(demo.stdout).toContain('--framework');

@@ -1,13 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { BaselineError, ConnectionError, runProbe, UsageError, type ProbeReport, type Verdict } from '../src/index.js';
-import { AUDIENCE, SECRET, startFixture, startGuarded, startSilent, TRUSTED, validToken, type Running } from './servers.js';
+import { BaselineError, ConnectionError, readSpec, runProbe, UsageError, type ProbeReport, type Verdict } from '../src/index.js';
+import { decide } from '../src/probe/engine.js';
+import { AUDIENCE, listen, SECRET, startFixture, startGuarded, startPosts, startSilent, startWebSocket, TRUSTED, validToken, type Running } from './servers.js';
 
 const running: Running[] = [];
 afterEach(async () => {
   await Promise.all(running.splice(0).map((server) => server.close()));
 });
 
-async function start(server: Promise<Running>): Promise<Running> {
+async function start<T extends Running>(server: Promise<T>): Promise<T> {
   const started = await server;
   running.push(started);
   return started;
@@ -32,6 +33,19 @@ describe('probe verdicts against deliberately vulnerable servers', () => {
     expect(foreign?.response.bodyStart).toContain('"ok":true');
     expect(foreign?.request.headers).toContainEqual(['Host', `rebind.test:${server.port}`]);
     expect(report.summary.acceptedBySeverity.high).toBeGreaterThan(0);
+    // Reasons say what was observed: no Host check at all, not a prefix match.
+    for (const id of ['host-foreign', 'host-lookalike', 'host-path', 'forwarded-host-spoof']) {
+      const reason = report.results.find((result) => result.id === id)?.reason ?? '';
+      expect(reason, id).toContain('no Host check at all (a foreign name is accepted)');
+      expect(reason, id).not.toMatch(/prefix|suffix/);
+    }
+    expect(foreign?.class).toBe('browser-reachable');
+    expect(report.results.find((result) => result.id === 'host-duplicate')?.class).toBe('hardening');
+    expect(report.summary.acceptedByClass).toEqual({ 'browser-reachable': 3, hardening: 5 });
+    // Safe by default: no state-changing request, and the report says what was left out.
+    expect(report.mode).toEqual({ unsafe: false, strict: false });
+    expect(report.results.every((result) => ['GET', 'HEAD', 'OPTIONS'].includes(result.request.method))).toBe(true);
+    expect(report.skipped.join(' ')).toMatch(/POST \/.*--unsafe/);
     // No token and no spec: auth probes are skipped, and say so.
     expect(report.results.some((result) => result.category === 'auth')).toBe(false);
     expect(report.skipped.join(' ')).toMatch(/--token/);
@@ -44,17 +58,42 @@ describe('probe verdicts against deliberately vulnerable servers', () => {
     expect(report.results.find((result) => result.id === 'host-foreign')?.request.headers).toContainEqual(['Host', `attacker.example:${server.port}`]);
   });
 
-  it('a server that reads only the first Host header: only the duplicate Host gets through', async () => {
+  it('a server that reads only the first Host header: only the duplicate Host gets through, a hardening finding', async () => {
     const server = await start(startFixture('duplicate-host'));
     const report = await runProbe({ url: server.url, origins: [TRUSTED] });
     expect(accepted(report)).toEqual(['host-duplicate']);
-    expect(report.results.find((result) => result.id === 'host-duplicate')?.severity).toBe('medium');
+    const duplicate = report.results.find((result) => result.id === 'host-duplicate');
+    expect(duplicate?.severity).toBe('medium');
+    expect(duplicate?.class).toBe('hardening');
+    expect(duplicate?.reason).toMatch(/only the first of two Host headers is checked/);
+    expect(report.summary.vulnerable).toBe(false);
+    const strict = await runProbe({ url: server.url, origins: [TRUSTED], strict: true });
+    expect(strict.mode.strict).toBe(true);
+    expect(strict.summary.vulnerable).toBe(true);
+  });
+
+  it('a prefix Host check: the lookalike Host gets through and the reason names the prefix match', async () => {
+    // The classic mistake: host.startsWith(allowedName).
+    const server = await start(
+      listen((req, res) => {
+        const allowed = (req.headers.host ?? '').startsWith('127.0.0.1');
+        res.writeHead(allowed ? 200 : 403).end(allowed ? 'ok' : 'denied');
+      }),
+    );
+    const report = await runProbe({ url: server.url });
+    expect(verdictOf(report, 'host-foreign')).toBe('blocked');
+    const lookalike = report.results.find((result) => result.id === 'host-lookalike');
+    expect(lookalike?.verdict).toBe('accepted');
+    expect(lookalike?.reason).toMatch(/matches by prefix or suffix/);
+    expect(lookalike?.reason).not.toContain('no Host check');
+    expect(report.summary.vulnerable).toBe(true);
   });
 
   it('a prefix (startsWith) origin check: the lookalike origin gets through, a foreign one does not', async () => {
     const server = await start(startFixture('prefix-origin'));
-    const report = await runProbe({ url: server.url, origins: [TRUSTED] });
+    const report = await runProbe({ url: server.url, origins: [TRUSTED], unsafe: true });
     expect(accepted(report)).toEqual(['origin-lookalike']);
+    expect(report.results.find((result) => result.id === 'origin-lookalike')?.reason).toMatch(/compared by prefix/);
     expect(verdictOf(report, 'origin-foreign', 'POST')).toBe('blocked');
     const lookalike = report.results.find((result) => result.id === 'origin-lookalike');
     expect(lookalike?.request.headers).toContainEqual(['Origin', `${TRUSTED}.evil.test`]);
@@ -64,13 +103,13 @@ describe('probe verdicts against deliberately vulnerable servers', () => {
 
   it('an origin allowlist containing "null": Origin: null gets through', async () => {
     const server = await start(startFixture('null-origin'));
-    const report = await runProbe({ url: server.url, origins: [TRUSTED] });
+    const report = await runProbe({ url: server.url, origins: [TRUSTED], unsafe: true });
     expect(accepted(report)).toEqual(['origin-null']);
   });
 
   it('without --origin, CSRF probes whose legitimate control fails are inconclusive, not blocked', async () => {
     const server = await start(startFixture('prefix-origin'));
-    const report = await runProbe({ url: server.url });
+    const report = await runProbe({ url: server.url, unsafe: true });
     expect(verdictOf(report, 'origin-lookalike', 'POST')).toBe('inconclusive');
     expect(report.results.find((result) => result.id === 'origin-lookalike')?.reason).toMatch(/control/);
   });
@@ -90,11 +129,41 @@ describe('probe verdicts against deliberately vulnerable servers', () => {
     expect(verdictOf(report, 'host-foreign')).toBe('blocked');
   });
 
-  it('a server that accepts any WebSocket origin: the cross-site upgrade gets through', async () => {
-    const server = await start(startFixture('websocket-any-origin'));
+  it('an Express + ws server without an Origin check: the cross-site handshake is accepted (browser-reachable)', async () => {
+    const server = await start(startWebSocket());
     const report = await runProbe({ url: server.url, origins: [TRUSTED] });
-    expect(accepted(report)).toEqual(['websocket-foreign-origin']);
-    expect(report.results.find((result) => result.id === 'websocket-foreign-origin')?.response.status).toBe(101);
+    const websocket = report.results.find((result) => result.id === 'websocket-foreign-origin');
+    expect(websocket).toMatchObject({ verdict: 'accepted', class: 'browser-reachable', controlStatus: 101 });
+    expect(websocket?.response.status).toBe(101);
+    expect(websocket?.request.headers).toContainEqual(['Origin', 'https://evil.test']);
+    // RFC 6455: a base64-encoded 16-byte nonce, fresh for every handshake.
+    const key = websocket?.request.headers.find(([name]) => name === 'Sec-WebSocket-Key')?.[1] ?? '';
+    expect(key).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+    expect(Buffer.from(key, 'base64')).toHaveLength(16);
+    const again = await runProbe({ url: server.url, origins: [TRUSTED] });
+    expect(again.results.find((result) => result.id === 'websocket-foreign-origin')?.request.headers).not.toContainEqual(['Sec-WebSocket-Key', key]);
+    expect(report.summary.vulnerable).toBe(true);
+    expect(server.connections()).toBeGreaterThanOrEqual(2); // control and attack, both real connections
+  });
+
+  it('the same ws server behind guardUpgrades: the cross-site handshake is blocked, the control gets 101', async () => {
+    const server = await start(startWebSocket({ guarded: true }));
+    const report = await runProbe({ url: server.url, origins: [TRUSTED] });
+    const websocket = report.results.find((result) => result.id === 'websocket-foreign-origin');
+    expect(websocket).toMatchObject({ verdict: 'blocked', controlStatus: 101 });
+    expect(websocket?.response.status).toBe(403);
+  });
+
+  it('a WebSocket server that needs a subprotocol: inconclusive without --ws-protocol, judged with it', async () => {
+    const server = await start(startWebSocket({ protocol: 'vite-hmr' }));
+    const without = await runProbe({ url: server.url, origins: [TRUSTED] });
+    const inconclusive = without.results.find((result) => result.id === 'websocket-foreign-origin');
+    expect(inconclusive?.verdict).toBe('inconclusive');
+    expect(inconclusive?.reason).toMatch(/--ws-protocol/);
+    const withProtocol = await runProbe({ url: server.url, origins: [TRUSTED], websocketProtocol: 'vite-hmr', websocketPath: '/hmr' });
+    const websocket = withProtocol.results.find((result) => result.id === 'websocket-foreign-origin');
+    expect(websocket).toMatchObject({ verdict: 'accepted', operation: 'GET /hmr', controlStatus: 101 });
+    expect(websocket?.request.headers).toContainEqual(['Sec-WebSocket-Protocol', 'vite-hmr']);
   });
 
   it('tokens never appear in full in the evidence', async () => {
@@ -105,10 +174,62 @@ describe('probe verdicts against deliberately vulnerable servers', () => {
   });
 });
 
+describe('safe by default, --unsafe on a stateful API', () => {
+  const spec = {
+    openapi: '3.0.3',
+    paths: { '/posts': { get: {}, post: {} }, '/posts/{id}': { get: {}, delete: {} } },
+  };
+
+  it('without --unsafe, not one state-changing request reaches the server', async () => {
+    const server = await start(startPosts());
+    const plain = await runProbe({ url: `${server.url}posts` });
+    const withSpec = await runProbe({ url: server.url, openapi: readSpec(spec) });
+    const withMethod = await runProbe({ url: `${server.url}posts`, method: 'DELETE' });
+    expect(server.unsafeRequests()).toBe(0);
+    expect(server.posts()).toEqual([1, 2]);
+    expect(withSpec.skipped.join(' ')).toContain('POST /posts, DELETE /posts/1');
+    expect(withMethod.skipped.join(' ')).toMatch(/DELETE \/posts.*--unsafe/);
+    for (const report of [plain, withSpec, withMethod]) expect(report.results.filter((result) => result.category === 'csrf')).toEqual([]);
+  });
+
+  it('with --unsafe, attacks go before the control and an unprotected DELETE is never "blocked"', async () => {
+    const server = await start(startPosts());
+    const report = await runProbe({ url: server.url, openapi: readSpec(spec), unsafe: true });
+    expect(report.mode.unsafe).toBe(true);
+    expect(server.unsafeRequests()).toBeGreaterThan(0);
+    const deletes = report.results.filter((result) => result.operation === 'DELETE /posts/1');
+    expect(deletes.map((result) => result.id)).toEqual(['host-foreign', 'origin-foreign', 'origin-null', 'origin-lookalike']);
+    // The first attack deleted post 1; the rest got 404, which proves nothing on a DELETE route.
+    expect(deletes[0]).toMatchObject({ verdict: 'accepted', class: 'browser-reachable' });
+    expect(deletes.slice(1).map((result) => result.verdict)).toEqual(['inconclusive', 'inconclusive', 'inconclusive']);
+    expect(deletes[1]?.reason).toMatch(/404.*earlier request/);
+    // The control went last: it found the post already gone.
+    expect(deletes[0]?.controlStatus).toBe(404);
+    expect(report.results.some((result) => result.verdict === 'blocked' && result.operation.startsWith('DELETE'))).toBe(false);
+    expect(report.results.filter((result) => result.operation === 'POST /posts').every((result) => result.verdict === 'accepted')).toBe(true);
+  });
+
+  it('decide: 404/405/410 on a state-changing route is inconclusive; elsewhere it is blocked when the control succeeded', () => {
+    const response = (status: number) => ({ status, reason: '', headers: {}, bodyStart: '', outcome: 'response' as const, timeMs: 1 });
+    const definition = { impact: 'x' };
+    for (const status of [404, 405, 410]) {
+      expect(decide(definition, response(status), response(200), true).verdict).toBe('inconclusive');
+      expect(decide(definition, response(status), response(200), false).verdict).toBe('blocked');
+    }
+    expect(decide(definition, response(403), response(200), true).verdict).toBe('blocked');
+    expect(decide(definition, response(200), response(404), true).verdict).toBe('accepted');
+    expect(decide(definition, response(200), response(404), false).verdict).toBe('inconclusive');
+  });
+
+  it('a spec without a GET operation needs --unsafe', async () => {
+    await expect(runProbe({ url: 'http://127.0.0.1:1/', openapi: readSpec({ openapi: '3.0.0', paths: { '/x': { post: {} } } }) })).rejects.toThrow(/--unsafe/);
+  });
+});
+
 describe.each(['express', 'koa', 'fastify'] as const)('probe against the guarded %s adapter', (framework) => {
   it('blocks everything (with tokens minted from --key)', async () => {
     const server = await start(startGuarded(framework));
-    const report = await runProbe({ url: server.url, origins: [TRUSTED], key: SECRET, audience: AUDIENCE });
+    const report = await runProbe({ url: server.url, origins: [TRUSTED], key: SECRET, audience: AUDIENCE, unsafe: true });
     expect(report.baseline.response.status).toBe(200);
     expect(accepted(report)).toEqual([]);
     expect(report.summary.vulnerable).toBe(false);
@@ -162,6 +283,8 @@ describe('probe errors', () => {
     await expect(runProbe({ url: 'http://127.0.0.1:1/', hostName: 'a b' })).rejects.toThrow(/--host-name/);
     await expect(runProbe({ url: 'http://127.0.0.1:1/', connect: 'nope' })).rejects.toThrow(/--connect/);
     await expect(runProbe({ url: 'http://127.0.0.1:1/', origins: ['https://a.test/path'] })).rejects.toThrow(/--origin/);
+    await expect(runProbe({ url: 'http://127.0.0.1:1/', websocketPath: 'socket' })).rejects.toThrow(/--ws-path/);
+    await expect(runProbe({ url: 'http://127.0.0.1:1/', websocketProtocol: 'a b' })).rejects.toThrow(/--ws-protocol/);
   });
 
   it('--connect reaches the server while Host stays the URL host', async () => {

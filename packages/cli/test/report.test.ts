@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import AjvModule from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStyle, formatHuman, formatJson, runProbe, toSarif, type ProbeReport } from '../src/index.js';
+import { wrap } from '../src/report/human.js';
 import { startFixture, startGuarded, AUDIENCE, SECRET, TRUSTED, type Running } from './servers.js';
 
 // The official OASIS SARIF 2.1.0 schema (see fixtures/sarif-schema-2.1.0.SOURCE.md).
@@ -65,8 +66,52 @@ describe('SARIF output', () => {
     const foreign = run?.results.find((result) => result.ruleId === 'host-foreign');
     expect(foreign).toMatchObject({ kind: 'fail', level: 'error' });
     expect(rules[foreign?.ruleIndex ?? -1]?.id).toBe('host-foreign');
+    expect(run?.results.find((result) => result.ruleId === 'host-duplicate')).toMatchObject({ kind: 'fail', level: 'warning' });
+    // Only findings are results: code scanning turns every result into an alert, whatever its kind.
+    expect(run?.results.every((result) => result.kind === 'fail')).toBe(true);
+    expect(run?.results).toHaveLength(vulnerable.summary.accepted);
     const cleanLog = toSarif(clean) as typeof log;
-    expect(cleanLog.runs[0]?.results.every((result) => result.kind !== 'fail')).toBe(true);
+    expect(cleanLog.runs[0]?.results).toEqual([]);
+  });
+
+  // https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning
+  it('has the properties GitHub code scanning requires', () => {
+    interface GitHubSarif {
+      version: string;
+      runs: {
+        tool: { driver: { name: string; rules: { id: string; shortDescription: { text: string }; fullDescription: { text: string }; help: { text: string }; properties: Record<string, unknown> }[] } };
+        results: {
+          ruleId: string;
+          level: string;
+          message: { text: string };
+          partialFingerprints: Record<string, string>;
+          locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
+        }[];
+      }[];
+    }
+    const log = toSarif(vulnerable) as unknown as GitHubSarif;
+    expect(log.version).toBe('2.1.0');
+    const run = log.runs[0];
+    expect(run?.tool.driver.name).toBe('rebind-guard');
+    expect(run?.results.length).toBeGreaterThan(0);
+    for (const rule of run?.tool.driver.rules ?? []) {
+      expect(rule.id).toMatch(/^[a-z-]+$/);
+      for (const text of [rule.shortDescription.text, rule.fullDescription.text, rule.help.text]) expect(text.length).toBeGreaterThan(0);
+      expect(Number(rule.properties['security-severity'])).toBeGreaterThan(0);
+    }
+    for (const result of run?.results ?? []) {
+      expect(run?.tool.driver.rules.some((rule) => rule.id === result.ruleId)).toBe(true);
+      expect(['error', 'warning', 'note']).toContain(result.level);
+      expect(result.message.text.length).toBeGreaterThan(0);
+      expect(Object.keys(result.partialFingerprints).length).toBeGreaterThan(0);
+      // At least one and at most ten locations, each a physical location with a start line.
+      expect(result.locations.length).toBeGreaterThanOrEqual(1);
+      expect(result.locations.length).toBeLessThanOrEqual(10);
+      for (const location of result.locations) {
+        expect(location.physicalLocation.artifactLocation.uri.length).toBeGreaterThan(0);
+        expect(location.physicalLocation.region.startLine).toBeGreaterThanOrEqual(1);
+      }
+    }
   });
 });
 
@@ -75,25 +120,45 @@ describe('JSON output', () => {
     const parsed = JSON.parse(formatJson(vulnerable)) as ProbeReport;
     expect(parsed.tool.name).toBe('rebind-guard');
     expect(parsed).toHaveProperty('baseline.response.status', 200);
-    expect(parsed.summary).toMatchObject({ vulnerable: true, errors: 0 });
+    expect(parsed.summary).toMatchObject({ vulnerable: true, errors: 0, acceptedByClass: { 'browser-reachable': 3, hardening: 5 } });
+    expect(parsed.mode).toEqual({ unsafe: false, strict: false });
     expect(parsed.summary.total).toBe(parsed.results.length);
     const result = parsed.results[0];
     expect(Object.keys(result ?? {}).sort()).toEqual(
-      ['category', 'code', 'controlStatus', 'docs', 'id', 'operation', 'reason', 'request', 'response', 'severity', 'title', 'verdict'].sort(),
+      ['category', 'class', 'code', 'controlStatus', 'docs', 'id', 'operation', 'reason', 'request', 'response', 'severity', 'title', 'verdict'].sort(),
     );
     expect(result?.response).toHaveProperty('bodyStart');
     expect(['accepted', 'blocked', 'inconclusive', 'error']).toContain(result?.verdict);
+    expect(['browser-reachable', 'hardening']).toContain(result?.class);
   });
 });
 
 describe('human output', () => {
+  it('fits 100 columns, long reasons and notes wrapped', () => {
+    for (const report of [vulnerable, clean]) {
+      const lines = formatHuman(report, createStyle(false)).split('\n');
+      expect(Math.max(...lines.map((text) => text.length))).toBeLessThanOrEqual(100);
+    }
+    // The longest reason (host-foreign) is wrapped onto an indented continuation line.
+    expect(formatHuman(vulnerable, createStyle(false))).toMatch(/why it matters: no Host check at all[^\n]*\n {8}\S/);
+  });
+
+  it('wrap keeps column padding and never splits a word', () => {
+    expect(wrap('high   host-foreign   GET /', 100, '')).toEqual(['high   host-foreign   GET /']);
+    expect(wrap('aaa bbb ccc', 7, '  ', '')).toEqual(['aaa bbb', '  ccc']);
+    expect(wrap('aaa bbb ccc', 6, '  ', '')).toEqual(['aaa', '  bbb', '  ccc']);
+    expect(wrap('see https://rebind-guard.dev/a/very/long/url', 10, '  ', '')).toEqual(['see', '  https://rebind-guard.dev/a/very/long/url']);
+  });
+
   it('shows verdicts, severity, evidence and the fix link; colours only when asked', () => {
     const plain = formatHuman(vulnerable, createStyle(false));
     expect(plain).toContain('ACCEPTED');
     expect(plain).toContain('host-foreign');
     expect(plain).toContain('evidence: 200 OK');
     expect(plain).toContain('fix: https://rebind-guard.dev/reference/result-codes#host_not_allowed');
-    expect(plain).toMatch(/VULNERABLE: \d+ accepted \(\d+ high/);
+    expect(plain).toMatch(/VULNERABLE: 3 browser-reachable attacks got through, 5 hardening findings/);
+    expect(plain).toMatch(/^Browser-reachable: [\s\S]*^Hardening: /m);
+    expect(plain).toContain('Safe mode: only GET, HEAD and OPTIONS');
     expect(plain).not.toContain('\u001b[');
     expect(formatHuman(vulnerable, createStyle(true))).toContain('\u001b[31m');
     expect(formatHuman(clean, createStyle(false))).toContain('Nothing got through');

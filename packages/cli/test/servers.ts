@@ -7,7 +7,8 @@ import Koa from 'koa';
 import Fastify from 'fastify';
 import jwt from 'jsonwebtoken';
 import { LOOPBACK_HOSTS } from '@rebind-guard/core';
-import { rebindGuard as expressGuard } from '@rebind-guard/express';
+import { guardUpgrades, rebindGuard as expressGuard } from '@rebind-guard/express';
+import { WebSocketServer } from 'ws';
 import { rebindGuard as koaGuard } from '@rebind-guard/koa';
 import { rebindGuard as fastifyGuard } from '@rebind-guard/fastify';
 
@@ -133,10 +134,6 @@ export const WEAKNESSES: Readonly<Record<string, Weakness>> = {
     }
     ok(res, claims);
   },
-  /** Strict host and origin; accepts WebSocket upgrades from any origin. */
-  'websocket-any-origin': () => {
-    // The upgrade is handled on the server's 'upgrade' event (see startFixture).
-  },
 };
 
 /** Starts a fixture server with one weakness. */
@@ -144,38 +141,82 @@ export async function startFixture(name: keyof typeof WEAKNESSES): Promise<Runni
   const weakness = WEAKNESSES[name];
   if (weakness === undefined) throw new Error(`no fixture ${name}`);
   let port = 0;
-  let running: Running;
-  if (name === 'websocket-any-origin') {
-    const server = createServer((req, res) => {
-      if (!strictHost(req, port) || !strictOrigin(req)) {
-        deny(res);
-        return;
-      }
-      ok(res);
-    });
-    server.on('upgrade', (req: IncomingMessage, socket: import('node:stream').Duplex) => {
-      socket.end('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: x\r\n\r\n');
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as AddressInfo).port;
-    running = {
-      port,
-      url: `http://127.0.0.1:${port}/`,
-      close: () =>
-        new Promise<void>((done) => {
-          server.closeAllConnections();
-          server.close(() => {
-            done();
-          });
-        }),
-    };
-    return running;
-  }
-  running = await listen((req, res) => {
+  const running = await listen((req, res) => {
     weakness(req, res, port);
   });
   port = running.port;
   return running;
+}
+
+/**
+ * A json-server-like API with no checks at all: GET /posts, POST /posts, GET and DELETE
+ * /posts/:id. It counts every state-changing request it receives.
+ */
+export async function startPosts(): Promise<Running & { unsafeRequests: () => number; posts: () => number[] }> {
+  const posts = new Map<number, string>([
+    [1, 'hello'],
+    [2, 'world'],
+  ]);
+  let next = 3;
+  let unsafe = 0;
+  const running = await listen((req, res) => {
+    if (UNSAFE.has(req.method ?? '')) unsafe++;
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const id = /^\/posts\/(\d+)$/.exec(path)?.[1];
+    if (path === '/posts' && req.method === 'GET') ok(res, [...posts.keys()]);
+    else if (path === '/posts' && req.method === 'POST') {
+      posts.set(next, 'new');
+      res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: next++ }));
+    } else if (id !== undefined && (req.method === 'GET' || req.method === 'DELETE')) {
+      if (!posts.has(Number(id))) deny(res, 404);
+      else {
+        if (req.method === 'DELETE') posts.delete(Number(id));
+        ok(res, { id: Number(id) });
+      }
+    } else deny(res, path === '/posts' || id !== undefined ? 405 : 404);
+  });
+  return { ...running, unsafeRequests: () => unsafe, posts: () => [...posts.keys()] };
+}
+
+/**
+ * Express + `ws` on one server. Without `guarded`, the WebSocket server checks no Origin (a real
+ * cross-site WebSocket hijack); with it, `guardUpgrades` allows loopback hosts and {@link TRUSTED}.
+ * `protocol`: the subprotocol the server insists on (handshakes without it are refused).
+ */
+export async function startWebSocket(options: { guarded?: boolean; protocol?: string } = {}): Promise<Running & { connections: () => number }> {
+  const app = express();
+  app.get('/', (req, res) => {
+    res.json({ ok: true });
+  });
+  const server = createServer(app);
+  let connections = 0;
+  const { protocol } = options;
+  const wss = new WebSocketServer({
+    server,
+    handleProtocols: (offered) => (protocol !== undefined && offered.has(protocol) ? protocol : false),
+    verifyClient: (info: { req: IncomingMessage }) => protocol === undefined || (info.req.headers['sec-websocket-protocol'] ?? '').split(/\s*,\s*/).includes(protocol),
+  });
+  wss.on('connection', (socket) => {
+    connections++;
+    socket.close();
+  });
+  if (options.guarded === true) guardUpgrades(server, { hosts: [...LOOPBACK_HOSTS], origins: [TRUSTED] });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}/`,
+    connections: () => connections,
+    close: () =>
+      new Promise<void>((done) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close();
+        server.closeAllConnections();
+        server.close(() => {
+          done();
+        });
+      }),
+  };
 }
 
 export const GUARD_OPTIONS = {

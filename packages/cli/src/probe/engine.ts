@@ -4,11 +4,11 @@
  * @packageDocumentation
  */
 import { describeCode } from '@rebind-guard/core';
-import { buildRequest, hostProbes, routeProbes, type BatteryContext, type ProbeDefinition, type Route } from './battery.js';
+import { buildRequest, hostProbes, isSafeMethod, routeProbes, type BatteryContext, type ProbeDefinition, type Route } from './battery.js';
 import { ConnectionError, sendRaw, type Endpoint, type RawOutcome, type RawRequest } from './http.js';
 import { loadSpec, type ApiSpec } from './openapi.js';
 import { mintValid, redactToken } from './tokens.js';
-import type { ProbeReport, ProbeResult, RequestEvidence, ResponseEvidence, Severity, SpecFinding, SpecReport, Verdict } from './types.js';
+import type { FindingClass, ProbeReport, ProbeResult, RequestEvidence, ResponseEvidence, Severity, SpecFinding, SpecReport, Verdict } from './types.js';
 import { VERSION } from '../version.js';
 
 /**
@@ -51,6 +51,19 @@ export interface ProbeOptions {
   readonly connect?: string | undefined;
   /** Accept any TLS certificate. */
   readonly insecure?: boolean | undefined;
+  /**
+   * Send state-changing requests (POST/PUT/PATCH/DELETE from the default battery or the spec).
+   * Default `false`: only GET/HEAD/OPTIONS and WebSocket handshakes are sent, and unsafe routes are
+   * listed in `skipped`. With `true`, attacks on a state-changing route are sent before its
+   * legitimate control, and a 404/405/410 answer to an attack is inconclusive, never blocked.
+   */
+  readonly unsafe?: boolean | undefined;
+  /** Hardening findings fail the run too (`summary.vulnerable`, exit code 1). Default `false`. */
+  readonly strict?: boolean | undefined;
+  /** Request target (path and query) of the WebSocket probe; default: the primary route's. */
+  readonly websocketPath?: string | undefined;
+  /** Subprotocol offered in the WebSocket handshakes (`Sec-WebSocket-Protocol`), e.g. `vite-hmr`. */
+  readonly websocketProtocol?: string | undefined;
   /** Called before each request. */
   readonly onProgress?: ((done: number, total: number, label: string) => void) | undefined;
 }
@@ -96,7 +109,8 @@ export class BaselineError extends Error {
 }
 
 const USER_AGENT = `rebind-guard-probe/${VERSION}`;
-const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Answers that a state-changing route gives once an earlier request deleted or moved the resource. */
+const GONE = new Set([404, 405, 410]);
 
 /** Parses and checks the target URL; throws {@link UsageError} with an example when it is unusable. */
 export function parseTarget(value: string): URL {
@@ -150,19 +164,38 @@ function describeStatus(response: ResponseEvidence): string {
   return response.status === null ? response.reason : `${response.status} ${response.reason}`.trim();
 }
 
-/** Decides a probe from its attack and control responses. */
-export function decide(definition: Pick<ProbeDefinition, 'upgrade' | 'impact'>, attack: ResponseEvidence, control: ResponseEvidence | undefined): { verdict: Verdict; reason: string } {
+/**
+ * Decides a probe from its attack and control responses. `stateChanging`: the route's method is
+ * unsafe, its attacks went before its control, and earlier requests may have changed what it
+ * answers, so an accepted attack stands on its own and a 404/405/410 proves nothing.
+ */
+export function decide(
+  definition: Pick<ProbeDefinition, 'upgrade' | 'impact'>,
+  attack: ResponseEvidence,
+  control: ResponseEvidence | undefined,
+  stateChanging = false,
+): { verdict: Verdict; reason: string } {
   const upgrade = definition.upgrade === true;
   if (attack.outcome === 'timeout' || attack.outcome === 'connection-error') {
     return { verdict: 'error', reason: `no answer: ${attack.reason}` };
   }
+  const accepted = { verdict: 'accepted', reason: `answered ${describeStatus(attack)}: ${definition.impact}` } as const;
+  if (stateChanging) {
+    if (succeeded(attack, upgrade)) return accepted;
+    if (attack.status !== null && GONE.has(attack.status)) {
+      return {
+        verdict: 'inconclusive',
+        reason: `answered ${describeStatus(attack)}, which on a state-changing route can mean an earlier request already deleted or moved the resource, so it does not count as blocked`,
+      };
+    }
+  }
   if (control !== undefined && !succeeded(control, upgrade)) {
     return {
       verdict: 'inconclusive',
-      reason: `the legitimate control request to the same route got ${describeStatus(control)}${upgrade ? ' (no WebSocket endpoint?)' : ''}, so this probe proves nothing here`,
+      reason: `the legitimate control request to the same route got ${describeStatus(control)}${upgrade ? ' (no WebSocket endpoint here, or it needs --ws-path / --ws-protocol?)' : ''}, so this probe proves nothing here`,
     };
   }
-  if (succeeded(attack, upgrade)) return { verdict: 'accepted', reason: `answered ${describeStatus(attack)}: ${definition.impact}` };
+  if (succeeded(attack, upgrade)) return accepted;
   return { verdict: 'blocked', reason: attack.status === null ? `refused: ${attack.reason}` : `refused with ${describeStatus(attack)}` };
 }
 
@@ -173,15 +206,31 @@ interface Plan {
   readonly skipped: string[];
 }
 
+function listRoutes(routes: readonly Route[]): string {
+  const shown = routes.slice(0, 3).map((route) => `${route.method} ${route.target}`);
+  return routes.length > shown.length ? `${shown.join(', ')} and ${routes.length - shown.length} more` : shown.join(', ');
+}
+
 function plan(url: URL, options: ProbeOptions, spec: ApiSpec | undefined, haveToken: boolean): Plan {
   const skipped: string[] = [];
+  const unsafeAllowed = options.unsafe === true;
+  const keep = (all: readonly Route[]): Route[] => {
+    const held = all.filter((route) => !isSafeMethod(route.method));
+    if (unsafeAllowed || held.length === 0) return [...all];
+    skipped.push(`state-changing requests (${listRoutes(held)}) and their CSRF probes: pass --unsafe to send them (they may create, change or delete data on the target)`);
+    return all.filter((route) => isSafeMethod(route.method));
+  };
   if (spec !== undefined) {
     const base = url.pathname.replace(/\/+$/, '');
-    const routes = spec.operations.map((operation) => ({ method: operation.method, target: `${base}${operation.path}`, requiresToken: operation.requiresToken }));
-    const safe = spec.operations.findIndex((operation) => operation.method === 'GET' && !operation.specPath.includes('{'));
+    const all = spec.operations.map((operation) => ({ method: operation.method, target: `${base}${operation.path}`, requiresToken: operation.requiresToken }));
+    const routes = keep(all);
+    const staticGet = spec.operations.findIndex((operation) => operation.method === 'GET' && !operation.specPath.includes('{'));
     const anyGet = spec.operations.findIndex((operation) => operation.method === 'GET');
-    const primary = routes[safe >= 0 ? safe : anyGet >= 0 ? anyGet : 0];
+    const primary = all[staticGet >= 0 ? staticGet : anyGet >= 0 ? anyGet : 0];
     if (primary === undefined) throw new UsageError(`${spec.file}: no operations`);
+    if (!unsafeAllowed && !isSafeMethod(primary.method)) {
+      throw new UsageError(`${spec.file} has no GET operation, and without --unsafe the probe sends no other method; add a GET route to the spec or pass --unsafe`);
+    }
     if (!haveToken && routes.some((route) => route.requiresToken)) {
       skipped.push('token replay, malformed and duplicate Authorization probes: pass --token (or --key to mint tokens)');
     }
@@ -191,8 +240,7 @@ function plan(url: URL, options: ProbeOptions, spec: ApiSpec | undefined, haveTo
   const method = (options.method ?? 'POST').toUpperCase();
   if (!/^[A-Z]+$/.test(method)) throw new UsageError(`--method ${JSON.stringify(options.method)} is not an HTTP method, e.g. POST`);
   const primary: Route = { method: 'GET', target, requiresToken: haveToken };
-  const routes: Route[] = [primary];
-  if (!SAFE.has(method)) routes.push({ method, target, requiresToken: haveToken });
+  const routes = keep(isSafeMethod(method) ? [primary] : [primary, { method, target, requiresToken: haveToken }]);
   if (!haveToken) skipped.push('auth probes: pass --token (or --key to mint tokens) or --openapi with Bearer security to say the route needs a token');
   return { routes, primary, skipped };
 }
@@ -235,6 +283,13 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
       throw new UsageError(`cannot sign tokens with --key: ${(error as Error).message}`);
     }
   }
+  if (options.websocketPath !== undefined && !/^\/[\x21-\x7e]*$/.test(options.websocketPath)) {
+    throw new UsageError(`--ws-path ${JSON.stringify(options.websocketPath)} must be a path starting with /, e.g. /socket`);
+  }
+  // RFC 6455 §4.1: a comma-separated list of RFC 7230 tokens.
+  if (options.websocketProtocol !== undefined && !/^[!#$%&'*+.^_`|~\w-]+(\s*,\s*[!#$%&'*+.^_`|~\w-]+)*$/.test(options.websocketProtocol)) {
+    throw new UsageError(`--ws-protocol ${JSON.stringify(options.websocketProtocol)} must be a subprotocol name (or a comma-separated list), e.g. vite-hmr`);
+  }
   const connect = options.connect === undefined ? undefined : parseConnect(options.connect);
   const defaultPort = url.protocol === 'https:' ? 443 : 80;
   const endpoint: Endpoint = {
@@ -255,10 +310,16 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
     token,
     tokens,
     userAgent: USER_AGENT,
+    websocketTarget: options.websocketPath,
+    websocketProtocol: options.websocketProtocol,
   };
   const { routes, primary, skipped } = plan(url, options, spec, token !== undefined);
-  const definitions = [...hostProbes(context, primary), ...routes.flatMap((route) => routeProbes(context, route))];
-  const total = 1 + definitions.length * 2 + (spec?.serverHosts.length ?? 0);
+  const unsafeMode = options.unsafe === true;
+  // One group per route; the host-level probes (and the WebSocket probe) ride on the primary route.
+  const groups = [hostProbes(context, primary), ...routes.map((route) => routeProbes(context, route))];
+  const controlKey = (request: RawRequest): string => JSON.stringify(request);
+  const distinctControls = new Set(groups.flat().flatMap((definition) => (definition.control === undefined ? [] : [controlKey(definition.control)])));
+  const total = 1 + groups.flat().length + distinctControls.size + (spec?.serverHosts.length ?? 0);
   let done = 0;
   const controls = new Map<string, ResponseEvidence>();
   const send = async (request: RawRequest, label: string): Promise<ResponseEvidence> => {
@@ -271,11 +332,21 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
       throw error;
     }
   };
+  const controlFor = async (definition: ProbeDefinition): Promise<ResponseEvidence | undefined> => {
+    if (definition.control === undefined) return undefined;
+    const key = controlKey(definition.control);
+    let control = controls.get(key);
+    if (control === undefined) {
+      control = await send(definition.control, `control ${definition.route.method} ${definition.route.target}`);
+      controls.set(key, control);
+    }
+    return control;
+  };
 
   // Baseline: a legitimate request to the primary route must succeed, or nothing below means anything.
   const baselineRequest = buildRequest(context, primary);
   const baselineLabel = `${primary.method} ${primary.target}`;
-  options.onProgress?.(done++, total, `baseline ${baselineLabel}`);
+  options.onProgress?.(done, total, `baseline ${baselineLabel}`);
   let baselineOutcome: RawOutcome;
   try {
     baselineOutcome = await sendRaw(endpoint, baselineRequest, timeoutMs);
@@ -292,37 +363,56 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
       : ' Point the URL at a route that answers 2xx/3xx to a legitimate request, or pass --openapi.';
     throw new BaselineError(`baseline request ${baselineLabel} with Host ${context.host} answered ${describeStatus(baseline)}; probes would prove nothing.${hint}`);
   }
-  controls.set(JSON.stringify(baselineRequest), baseline);
+  done++;
+  // The baseline is the primary route's control, unless the baseline request is state-changing.
+  if (isSafeMethod(primary.method)) controls.set(controlKey(baselineRequest), baseline);
 
-  const results: ProbeResult[] = [];
-  for (const definition of definitions) {
+  const decided: { definition: ProbeDefinition; response: ResponseEvidence; control: ResponseEvidence | undefined; verdict: Verdict; reason: string }[] = [];
+  for (const group of groups) {
+    const stateChanging = (definition: ProbeDefinition): boolean => !isSafeMethod(definition.route.method) && definition.upgrade !== true;
+    if (group.some(stateChanging)) {
+      // State-changing route: every attack first, then the control, so a legitimate request that
+      // creates or deletes something cannot change what the attacks find.
+      const responses: ResponseEvidence[] = [];
+      for (const definition of group) responses.push(await send(definition.attack, `${definition.id} ${definition.route.method} ${definition.route.target}`));
+      for (const [index, definition] of group.entries()) {
+        const response = responses[index] as ResponseEvidence;
+        const control = await controlFor(definition);
+        decided.push({ definition, response, control, ...decide(definition, response, control, stateChanging(definition)) });
+      }
+      continue;
+    }
+    for (const definition of group) {
+      const control = await controlFor(definition);
+      const response = await send(definition.attack, `${definition.id} ${definition.route.method} ${definition.route.target}`);
+      decided.push({ definition, response, control, ...decide(definition, response, control) });
+    }
+  }
+  const results: ProbeResult[] = decided.map(({ definition, response, control, verdict, reason }) => {
     const operation = `${definition.route.method} ${definition.route.target}`;
-    let control: ResponseEvidence | undefined;
-    if (definition.control !== undefined) {
-      const key = JSON.stringify(definition.control);
-      control = controls.get(key);
-      if (control === undefined) {
-        control = await send(definition.control, `control ${operation}`);
-        controls.set(key, control);
-      } else done++;
-    } else done++;
-    const response = await send(definition.attack, `${definition.id} ${operation}`);
-    const { verdict, reason } = decide(definition, response, control);
-    results.push({
+    const { unchecked } = definition;
+    // Say what was observed: when the plain foreign request got through as well, the server has no
+    // check of this kind at all, rather than a flawed one.
+    const noCheck =
+      verdict === 'accepted' &&
+      unchecked !== undefined &&
+      decided.some((other) => other.definition.id === unchecked.probe && other.verdict === 'accepted' && other.definition.route.target === definition.route.target);
+    return {
       id: definition.id,
       title: definition.title,
       category: definition.category,
       severity: definition.severity,
+      class: definition.class,
       code: definition.code,
       docs: describeCode(definition.code).docs,
       operation,
       verdict,
-      reason,
+      reason: noCheck ? `answered ${describeStatus(response)}: ${unchecked.reason}` : reason,
       request: redact(definition.attack),
       response,
       controlStatus: control?.status,
-    });
-  }
+    };
+  });
 
   let specReport: SpecReport | undefined;
   if (spec !== undefined) {
@@ -360,12 +450,16 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
 
   const count = (verdict: Verdict): number => results.filter((result) => result.verdict === verdict).length;
   const bySeverity = (severity: Severity): number => results.filter((result) => result.verdict === 'accepted' && result.severity === severity).length;
+  const byClass = (findingClass: FindingClass): number => results.filter((result) => result.verdict === 'accepted' && result.class === findingClass).length;
   const accepted = count('accepted');
+  const acceptedByClass = { 'browser-reachable': byClass('browser-reachable'), hardening: byClass('hardening') };
+  const strict = options.strict === true;
   return {
     tool: { name: 'rebind-guard', version: VERSION },
     target: url.href,
     connectedTo: `${endpoint.host}:${endpoint.port}`,
     foreignHost: context.foreignHost,
+    mode: { unsafe: unsafeMode, strict },
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     baseline: { operation: baselineLabel, response: baseline },
@@ -379,7 +473,8 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
       inconclusive: count('inconclusive'),
       errors: count('error'),
       acceptedBySeverity: { high: bySeverity('high'), medium: bySeverity('medium'), low: bySeverity('low') },
-      vulnerable: accepted > 0,
+      acceptedByClass,
+      vulnerable: acceptedByClass['browser-reachable'] > 0 || (strict && acceptedByClass.hardening > 0),
     },
   };
 }

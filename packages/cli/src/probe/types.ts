@@ -38,12 +38,37 @@ export type Severity = 'high' | 'medium' | 'low';
 export type Category = 'rebinding' | 'host-parsing' | 'csrf' | 'websocket' | 'auth';
 
 /**
+ * Who can make a finding happen, which decides the exit code:
+ *
+ * - `browser-reachable`: a web page can send the attack request exactly as probed, with what a page
+ *   has — cross-site, or same-origin after a DNS rebind (foreign or lookalike Host, a spoofed
+ *   X-Forwarded-Host, a foreign or `null` Origin on an unsafe method, a cross-site WebSocket, a
+ *   forged, expired or other-audience token). An accepted one fails the run (exit 1).
+ * - `hardening`: no browser can send it (duplicate Host, absolute-form target, HTTP/1.0 without
+ *   Host, userinfo or a path in Host) or it needs a credential the page does not have (a valid
+ *   token with extra data, two Authorization headers). It matters behind proxies that disagree with
+ *   the server; an accepted one fails the run only with `--strict`.
+ *
+ * @example
+ * ```ts
+ * import { runProbe, type FindingClass } from '@rebind-guard/cli';
+ * const report = await runProbe({ url: 'http://localhost:3000/' });
+ * const reachable: FindingClass = 'browser-reachable';
+ * const mustFix = report.results.filter((result) => result.verdict === 'accepted' && result.class === reachable);
+ * ```
+ */
+export type FindingClass = 'browser-reachable' | 'hardening';
+
+/**
  * What became of a probe's attack request:
  *
  * - `accepted`: the server answered the attack with 2xx/3xx (101 for an upgrade) — it got through.
- * - `blocked`: 4xx/5xx or the connection was closed.
+ * - `blocked`: 4xx/5xx or the connection was closed, while the legitimate control request to the
+ *   same route succeeded.
  * - `inconclusive`: the legitimate control request for the same route failed too, so the attack
- *   proves nothing there (wrong method, missing token, no WebSocket endpoint…).
+ *   proves nothing there (wrong method, missing token, no WebSocket endpoint…); or, on a
+ *   state-changing route (`--unsafe`), the attack got 404/405/410, which an earlier request that
+ *   deleted the resource also explains.
  * - `error`: no answer within the timeout, or the connection failed.
  *
  * @example
@@ -111,6 +136,8 @@ export interface ProbeResult {
   readonly title: string;
   readonly category: Category;
   readonly severity: Severity;
+  /** Whether a web page can send this attack; decides the exit code (see {@link FindingClass}). */
+  readonly class: FindingClass;
   /** The rebind-guard result code whose docs explain the fix. */
   readonly code: ResultCode;
   /** Link to the docs page of `code`. */
@@ -182,7 +209,11 @@ export interface ProbeSummary {
   readonly inconclusive: number;
   readonly errors: number;
   readonly acceptedBySeverity: Readonly<Record<Severity, number>>;
-  /** `true` when at least one attack got through. */
+  readonly acceptedByClass: Readonly<Record<FindingClass, number>>;
+  /**
+   * `true` when the run fails (exit code 1): a browser-reachable attack got through, or, with
+   * `strict`, any attack did.
+   */
   readonly vulnerable: boolean;
 }
 
@@ -203,11 +234,16 @@ export interface ProbeReport {
   /** `host:port` actually connected to. */
   readonly connectedTo: string;
   readonly foreignHost: string;
+  /**
+   * `unsafe`: state-changing methods were sent (`--unsafe`); `strict`: hardening findings fail the
+   * run too (`--strict`).
+   */
+  readonly mode: { readonly unsafe: boolean; readonly strict: boolean };
   readonly startedAt: string;
   readonly durationMs: number;
   readonly baseline: { readonly operation: string; readonly response: ResponseEvidence };
   readonly results: readonly ProbeResult[];
-  /** Probes that were not run, and why (e.g. auth probes without a token). */
+  /** Probes that were not run, and why (e.g. unsafe methods without `--unsafe`, auth probes without a token). */
   readonly skipped: readonly string[];
   readonly spec?: SpecReport | undefined;
   readonly summary: ProbeSummary;

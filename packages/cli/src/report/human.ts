@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import type { ProbeReport, ProbeResult, ResponseEvidence, Verdict } from '../probe/types.js';
+import type { FindingClass, ProbeReport, ProbeResult, ResponseEvidence, Verdict } from '../probe/types.js';
 
 /**
  * ANSI styling that collapses to identity when colour is off.
@@ -62,6 +62,28 @@ export function statusLine(response: ResponseEvidence): string {
 
 const MARK: Readonly<Record<Verdict, string>> = { accepted: '✗', blocked: '✓', inconclusive: '?', error: '!' };
 
+/** Widest line the human report prints (before colours are added). */
+export const REPORT_WIDTH = 100;
+
+/**
+ * Wraps `text` at spaces so that no line is wider than `width`; continuation lines start with
+ * `indent`. Runs of spaces inside a line (column padding) are kept; a single word longer than the
+ * line (a long URL) stays whole.
+ */
+export function wrap(text: string, width: number, indent: string, firstIndent = indent): string[] {
+  const lines: string[] = [];
+  let current = firstIndent;
+  for (const word of text.match(/\S+\s*/g) ?? []) {
+    if (current.trim() !== '' && current.length + word.trimEnd().length > width) {
+      lines.push(current.trimEnd());
+      current = indent;
+    }
+    current += word;
+  }
+  lines.push(current.trimEnd());
+  return lines;
+}
+
 function verdictLabel(style: Style, verdict: Verdict): string {
   const text = `${MARK[verdict]} ${verdict.toUpperCase().padEnd(12)}`;
   if (verdict === 'accepted') return style.red(style.bold(text));
@@ -69,21 +91,33 @@ function verdictLabel(style: Style, verdict: Verdict): string {
   return style.yellow(text);
 }
 
+const DETAIL = '      ';
+
 function line(style: Style, result: ProbeResult): string[] {
-  const head = `  ${verdictLabel(style, result.verdict)} ${result.severity.padEnd(6)} ${result.id.padEnd(24)} ${result.operation}`;
-  const lines = [head, `      ${style.dim(result.title)}`];
+  // "  ✗ ACCEPTED     high   " is 23 columns; the id and operation share the rest.
+  const head = `${result.severity.padEnd(6)} ${result.id.padEnd(24)} ${result.operation}`;
+  const [first = '', ...more] = wrap(head, REPORT_WIDTH - 17, '');
+  const lines = [`  ${verdictLabel(style, result.verdict)} ${first}`, ...more.map((text) => `${' '.repeat(17)}${text}`)];
+  lines.push(...wrap(result.title, REPORT_WIDTH, DETAIL).map((text) => style.dim(text)));
   if (result.verdict === 'accepted') {
-    lines.push(`      evidence: ${statusLine(result.response)}`);
-    lines.push(`      why it matters: ${result.reason.replace(/^answered [^:]*: /, '')}`);
-    lines.push(`      fix: ${result.docs}`);
+    lines.push(...wrap(`evidence: ${statusLine(result.response)}`, REPORT_WIDTH, `${DETAIL}  `, DETAIL));
+    lines.push(...wrap(`why it matters: ${result.reason.replace(/^answered [^:]*: /, '')}`, REPORT_WIDTH, `${DETAIL}  `, DETAIL));
+    lines.push(...wrap(`fix: ${result.docs}`, REPORT_WIDTH, `${DETAIL}  `, DETAIL));
   } else {
-    lines.push(`      ${style.dim(result.reason)}`);
+    lines.push(...wrap(result.reason, REPORT_WIDTH, `${DETAIL}  `, DETAIL).map((text) => style.dim(text)));
   }
   return lines;
 }
 
+const SECTION: Readonly<Record<FindingClass, string>> = {
+  'browser-reachable': 'Browser-reachable: a web page can send these (cross-site, or same-origin after a DNS rebind)',
+  hardening: 'Hardening: no browser can send these; they matter behind proxies (fail the run with --strict)',
+};
+
 /**
- * Formats a report for people (what `rebind-guard probe` prints without `--json`).
+ * Formats a report for people (what `rebind-guard probe` prints without `--json`): findings by
+ * class, then the spec comparison, the skipped probes and a one-line verdict. No line is wider
+ * than 100 columns (long URLs excepted).
  *
  * @example
  * ```ts
@@ -94,34 +128,56 @@ function line(style: Style, result: ProbeResult): string[] {
  */
 export function formatHuman(report: ProbeReport, style: Style): string {
   const out: string[] = [];
+  const bold = (text: string): string => style.bold(text);
+  const dim = (text: string): string => style.dim(text);
+  const block = (text: string, paint: (line: string) => string = (line) => line, indent = ''): void => {
+    out.push(...wrap(text, REPORT_WIDTH, `${indent}  `, indent).map(paint));
+  };
   const via = report.connectedTo === new URL(report.target).host ? '' : ` (connected to ${report.connectedTo})`;
-  out.push(style.bold(`rebind-guard probe ${report.target}${via}`));
-  out.push(`foreign host: ${report.foreignHost}    baseline: ${report.baseline.operation} → ${statusLine(report.baseline.response)}`);
-  out.push('');
+  block(`rebind-guard probe ${report.target}${via}`, bold);
+  block(`foreign host: ${report.foreignHost}; baseline: ${report.baseline.operation} → ${statusLine(report.baseline.response)}`);
+  block(
+    report.mode.unsafe
+      ? '--unsafe: state-changing requests were sent; they may have created, changed or deleted data on the target.'
+      : 'Safe mode: only GET, HEAD and OPTIONS requests and WebSocket handshakes were sent.',
+    dim,
+  );
   const order: Verdict[] = ['accepted', 'error', 'inconclusive', 'blocked'];
-  const sorted = [...report.results].sort((a, b) => order.indexOf(a.verdict) - order.indexOf(b.verdict));
-  for (const result of sorted) out.push(...line(style, result));
+  for (const findingClass of ['browser-reachable', 'hardening'] as const) {
+    const mine = report.results.filter((result) => result.class === findingClass).sort((a, b) => order.indexOf(a.verdict) - order.indexOf(b.verdict));
+    if (mine.length === 0) continue;
+    out.push('');
+    block(SECTION[findingClass], bold);
+    for (const result of mine) out.push(...line(style, result));
+  }
   if (report.spec !== undefined) {
     out.push('');
-    out.push(style.bold(`OpenAPI ${report.spec.file}${report.spec.title === undefined ? '' : ` (${report.spec.title})`}: ${report.spec.operations} operations`));
+    block(`OpenAPI ${report.spec.file}${report.spec.title === undefined ? '' : ` (${report.spec.title})`}: ${report.spec.operations} operations`, bold);
     for (const server of report.spec.serverHosts) {
       const answer = server.answered ? style.green('answered') : style.yellow('refused');
       out.push(`  servers host ${server.host}: ${answer} (${server.status === null ? 'no response' : String(server.status)})`);
     }
     for (const finding of report.spec.findings) {
       const mark = finding.severity === 'high' ? style.red('✗') : style.yellow('!');
-      out.push(`  ${mark} ${finding.severity.padEnd(6)} ${finding.message}`);
-      out.push(`      fix: ${finding.docs}`);
+      const [first = '', ...more] = wrap(`${finding.severity.padEnd(6)} ${finding.message}`, REPORT_WIDTH - 4, '');
+      out.push(`  ${mark} ${first}`, ...more.map((text) => `    ${text}`));
+      out.push(...wrap(`fix: ${finding.docs}`, REPORT_WIDTH, `${DETAIL}  `, DETAIL));
     }
   }
-  for (const note of report.skipped) out.push(style.dim(`  skipped: ${note}`));
+  if (report.skipped.length > 0) out.push('');
+  for (const note of report.skipped) block(`skipped: ${note}`, dim, '  ');
   out.push('');
   const { summary } = report;
-  const severities = (['high', 'medium', 'low'] as const)
-    .filter((severity) => summary.acceptedBySeverity[severity] > 0)
-    .map((severity) => `${summary.acceptedBySeverity[severity]} ${severity}`)
-    .join(', ');
-  const counts = `${summary.accepted} accepted${severities === '' ? '' : ` (${severities})`}, ${summary.blocked} blocked, ${summary.inconclusive} inconclusive, ${summary.errors} errors`;
-  out.push(summary.vulnerable ? style.red(style.bold(`VULNERABLE: ${counts}`)) : style.green(style.bold(`Nothing got through: ${counts}`)));
+  const reachable = summary.acceptedByClass['browser-reachable'];
+  const { hardening } = summary.acceptedByClass;
+  const counts = `${summary.blocked} blocked, ${summary.inconclusive} inconclusive, ${summary.errors} errors`;
+  const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
+  const hardeningText = `${plural(hardening, 'hardening finding')}${report.mode.strict ? ' (fail with --strict)' : ' (pass without --strict)'}`;
+  let verdict: string;
+  if (reachable > 0) verdict = `VULNERABLE: ${plural(reachable, 'browser-reachable attack')} got through${hardening === 0 ? '' : `, ${hardeningText}`}`;
+  else if (hardening > 0) verdict = `${summary.vulnerable ? 'FAILED' : 'PASSED'}: no browser-reachable attack got through, ${hardeningText}`;
+  else verdict = 'Nothing got through';
+  block(verdict, summary.vulnerable ? (text) => style.red(style.bold(text)) : (text) => style.green(style.bold(text)));
+  block(`${summary.accepted} accepted, ${counts}`);
   return `${out.join('\n')}\n`;
 }

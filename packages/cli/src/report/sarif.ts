@@ -1,18 +1,22 @@
 /**
- * `--sarif FILE`: the report as a SARIF 2.1.0 log, one rule per probe id, one result per probe
- * (`kind: fail` for attacks that got through, `pass` for blocked ones, `review` when inconclusive),
- * with the attack request and the server's response attached as `webRequest` / `webResponse`.
+ * `--sarif FILE`: the report as a SARIF 2.1.0 log for GitHub code scanning and other viewers: one
+ * rule per probe id, one result per attack that got through (`level` error when browser-reachable,
+ * warning for hardening), with the attack request and the server's response attached as
+ * `webRequest` / `webResponse`. Blocked and inconclusive probes are counted in the run's
+ * `properties.summary`, not listed as results, because code scanning shows every result as an
+ * alert whatever its `kind`.
  *
  * @packageDocumentation
  */
 import { DOCS_URL } from '@rebind-guard/core';
-import type { ProbeReport, ProbeResult, Severity, SpecFinding } from '../probe/types.js';
+import type { FindingClass, ProbeReport, ProbeResult, Severity, SpecFinding } from '../probe/types.js';
 
 /** The SARIF 2.1.0 schema URI written into `$schema`. */
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
 type Level = 'error' | 'warning' | 'note' | 'none';
 const LEVEL: Readonly<Record<Severity, Level>> = { high: 'error', medium: 'warning', low: 'note' };
+const CLASS_LEVEL: Readonly<Record<FindingClass, Level>> = { 'browser-reachable': 'error', hardening: 'warning' };
 // GitHub code scanning reads `security-severity` (0–10) from rule properties.
 const SCORE: Readonly<Record<Severity, string>> = { high: '8.1', medium: '5.4', low: '3.1' };
 
@@ -39,11 +43,13 @@ function probeRule(result: ProbeResult): Rule {
     id: result.id,
     name: ruleName(result.id),
     shortDescription: { text: result.title },
-    fullDescription: { text: `${result.title}. Blocked by rebind-guard with result code ${result.code}.` },
+    fullDescription: {
+      text: `${result.title} (${result.class === 'browser-reachable' ? 'browser-reachable: a web page can send this request' : 'hardening: no browser can send this request'}). Blocked by rebind-guard with result code ${result.code}.`,
+    },
     helpUri: result.docs,
     help: { text: `See ${result.docs} for what the ${result.code} rejection means and how to fix the server.` },
-    defaultConfiguration: { level: LEVEL[result.severity] },
-    properties: { tags: ['security', result.category], 'security-severity': SCORE[result.severity], precision: 'high' },
+    defaultConfiguration: { level: CLASS_LEVEL[result.class] },
+    properties: { tags: ['security', result.category, result.class], 'security-severity': SCORE[result.severity], precision: 'high' },
   };
 }
 
@@ -90,23 +96,25 @@ export function toSarif(report: ProbeReport, commandLine?: string): Record<strin
     index.set(rule.id, rules.length - 1);
     return rules.length - 1;
   };
+  // Code scanning needs a physical location with a region on every result. The probe has no
+  // source line: results point at the OpenAPI document when there is one (a file in the
+  // repository), else at the probed URL.
+  const region = { startLine: 1 };
   const location = (operation: string): Record<string, unknown> => {
     const path = operation.split(' ')[1] ?? '/';
-    return {
-      physicalLocation: { artifactLocation: { uri: new URL(path.startsWith('/') ? path : '/', report.target).href } },
-      logicalLocations: [{ name: operation, kind: 'resource' }],
-    };
+    const uri = report.spec?.file ?? new URL(path.startsWith('/') ? path : '/', report.target).href;
+    return { physicalLocation: { artifactLocation: { uri }, region }, logicalLocations: [{ name: operation, kind: 'resource' }] };
   };
   const results: Record<string, unknown>[] = [];
   for (const result of report.results) {
-    const kind = result.verdict === 'accepted' ? 'fail' : result.verdict === 'blocked' ? 'pass' : 'review';
+    if (result.verdict !== 'accepted') continue;
     const response = result.response;
     results.push({
       ruleId: result.id,
       ruleIndex: ruleIndex(probeRule(result)),
-      kind,
-      level: kind === 'fail' ? LEVEL[result.severity] : 'none',
-      message: { text: `${result.operation}: ${result.title} — ${result.verdict}: ${result.reason}. Fix: ${result.docs}` },
+      kind: 'fail',
+      level: CLASS_LEVEL[result.class],
+      message: { text: `${result.operation}: ${result.title} — accepted (${result.class}): ${result.reason}. Fix: ${result.docs}` },
       locations: [location(result.operation)],
       partialFingerprints: { probe: `${result.id}:${result.operation}` },
       webRequest: {
@@ -120,19 +128,19 @@ export function toSarif(report: ProbeReport, commandLine?: string): Record<strin
         response.status === null
           ? { noResponseReceived: true }
           : { protocol: 'http', statusCode: response.status, reasonPhrase: response.reason, headers: { ...response.headers }, body: { text: response.bodyStart } },
-      properties: { severity: result.severity, category: result.category, verdict: result.verdict, resultCode: result.code },
+      properties: { severity: result.severity, class: result.class, category: result.category, verdict: result.verdict, resultCode: result.code },
     });
   }
   for (const finding of report.spec?.findings ?? []) {
     results.push({
       ruleId: finding.id,
       ruleIndex: ruleIndex(specRule(finding)),
-      kind: finding.severity === 'low' ? 'review' : 'fail',
-      level: finding.severity === 'low' ? 'none' : LEVEL[finding.severity],
+      kind: 'fail',
+      level: LEVEL[finding.severity],
       message: { text: finding.message },
       locations: [
         {
-          physicalLocation: { artifactLocation: { uri: report.spec?.file ?? 'openapi' } },
+          physicalLocation: { artifactLocation: { uri: report.spec?.file ?? 'openapi' }, region },
           logicalLocations: [{ name: `servers: ${finding.host}`, kind: 'resource' }],
         },
       ],
@@ -165,7 +173,7 @@ export function toSarif(report: ProbeReport, commandLine?: string): Record<strin
         automationDetails: { id: `rebind-guard/probe/${report.target}` },
         columnKind: 'utf16CodeUnits',
         results,
-        properties: { target: report.target, connectedTo: report.connectedTo, foreignHost: report.foreignHost, summary: report.summary },
+        properties: { target: report.target, connectedTo: report.connectedTo, foreignHost: report.foreignHost, mode: report.mode, summary: report.summary },
       },
     ],
   };
