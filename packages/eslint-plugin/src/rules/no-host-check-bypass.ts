@@ -4,11 +4,12 @@ import {
   elementRemovalRange,
   isGlobal,
   matchAllHostEntry,
-  matchesModulePrefix,
   memberName,
   staticBoolean,
 } from '../util/app-frameworks.js';
 import { HOST_CHECK_SWITCHES_TEXT, mentions } from '../util/prefilter.js';
+import { carriesForwardedHost, comparesValue } from '../util/host-checks.js';
+import { guardOptionsIndex, isMcpTransport } from '../util/rebind-guard-apis.js';
 import { createRule } from '../util/create-rule.js';
 import {
   findProperty,
@@ -28,15 +29,16 @@ type MessageIds =
   | 'disableHostCheckEnv'
   | 'mcpRebindingProtectionDisabled'
   | 'hostsMatchAll'
+  | 'forwardedHostTrusted'
   | 'useAuto'
   | 'useFalse'
   | 'removeEntry';
 
 
-const REBIND_GUARD_ADAPTERS = ['@rebind-guard/express', '@rebind-guard/koa', '@rebind-guard/fastify'] as const;
-const MCP_SDK = '@modelcontextprotocol/sdk';
 const VITE_CONFIG_FILE = /(?:^|[\\/])vite(?:st)?\.config\.[cm]?[jt]sx?$/u;
 const ENV_SWITCH = 'DANGEROUSLY_DISABLE_HOST_CHECK';
+/** Calls that decide on a value: list membership and string tests. */
+const FORWARDED_DECISION_METHODS: ReadonlySet<string> = new Set(['has', 'includes', 'indexOf', 'test', 'endsWith', 'startsWith', 'match']);
 
 export default createRule<[], MessageIds>({
   name: 'no-host-check-bypass',
@@ -63,6 +65,8 @@ export default createRule<[], MessageIds>({
         '`enableDnsRebindingProtection: false` leaves this MCP transport open to DNS rebinding: any web page the user visits can drive the local MCP server. Enable it with `allowedHosts`, or validate the Host with rebind-guard.',
       hostsMatchAll:
         "'{{entry}}' in `hosts` matches every Host header, so the Host check stops nothing and DNS rebinding works again. List the host names this API is served under.",
+      forwardedHostTrusted:
+        'This Host check decides on {{header}}, which any client can send: after a DNS rebind the attacker\'s page is same-origin and can set it to an allowed name, so the check is bypassed. Check the Host header itself, and trust forwarded headers only behind a proxy that overwrites them (rebind-guard `trustProxy`).',
       useAuto: "Use `allowedHosts: 'auto'` (the default: localhost, the `host` option and webSocketURL).",
       useFalse: 'Set `disableHostCheck: false`.',
       removeEntry: "Remove '{{entry}}'.",
@@ -212,7 +216,28 @@ export default createRule<[], MessageIds>({
       return matchesImport(resolveImport(context, base), 'process', []);
     }
 
+    const forwardedReported = new Set<TSESTree.Node>();
+
+    /** A comparison that decides on X-Forwarded-Host / Forwarded (a loopback or allowlist check). */
+    function checkForwardedDecision(node: TSESTree.BinaryExpression | TSESTree.CallExpression): void {
+      if (node.type === AST_NODE_TYPES.BinaryExpression) {
+        if (!['===', '!==', '==', '!='].includes(node.operator)) return;
+        // Only comparisons with a host name: `=== undefined` / `=== ''` are presence checks.
+        const hostSide = [node.left, node.right].find((side) => {
+          const text = getStaticString(context, side);
+          return text !== undefined && text !== '';
+        });
+        if (hostSide === undefined) return;
+      }
+      const carries = (value: TSESTree.Node): boolean => carriesForwardedHost(context, value);
+      if (!comparesValue(context, node, carries)) return;
+      if (forwardedReported.has(node)) return;
+      forwardedReported.add(node);
+      context.report({ node, messageId: 'forwardedHostTrusted', data: { header: 'X-Forwarded-Host / Forwarded' } });
+    }
+
     return {
+      BinaryExpression: checkForwardedDecision,
       Property(node) {
         const key = getPropertyKey(node);
         if (key === 'devServer') {
@@ -237,10 +262,7 @@ export default createRule<[], MessageIds>({
           }
           return;
         }
-        if (
-          matchesModulePrefix(ref, MCP_SDK, ['StreamableHTTPServerTransport']) ||
-          matchesModulePrefix(ref, MCP_SDK, ['SSEServerTransport'])
-        ) {
+        if (isMcpTransport(ref)) {
           for (const argument of node.arguments) {
             if (argument.type === AST_NODE_TYPES.SpreadElement) continue;
             const options = resolveConstNode(context, argument);
@@ -253,6 +275,8 @@ export default createRule<[], MessageIds>({
         }
       },
       CallExpression(node) {
+        const method = unwrapExpression(node.callee).type === AST_NODE_TYPES.MemberExpression ? memberName(unwrapExpression(node.callee) as TSESTree.MemberExpression) : undefined;
+        if (method !== undefined && FORWARDED_DECISION_METHODS.has(method)) checkForwardedDecision(node);
         const ref = resolveImport(context, node.callee);
         const [first, second] = node.arguments;
         if (matchesImport(ref, ['vite', 'vitest/config'], ['defineConfig'])) {
@@ -261,12 +285,10 @@ export default createRule<[], MessageIds>({
           }
           return;
         }
-        if (matchesImport(ref, '@rebind-guard/core', ['createGuard'])) {
-          checkGuardHosts(first);
-          return;
-        }
-        if (matchesImport(ref, REBIND_GUARD_ADAPTERS, ['rebindGuard']) || matchesImport(ref, REBIND_GUARD_ADAPTERS, [])) {
-          checkGuardHosts(first);
+        // createGuard(opts), rebindGuard(opts), rebindGuard.optional(opts), guardUpgrades(server, opts)
+        const optionsIndex = guardOptionsIndex(ref);
+        if (optionsIndex !== undefined) {
+          checkGuardHosts(node.arguments[optionsIndex]);
           return;
         }
         if (matchesImport(ref, 'host-validation', [])) {

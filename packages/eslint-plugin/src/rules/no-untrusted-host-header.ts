@@ -4,6 +4,7 @@ import { findProperty, findVariableFor, getStaticString, matchesImport, resolveC
 import { asMethodCall, isRequestReceiver, literalString, memberName, variableSource } from '../util/request-values.js';
 import { enclosingFunction, returnedExpressions, type FunctionNode } from '../util/app-frameworks.js';
 import {
+  carriesForwardedHost,
   carriesHost,
   comparesValue,
   HOST_HEADERS,
@@ -335,6 +336,8 @@ export default createRule<[Options], MessageIds>({
         ] as const) {
           const value = getStaticString(context, other);
           if (value === undefined || value === '' || !isTainted(side)) continue;
+          // A decision on X-Forwarded-Host is no-host-check-bypass's (recommended) finding.
+          if (carriesForwardedHost(context, side)) return;
           add(node, 'hostEquality', { value });
           return;
         }

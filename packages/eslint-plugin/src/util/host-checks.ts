@@ -159,8 +159,8 @@ function findInValue(
 
 /** Methods that test membership of their argument in a list (`ALLOWED.has(host)`). */
 const MEMBERSHIP_METHODS: ReadonlySet<string> = new Set(['has', 'includes', 'indexOf', 'test']);
-/** Methods that test a value against their argument (`host.endsWith('.example.com')`, `host.match(re)`). */
-const VALUE_TESTS: ReadonlySet<string> = new Set(['match', 'endsWith', 'startsWith']);
+/** Methods that test a value against their argument (`host.endsWith('.example.com')`, `host.includes('localhost')`). */
+const VALUE_TESTS: ReadonlySet<string> = new Set(['match', 'endsWith', 'startsWith', 'includes', 'indexOf']);
 /** Words that name a Host check function (`isAllowedHost(host)`, `validateHost(host)`). */
 const CHECK_WORDS: ReadonlySet<string> = new Set(['allow', 'allowed', 'valid', 'validate', 'trusted', 'permitted', 'check', 'verify']);
 const EQUALITY = new Set(['===', '!==', '==', '!=']);

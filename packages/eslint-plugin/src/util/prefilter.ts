@@ -12,9 +12,10 @@ export const APP_FRAMEWORKS_TEXT = /express|koa|fastify/;
 
 /**
  * Text every file `no-host-check-bypass` can report must contain: each finding is a property of one
- * of these names (or the DANGEROUSLY_DISABLE_HOST_CHECK switch, whose name contains "HOST_CHECK").
+ * of these names (or the DANGEROUSLY_DISABLE_HOST_CHECK switch, whose name contains "HOST_CHECK"),
+ * or a read of the `X-Forwarded-Host` / `Forwarded` header.
  */
-export const HOST_CHECK_SWITCHES_TEXT = /allowedHosts|disableHostCheck|HOST_CHECK|enableDnsRebindingProtection|hosts/;
+export const HOST_CHECK_SWITCHES_TEXT = /allowedHosts|disableHostCheck|HOST_CHECK|enableDnsRebindingProtection|hosts|[Ff]orwarded/;
 
 /** Text every file `no-permissive-cors` can report must contain: a CORS module or the header name. */
 export const CORS_TEXT = /cors|access-control-allow-origin/i;

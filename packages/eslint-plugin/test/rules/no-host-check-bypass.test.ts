@@ -3,6 +3,17 @@ import { runRule } from '../rule-tester.js';
 
 runRule('no-host-check-bypass', rule, {
   valid: [
+    // The Host itself compared against loopback names.
+    `app.use((req, res, next) => {
+  if (!['localhost:3000', '127.0.0.1:3000'].includes(req.headers.host)) return res.sendStatus(403);
+  next();
+});`,
+    // X-Forwarded-Host read for a presence check or for logging, not for a decision.
+    "if (req.headers['x-forwarded-host'] === undefined) next();",
+    "console.log('forwarded for', req.get('X-Forwarded-Host'));",
+    // Issue 14 miss 4: v2 transports with protection on.
+    `import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
+const transport = new NodeStreamableHTTPServerTransport({ enableDnsRebindingProtection: true, allowedHosts: ['127.0.0.1'] });`,
     // webpack-dev-server with explicit hosts.
     `module.exports = { devServer: { allowedHosts: ['dev.example.com', '.example.com'] } };`,
     `module.exports = { devServer: { allowedHosts: 'auto', disableHostCheck: false } };`,
@@ -35,6 +46,61 @@ app.use(hostValidation({ hosts: ['127.0.0.1:3000', /^(?:www\\.)?example\\.com$/]
 app.use(rebindGuard({ hosts: process.env.HOSTS.split(',') }));`,
   ],
   invalid: [
+    {
+      // guardUpgrades from @rebind-guard/core/node and rebindGuard.optional are rebind-guard factories too.
+      code: `import { guardUpgrades } from '@rebind-guard/core/node';
+guardUpgrades(server, { hosts: ['*'] });`,
+      errors: [{ messageId: 'hostsMatchAll', line: 2, column: 33, suggestions: [] }],
+    },
+    {
+      code: `import { rebindGuard } from '@rebind-guard/express';
+app.use(rebindGuard.optional({ hosts: ['api.example.com', /.*/] }));`,
+      errors: [
+        {
+          messageId: 'hostsMatchAll',
+          line: 2,
+          column: 59,
+          suggestions: [{ messageId: 'removeEntry', output: `import { rebindGuard } from '@rebind-guard/express';
+app.use(rebindGuard.optional({ hosts: ['api.example.com'] }));` }],
+        },
+      ],
+    },
+    {
+      // Issue 14 miss 2: a loopback check that reads X-Forwarded-Host before Host.
+      code: `app.use((req, res, next) => {
+  const host = req.headers['x-forwarded-host'] || req.headers.host;
+  if (host !== 'localhost:3000') return res.status(403).end();
+  next();
+});`,
+      errors: [{ messageId: 'forwardedHostTrusted', line: 3, column: 7 }],
+    },
+    {
+      code: `const LOOPBACK = new Set(['localhost', '127.0.0.1']);
+export function isLocal(req) {
+  return LOOPBACK.has((req.get('X-Forwarded-Host') ?? req.hostname).split(':')[0]);
+}`,
+      errors: [{ messageId: 'forwardedHostTrusted', line: 3, column: 10 }],
+    },
+    {
+      code: "if (ctx.get('Forwarded').includes('host=localhost')) ctx.state.local = true;",
+      errors: [{ messageId: 'forwardedHostTrusted', line: 1, column: 5 }],
+    },
+    {
+      // Issue 14 miss 4: v2 package names of the MCP transports.
+      code: `import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
+const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableDnsRebindingProtection: false });`,
+      errors: [{ messageId: 'mcpRebindingProtectionDisabled', line: 2, column: 90 }],
+    },
+    {
+      code: `const { WebStandardStreamableHTTPServerTransport } = require('@modelcontextprotocol/server');
+new WebStandardStreamableHTTPServerTransport({ enableDnsRebindingProtection: false });`,
+      errors: [{ messageId: 'mcpRebindingProtectionDisabled', line: 2, column: 48 }],
+    },
+    {
+      code: `import { SSEServerTransport } from '@modelcontextprotocol/server-legacy';
+new SSEServerTransport('/messages', res, { enableDnsRebindingProtection: false });`,
+      errors: [{ messageId: 'mcpRebindingProtectionDisabled', line: 2, column: 44 }],
+    },
     {
       code: `module.exports = {
   devServer: { allowedHosts: 'all' },
