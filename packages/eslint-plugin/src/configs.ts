@@ -47,12 +47,12 @@ export interface RebindGuardConfig {
  * export default [rebindGuard.configs.recommended];
  * ```
  */
-export interface RebindGuardConfigs {
+export type RebindGuardConfigs = {
   /** High-precision rules (`meta.docs.recommended: true`) with their default options. */
   recommended: RebindGuardConfig;
   /** Every rule; rules with `meta.docs.strictOptions` use those options. */
   strict: RebindGuardConfig;
-}
+};
 
 /**
  * Derives `recommended` and `strict` from the rules' `meta.docs` — configs are never kept by hand.

@@ -1,4 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { ESLint } from 'eslint';
@@ -198,5 +201,60 @@ describe('built plugin through the ESLint Node API', () => {
     const code = "import { jwtVerify } from 'jose';\nexport const check = (t, k) => jwtVerify(t, k, { algorithms: ['ES256'], audience: 'api' });\n";
     const [result] = await eslint.lintText(code, { filePath: path.join(root, 'src/example.js') });
     expect(result?.messages.map((message) => message.messageId)).toEqual(['missingOptions']);
+  });
+});
+
+describe('CommonJS: require() returns the plugin itself (issue 13)', () => {
+  /**
+   * Runs `script` as CommonJS in a child Node (require(esm), Node >= 20.19), from this package's
+   * directory so that `@rebind-guard/eslint-plugin` resolves to the built package through its
+   * exports map, the way an `eslint.config.cjs` resolves it. Prints JSON.
+   */
+  function commonJs(script: string): unknown {
+    if (!existsSync(path.join(root, 'dist/index.js'))) throw new Error('dist/index.js is missing: run the build first');
+    const output = execFileSync(process.execPath, ['--no-warnings', '-e', script], { cwd: root, encoding: 'utf8' });
+    return JSON.parse(output) as unknown;
+  }
+
+  it('has meta, rules and configs, and is the very object import() returns', () => {
+    const seen = commonJs(`
+      const plugin = require('@rebind-guard/eslint-plugin');
+      import('@rebind-guard/eslint-plugin').then((esm) => {
+        process.stdout.write(JSON.stringify({
+          esModule: plugin.__esModule === true,
+          name: plugin.meta?.name,
+          rules: Object.keys(plugin.rules ?? {}).sort(),
+          configs: Object.keys(plugin.configs ?? {}).sort(),
+          sameAsImport: plugin === esm.default,
+          registeredInConfigs: plugin.configs?.recommended?.plugins?.['@rebind-guard'] === plugin,
+          defaultIsPlugin: plugin.default === plugin,
+        }));
+      });
+    `);
+    expect(seen).toEqual({
+      esModule: false,
+      name: packageJson.name,
+      rules: ruleFiles,
+      configs: ['recommended', 'strict'],
+      sameAsImport: true,
+      registeredInConfigs: true,
+      defaultIsPlugin: true,
+    });
+  });
+
+  it('an eslint.config.cjs that require()s the plugin lints with ESLint 10', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rebind-guard-cjs-config-'));
+    try {
+      const config = path.join(dir, 'eslint.config.cjs');
+      // Resolved from this package, as a project that installed the plugin would resolve it.
+      const id = createRequire(path.join(root, 'package.json')).resolve('@rebind-guard/eslint-plugin');
+      writeFileSync(config, `const rebindGuard = require(${JSON.stringify(id)});\nmodule.exports = [rebindGuard.configs.recommended];\n`);
+      const eslint = new ESLint({ cwd: dir, overrideConfigFile: config });
+      const code = "import jwt from 'jsonwebtoken';\nexport const claims = (token, key) => jwt.verify(token, key);\n";
+      const [result] = await eslint.lintText(code, { filePath: path.join(dir, 'server.js') });
+      expect(result?.messages.map((message) => message.ruleId)).toEqual(['@rebind-guard/require-jwt-verify-options']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
