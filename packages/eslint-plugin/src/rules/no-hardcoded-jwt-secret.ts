@@ -1,10 +1,12 @@
-import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { JWT_MODULES_TEXT, mentions } from '../util/prefilter.js';
+import { memberName, nameWords } from '../util/request-values.js';
 import { createRule } from '../util/create-rule.js';
 import {
   findProperty,
   findVariableFor,
   followConstAlias,
+  getPropertyKey,
   getStaticString,
   isImportCall,
   matchesImport,
@@ -22,7 +24,7 @@ export interface Options {
   ignoreTestFiles?: boolean;
 }
 
-type MessageIds = 'hardcodedSecret' | 'hardcodedFallback' | 'useEnvSecret' | 'removeFallback';
+type MessageIds = 'hardcodedSecret' | 'hardcodedFallback' | 'hardcodedEnvFallback' | 'useEnvSecret' | 'removeFallback';
 
 /** A hard-coded value found in a key expression. */
 interface Finding {
@@ -107,6 +109,45 @@ function findHardcoded(context: ImportContext, raw: TSESTree.Node, depth: number
   }
 }
 
+/** Words that make an environment variable name a secret: `JWT_SECRET`, `SECRET_KEY`, `JWT_PRIVATE_KEY`. */
+const SECRET_NAME_WORDS: ReadonlySet<string> = new Set(['secret', 'key', 'jwt']);
+/** Words that make it something else: `JWT_EXPIRES_IN`, `KEY_PATH`, `JWT_ISSUER`, `PUBLIC_KEY`. */
+const NOT_SECRET_WORDS: ReadonlySet<string> = new Set([
+  'path', 'file', 'dir', 'url', 'uri', 'id', 'name', 'expires', 'expiry', 'expiration', 'exp', 'ttl', 'lifetime', 'duration',
+  'age', 'time', 'timeout', 'algorithm', 'algorithms', 'alg', 'issuer', 'iss', 'audience', 'aud', 'header', 'length', 'size',
+  'prefix', 'type', 'public', 'pub', 'host', 'port', 'region', 'version', 'format', 'cookie', 'enabled', 'mode', 'store',
+]);
+/** A fallback that names a key file rather than holding a key (`'./keys/private.pem'`). */
+const FILE_LIKE = /^\.{0,2}\/|\.(?:pem|key|crt|der|json|p12|pfx)$/iu;
+
+/** Does an environment variable name say it holds a secret (secret / JWT / key, not a path or a duration)? */
+function isSecretEnvName(name: string): boolean {
+  const words = nameWords(name);
+  return words.some((word) => SECRET_NAME_WORDS.has(word)) && !words.some((word) => NOT_SECRET_WORDS.has(word));
+}
+
+/** The variable name of `process.env.NAME` / `process.env['NAME']` (global `process`), else `undefined`. */
+function envVariableName(context: ImportContext, raw: TSESTree.Node): string | undefined {
+  const node = unwrapExpression(raw);
+  if (node.type !== AST_NODE_TYPES.MemberExpression) return undefined;
+  const env = unwrapExpression(node.object);
+  if (!isProcessEnv(context, env)) return undefined;
+  return memberName(node);
+}
+
+function isProcessEnv(context: ImportContext, raw: TSESTree.Node): boolean {
+  const env = unwrapExpression(raw);
+  if (env.type !== AST_NODE_TYPES.MemberExpression || memberName(env) !== 'env') return false;
+  const base = unwrapExpression(env.object);
+  return isGlobalReference(context, base, 'process') || matchesImport(resolveImport(context, base), 'process', []);
+}
+
+/** Is `node` a fallback value that is a secret written in the code (a non-empty string that is not a file name or a public key)? */
+function isLiteralSecretFallback(context: ImportContext, node: TSESTree.Node): boolean {
+  const value = getStaticString(context, node);
+  return value !== undefined && value.trim() !== '' && !PUBLIC_PEM.test(value) && !FILE_LIKE.test(value);
+}
+
 /** Is `object` a jose `SignJWT` builder (`new SignJWT(p).setProtectedHeader(…)`, or a const bound to one)? */
 function isSignJwtBuilder(context: ImportContext, raw: TSESTree.Node): boolean {
   let current = unwrapExpression(raw);
@@ -143,6 +184,8 @@ export default createRule<[Options], MessageIds>({
         '{{api}} uses a secret written in the source code: anyone who can read the code, the repository history or the bundle can mint valid tokens. Load it from the environment or a secret manager.',
       hardcodedFallback:
         '{{api}} falls back to a secret written in the source code when the environment value is missing: anyone who reads the code can then mint valid tokens. Fail at startup instead.',
+      hardcodedEnvFallback:
+        '`{{name}}` falls back to a secret written in the source code when the environment variable is missing: anyone who reads the code can then mint valid tokens or sign sessions. Fail at startup instead.',
       useEnvSecret: 'Read the secret from `process.env.JWT_SECRET` instead (the variable must then be set).',
       removeFallback: 'Remove the hard-coded fallback (the environment value must then be set).',
     },
@@ -163,9 +206,13 @@ export default createRule<[Options], MessageIds>({
   },
   // Kept equal to meta.defaultOptions (plugin convention; checked by test/plugin.test.ts).
   create(context, [options]) {
-    if (!mentions(context, JWT_MODULES_TEXT)) return {};
+    const tracksJwtApis = mentions(context, JWT_MODULES_TEXT);
+    const tracksEnv = mentions(context, /process/);
+    if (!tracksJwtApis && !tracksEnv) return {};
     if (options.ignoreTestFiles !== false && isTestFile(context.filename, context.cwd)) return {};
     const reported = new Set<TSESTree.Node>();
+    /** `process.env.JWT_SECRET || 'changeme'` anywhere; reported at the end unless a JWT call already did. */
+    const envFallbacks: { literal: TSESTree.Node; name: string; remove: (fixer: TSESLint.RuleFixer) => TSESLint.RuleFix }[] = [];
 
     function check(api: string, key: TSESTree.Node | undefined): void {
       if (key === undefined) return;
@@ -239,6 +286,49 @@ export default createRule<[Options], MessageIds>({
       }
     }
 
-    return { CallExpression: visit, NewExpression: visit };
+    const listeners: TSESLint.RuleListener = {
+      'Program:exit'() {
+        for (const fallback of envFallbacks) {
+          if (reported.has(fallback.literal)) continue;
+          reported.add(fallback.literal);
+          context.report({
+            node: fallback.literal,
+            messageId: 'hardcodedEnvFallback',
+            data: { name: `process.env.${fallback.name}` },
+            suggest: [{ messageId: 'removeFallback', fix: fallback.remove }],
+          });
+        }
+      },
+    };
+    if (tracksJwtApis) {
+      listeners.CallExpression = visit;
+      listeners.NewExpression = visit;
+    }
+    if (tracksEnv) {
+      // `process.env.JWT_SECRET || 'changeme'`, `process.env.SECRET_KEY ?? 'dev'`
+      listeners.LogicalExpression = (node) => {
+        if (node.operator === '&&') return;
+        const name = envVariableName(context, node.left);
+        if (name === undefined || !isSecretEnvName(name) || !isLiteralSecretFallback(context, node.right)) return;
+        const left = node.left;
+        envFallbacks.push({ literal: unwrapExpression(node.right), name, remove: (fixer) => fixer.replaceText(node, context.sourceCode.getText(left)) });
+      };
+      // `const { JWT_SECRET = 'changeme' } = process.env`
+      listeners.AssignmentPattern = (node) => {
+        const property = node.parent;
+        if (property.type !== AST_NODE_TYPES.Property || property.value !== node || property.parent.type !== AST_NODE_TYPES.ObjectPattern) return;
+        const declarator = property.parent.parent;
+        if (declarator.type !== AST_NODE_TYPES.VariableDeclarator || declarator.init === null || !isProcessEnv(context, declarator.init)) return;
+        const name = getPropertyKey(property);
+        if (name === undefined || !isSecretEnvName(name) || !isLiteralSecretFallback(context, node.right)) return;
+        const target = node.left;
+        envFallbacks.push({
+          literal: unwrapExpression(node.right),
+          name,
+          remove: (fixer) => fixer.removeRange([target.range[1], node.range[1]]),
+        });
+      };
+    }
+    return listeners;
   },
 });

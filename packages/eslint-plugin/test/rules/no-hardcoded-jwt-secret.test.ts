@@ -5,6 +5,14 @@ const ENV = 'process.env.JWT_SECRET';
 
 runRule('no-hardcoded-jwt-secret', rule, {
   valid: [
+    // Env fallbacks that are not secrets: durations, issuers, key file paths, public keys, empty strings.
+    "export const config = { expiresIn: process.env.JWT_EXPIRES_IN || '7d', issuer: process.env.JWT_ISSUER || 'api' };",
+    "const keyPath = process.env.JWT_PRIVATE_KEY || './keys/private.pem';",
+    "const pub = process.env.JWT_PUBLIC_KEY || 'none';",
+    "const secret = process.env.JWT_SECRET || '';",
+    "const port = process.env.PORT || '3000';",
+    // Test files are skipped.
+    { code: "module.exports = { secret: process.env.JWT_SECRET || 'changeme' };", filename: 'test/config.js' },
     "import jwt from 'jsonwebtoken'; jwt.sign(payload, process.env.JWT_SECRET);",
     "import jwt from 'jsonwebtoken'; const secret = process.env.JWT_SECRET; jwt.verify(token, secret, { algorithms: ['HS256'] });",
     "import jwt from 'jsonwebtoken'; jwt.verify(token, getKey);",
@@ -24,6 +32,53 @@ runRule('no-hardcoded-jwt-secret', rule, {
     "import { SignJWT } from 'jose'; await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(process.env.JWT_SECRET));",
   ],
   invalid: [
+    {
+      // Issue 14 miss 3: a config module exports the fallback; the JWT call is elsewhere.
+      code: "module.exports = { jwtSecret: process.env.JWT_SECRET || 'changeme', port: process.env.PORT || 3000 };",
+      errors: [
+        {
+          messageId: 'hardcodedEnvFallback',
+          data: { name: 'process.env.JWT_SECRET' },
+          line: 1,
+          column: 57,
+          suggestions: [{ messageId: 'removeFallback', output: 'module.exports = { jwtSecret: process.env.JWT_SECRET, port: process.env.PORT || 3000 };' }],
+        },
+      ],
+    },
+    {
+      code: "export const SECRET_KEY = process.env['SECRET_KEY'] ?? `dev-secret`;",
+      errors: [
+        {
+          messageId: 'hardcodedEnvFallback',
+          line: 1,
+          column: 56,
+          suggestions: [{ messageId: 'removeFallback', output: "export const SECRET_KEY = process.env['SECRET_KEY'];" }],
+        },
+      ],
+    },
+    {
+      code: "const { JWT_SECRET = 'changeme', PORT = 3000 } = process.env;\nexport { JWT_SECRET, PORT };",
+      errors: [
+        {
+          messageId: 'hardcodedEnvFallback',
+          line: 1,
+          column: 22,
+          suggestions: [{ messageId: 'removeFallback', output: "const { JWT_SECRET, PORT = 3000 } = process.env;\nexport { JWT_SECRET, PORT };" }],
+        },
+      ],
+    },
+    {
+      // In a JWT call the API-specific report wins; one report per literal.
+      code: "import jwt from 'jsonwebtoken';\nconst secret = process.env.JWT_SECRET || 'changeme';\njwt.sign(p, secret);",
+      errors: [
+        {
+          messageId: 'hardcodedFallback',
+          line: 2,
+          column: 42,
+          suggestions: [{ messageId: 'removeFallback', output: "import jwt from 'jsonwebtoken';\nconst secret = process.env.JWT_SECRET;\njwt.sign(p, secret);" }],
+        },
+      ],
+    },
     {
       code: "import jwt from 'jsonwebtoken'; jwt.sign(payload, 'shh');",
       errors: [
