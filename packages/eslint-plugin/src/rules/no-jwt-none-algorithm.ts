@@ -168,6 +168,11 @@ export default createRule<[], MessageIds>({
       }
       const call = matchJwtApiCall(context, node);
       if (call === undefined) return;
+      // jws.verify(signature, 'none', key): the algorithm is positional.
+      if (call.id === 'jws.verify') {
+        if (call.options !== undefined && isNone(context, call.options)) reportNone(call.label, call.options, undefined);
+        return;
+      }
       for (const object of optionObjects(call)) checkAlgorithms(call.label, object);
       checkFalsyKey(call);
     }

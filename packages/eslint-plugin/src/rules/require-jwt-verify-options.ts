@@ -10,7 +10,7 @@ export interface Options {
   requireIssuer?: boolean;
 }
 
-type MessageIds = 'noOptions' | 'missingOptions' | 'addPlaceholders';
+type MessageIds = 'noOptions' | 'missingOptions' | 'jwsNoAlgorithm' | 'addPlaceholders';
 
 /** One option the rule requires, with the placeholder its suggestion inserts. */
 interface Requirement {
@@ -28,6 +28,14 @@ const AUDIENCE_PLACEHOLDER = "'<expected-audience>'";
 const ISSUER_PLACEHOLDER = "'<expected-issuer>'";
 
 function requirementsFor(call: JwtApiCall, requireIssuer: boolean): Requirement[] {
+  if (call.id === 'fast-jwt') {
+    const list: Requirement[] = [
+      { key: 'algorithms', display: 'algorithms', placeholder: ALGORITHMS_PLACEHOLDER },
+      { key: 'allowedAud', display: 'allowedAud', placeholder: AUDIENCE_PLACEHOLDER },
+    ];
+    if (requireIssuer) list.push({ key: 'allowedIss', display: 'allowedIss', placeholder: ISSUER_PLACEHOLDER });
+    return list;
+  }
   if (call.id === 'fastify-jwt') {
     const list: Requirement[] = [
       { key: 'algorithms', display: 'verify.algorithms', placeholder: ALGORITHMS_PLACEHOLDER },
@@ -123,6 +131,8 @@ export default createRule<[Options], MessageIds>({
         '{{api}} is called without verification options: set {{missing}} so that only tokens signed with the expected algorithm and minted for this service are accepted.',
       missingOptions:
         '{{api}} options do not set {{missing}}: a token signed with an unexpected algorithm, or minted for another service, is accepted.',
+      jwsNoAlgorithm:
+        "jws.verify() is called without an algorithm: the token's own `alg` header decides how it is checked (algorithm confusion). Pass the expected algorithm: jws.verify(signature, 'RS256', key).",
       addPlaceholders:
         'Add placeholder {{missing}} (a behaviour change: replace the placeholder values with your real algorithm and audience).',
     },
@@ -132,7 +142,7 @@ export default createRule<[Options], MessageIds>({
         properties: {
           requireIssuer: {
             type: 'boolean',
-            description: 'Also require the expected issuer (`issuer`, or `verify.allowedIss` for @fastify/jwt). `true` in the strict config.',
+            description: 'Also require the expected issuer (`issuer`, or `allowedIss` for fast-jwt and `verify.allowedIss` for @fastify/jwt). `true` in the strict config.',
           },
         },
         additionalProperties: false,
@@ -175,6 +185,13 @@ export default createRule<[Options], MessageIds>({
     }
 
     function check(call: JwtApiCall): void {
+      if (call.id === 'jws.verify') {
+        // jws checks only the signature; the algorithm is the one option it has (positional).
+        if (call.node.arguments.length < 3 && !call.node.arguments.some((argument) => argument.type === AST_NODE_TYPES.SpreadElement)) {
+          context.report({ node: call.node, messageId: 'jwsNoAlgorithm' });
+        }
+        return;
+      }
       const requirements = requirementsFor(call, requireIssuer);
       const optionsNode = call.options;
       if (optionsNode === undefined || isNullish(context, optionsNode) || isFunctionLike(optionsNode)) {

@@ -14,6 +14,8 @@ export type JwtApiId =
   | 'express-jwt'
   | 'koa-jwt'
   | 'fastify-jwt'
+  | 'fast-jwt'
+  | 'jws.verify'
   | 'passport-jwt';
 
 /** A call (or `new`) of a recognised JWT API. */
@@ -63,8 +65,9 @@ export const FASTIFY_JWT_MODULES = ['@fastify/jwt', 'fastify-jwt'] as const;
 /**
  * Recognises a call or `new` of a JWT API whose options / key the rules inspect:
  * jsonwebtoken `verify`/`sign`, jose `jwtVerify`, express-jwt `expressjwt` (and the pre-v7 default
- * export), koa-jwt's default export, `app.register(fastifyJwt, options)`, and passport-jwt
- * `new Strategy(options, verify)`.
+ * export), koa-jwt's default export, `app.register(fastifyJwt, options)`, passport-jwt
+ * `new Strategy(options, verify)`, fast-jwt `createVerifier(options)` and
+ * `jws.verify(signature, algorithm, key)` (its "options" slot is the positional algorithm).
  *
  * @example
  * ```ts
@@ -86,6 +89,8 @@ export function matchJwtApiCall(context: ImportContext, node: TSESTree.CallExpre
     return make('express-jwt', 'expressjwt()', node, 0, undefined, 'secret');
   }
   if (matchesImport(ref, 'koa-jwt', [])) return make('koa-jwt', 'koa-jwt', node, 0, undefined, 'secret');
+  if (matchesImport(ref, 'fast-jwt', ['createVerifier'])) return make('fast-jwt', 'fast-jwt createVerifier()', node, 0, undefined, 'key');
+  if (matchesImport(ref, 'jws', ['verify'])) return make('jws.verify', 'jws.verify()', node, 1, 2, undefined);
   // app.register(fastifyJwt, { secret, verify: { … } })
   const callee = node.callee;
   const first = node.arguments[0];

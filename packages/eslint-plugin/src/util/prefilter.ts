@@ -3,9 +3,9 @@ import type { TSESLint } from '@typescript-eslint/utils';
 /**
  * Text that every file a JWT rule can report must contain: the rules only match calls of tracked
  * imports, and an import or `require` names its module in the source (jsonwebtoken, jose,
- * express-jwt, koa-jwt, @fastify/jwt, fastify-jwt, passport-jwt, jwt-simple, jwt-decode).
+ * express-jwt, koa-jwt, @fastify/jwt, fastify-jwt, fast-jwt, passport-jwt, jwt-simple, jwt-decode, jws).
  */
-export const JWT_MODULES_TEXT = /jsonwebtoken|jose|jwt/;
+export const JWT_MODULES_TEXT = /jsonwebtoken|jose|jwt|jws/;
 
 /** Text every file that creates an Express, Koa or Fastify app must contain (its import). */
 export const APP_FRAMEWORKS_TEXT = /express|koa|fastify/;

@@ -33,6 +33,28 @@ runRule('no-hardcoded-jwt-secret', rule, {
   ],
   invalid: [
     {
+      code: "import { createVerifier } from 'fast-jwt'; createVerifier({ key: 'shhhh', algorithms: ['HS256'], allowedAud: 'api' });",
+      errors: [
+        {
+          messageId: 'hardcodedSecret',
+          line: 1,
+          column: 66,
+          suggestions: [{ messageId: 'useEnvSecret', output: "import { createVerifier } from 'fast-jwt'; createVerifier({ key: process.env.JWT_SECRET, algorithms: ['HS256'], allowedAud: 'api' });" }],
+        },
+      ],
+    },
+    {
+      code: "import jws from 'jws'; jws.verify(signature, 'HS256', 'shhhh');",
+      errors: [
+        {
+          messageId: 'hardcodedSecret',
+          line: 1,
+          column: 55,
+          suggestions: [{ messageId: 'useEnvSecret', output: "import jws from 'jws'; jws.verify(signature, 'HS256', process.env.JWT_SECRET);" }],
+        },
+      ],
+    },
+    {
       // Issue 14 miss 3: a config module exports the fallback; the JWT call is elsewhere.
       code: "module.exports = { jwtSecret: process.env.JWT_SECRET || 'changeme', port: process.env.PORT || 3000 };",
       errors: [

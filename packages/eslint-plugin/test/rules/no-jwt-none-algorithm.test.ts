@@ -21,6 +21,17 @@ runRule('no-jwt-none-algorithm', rule, {
   ],
   invalid: [
     {
+      code: "const jws = require('jws'); jws.verify(signature, 'none', key);",
+      errors: [
+        {
+          messageId: 'noneAlgorithm',
+          line: 1,
+          column: 51,
+          suggestions: [{ messageId: 'replaceNone', output: "const jws = require('jws'); jws.verify(signature, 'RS256', key);" }],
+        },
+      ],
+    },
+    {
       code: "import jwt from 'jsonwebtoken'; jwt.verify(token, key, { algorithms: ['HS256', 'none'] });",
       errors: [
         {

@@ -6,6 +6,9 @@ const ALL = '`algorithms`, `audience` and `issuer`';
 
 runRule('require-jwt-verify-options', rule, {
   valid: [
+    // Issue 14 miss 5: fast-jwt and jws with everything pinned.
+    "import { createVerifier } from 'fast-jwt'; const verify = createVerifier({ key, algorithms: ['RS256'], allowedAud: 'api' });",
+    "const jws = require('jws'); jws.verify(signature, 'RS256', publicKey);",
     // jsonwebtoken with both options, inline or through const objects and spreads
     "import jwt from 'jsonwebtoken'; jwt.verify(token, key, { algorithms: ['RS256'], audience: 'api' });",
     "import jwt from 'jsonwebtoken'; const opts = { algorithms: ['RS256'], audience: 'api' }; jwt.verify(token, key, opts);",
@@ -35,6 +38,48 @@ runRule('require-jwt-verify-options', rule, {
     "import { Strategy } from 'passport-local'; new Strategy({}, cb);",
   ],
   invalid: [
+    {
+      // Issue 14 miss 5: fast-jwt createVerifier without allowedAud.
+      code: "import { createVerifier } from 'fast-jwt'; const verify = createVerifier({ key, algorithms: ['RS256'] });",
+      errors: [
+        {
+          messageId: 'missingOptions',
+          data: { api: 'fast-jwt createVerifier()', missing: '`allowedAud`' },
+          line: 1,
+          column: 74,
+          suggestions: [
+            {
+              messageId: 'addPlaceholders',
+              data: { missing: '`allowedAud`' },
+              output: "import { createVerifier } from 'fast-jwt'; const verify = createVerifier({ key, algorithms: ['RS256'], allowedAud: '<expected-audience>' });",
+            },
+          ],
+        },
+      ],
+    },
+    {
+      code: "const { createVerifier } = require('fast-jwt'); const verify = createVerifier();",
+      errors: [
+        {
+          messageId: 'noOptions',
+          data: { api: 'fast-jwt createVerifier()', missing: '`algorithms` and `allowedAud`' },
+          line: 1,
+          column: 64,
+          suggestions: [
+            {
+              messageId: 'addPlaceholders',
+              data: { missing: '`algorithms` and `allowedAud`' },
+              output: "const { createVerifier } = require('fast-jwt'); const verify = createVerifier({ algorithms: ['RS256'], allowedAud: '<expected-audience>' });",
+            },
+          ],
+        },
+      ],
+    },
+    {
+      // Issue 14 miss 5: jws.verify without the algorithm argument (the old two-argument form).
+      code: "import jws from 'jws'; if (jws.verify(signature, secret)) next();",
+      errors: [{ messageId: 'jwsNoAlgorithm', line: 1, column: 28 }],
+    },
     {
       code: "import jwt from 'jsonwebtoken'; jwt.verify(token, key);",
       errors: [
