@@ -15,8 +15,6 @@ Commands:
   probe <url>   Send rebinding, CSRF, WebSocket and token attacks to a running server and
                 report which ones got through (GET/HEAD/OPTIONS only unless --unsafe;
                 exit 0: no browser-reachable attack did, 1: one did, 2: error)
-  demo          Start an example API on loopback, unprotected and with rebind-guard, in Express,
-                Koa and Fastify; lint it and probe it; print a side-by-side table
 
 Options:
   -h, --help     Show help (also: rebind-guard <command> --help)
@@ -95,25 +93,6 @@ Examples:
 Docs: https://rebind-guard.dev/guide/cli
 `;
 
-export const DEMO_HELP = `Usage:
-  rebind-guard demo [options]
-
-Starts, on 127.0.0.1 only, the example API ported from a Flask app with Bearer auth (GET
-/protected, POST /admin/delete, a startsWith origin check, split(" ")[1] token parsing, HS256
-with a hard-coded secret, a host check against a set) to Express, Koa and Fastify, each in an
-unprotected version and one protected by rebind-guard. Lints the sources with
-@rebind-guard/eslint-plugin's recommended config, probes every server with the probe engine and
-prints a side-by-side table. Nothing is installed and nothing leaves loopback.
-
-Options:
-      --framework NAME   express, koa or fastify (repeatable; default all three)
-      --no-lint          Skip the lint step
-      --timeout MS       Per-request timeout in milliseconds (default 5000)
-      --no-color         No colours
-  -h, --help             Show this help
-
-The example sources are in node_modules/@rebind-guard/cli/examples/<framework>/.
-`;
 
 /** Parsed `probe` command line. */
 export interface ProbeArgs {
@@ -140,14 +119,6 @@ export interface ProbeArgs {
   readonly noColor: boolean;
 }
 
-/** Parsed `demo` command line. */
-export interface DemoArgs {
-  readonly help: boolean;
-  readonly frameworks: readonly string[];
-  readonly lint: boolean;
-  readonly timeoutMs?: number | undefined;
-  readonly noColor: boolean;
-}
 
 function guarded<R>(parse: () => R): R {
   try {
@@ -220,30 +191,4 @@ export function parseProbeArgs(args: readonly string[]): ProbeArgs {
     sarif: values.sarif,
     noColor: values['no-color'],
   };
-}
-
-const FRAMEWORKS = ['express', 'koa', 'fastify'];
-
-/** Parses the arguments after `demo`. */
-export function parseDemoArgs(args: readonly string[]): DemoArgs {
-  const { values, positionals } = guarded(() =>
-    parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      help: { type: 'boolean', short: 'h', default: false },
-      framework: { type: 'string', multiple: true },
-      'no-lint': { type: 'boolean', default: false },
-      timeout: { type: 'string' },
-      'no-color': { type: 'boolean', default: false },
-    },
-  }),
-  );
-  if (positionals.length > 0) throw new UsageError(`demo takes no arguments, got: ${positionals.join(' ')}`);
-  const frameworks = (values.framework ?? FRAMEWORKS).flatMap((item) => item.split(',')).map((item) => item.trim().toLowerCase());
-  for (const framework of frameworks) {
-    if (!FRAMEWORKS.includes(framework)) throw new UsageError(`--framework ${JSON.stringify(framework)}: choose express, koa or fastify`);
-  }
-  return { help: values.help, frameworks: [...new Set(frameworks)], lint: !values['no-lint'], timeoutMs: timeout(values.timeout), noColor: values['no-color'] };
 }

@@ -1,5 +1,5 @@
 /**
- * `@rebind-guard/cli`: the `rebind-guard` command (`probe`, `demo`) and its probe engine as an API.
+ * `@rebind-guard/cli`: the `rebind-guard` command (`probe`) and its probe engine as an API.
  *
  * @example
  * ```ts
@@ -11,8 +11,7 @@
  * @packageDocumentation
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { DEMO_HELP, MAIN_HELP, PROBE_HELP, parseDemoArgs, parseProbeArgs } from './args.js';
-import { runDemo } from './demo.js';
+import { MAIN_HELP, PROBE_HELP, parseProbeArgs } from './args.js';
 import { ConnectionError } from './probe/http.js';
 import { SpecError } from './probe/openapi.js';
 import { BaselineError, runProbe, UsageError } from './probe/engine.js';
@@ -28,7 +27,6 @@ export type * from './probe/types.js';
 export { formatHuman, createStyle, type Style } from './report/human.js';
 export { formatJson } from './report/json.js';
 export { formatSarif, toSarif } from './report/sarif.js';
-export { runDemo, type DemoOptions, type DemoResult, type DemoRun, type LintFinding } from './demo.js';
 export { VERSION } from './version.js';
 
 /**
@@ -135,23 +133,6 @@ async function probeCommand(args: readonly string[], io: CliIo): Promise<number>
   return report.summary.vulnerable ? EXIT.vulnerable : EXIT.ok;
 }
 
-async function demoCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const parsed = parseDemoArgs(args);
-  if (parsed.help) {
-    io.stdout.write(DEMO_HELP);
-    return EXIT.ok;
-  }
-  await runDemo({
-    frameworks: parsed.frameworks,
-    lint: parsed.lint,
-    timeoutMs: parsed.timeoutMs,
-    out: io.stdout,
-    style: createStyle(colorWanted(io.stdout, io.env, parsed.noColor)),
-    onProgress: progress(io),
-  });
-  return EXIT.ok;
-}
-
 /**
  * Runs the `rebind-guard` command with `argv` (without `node` and the script) and returns the exit
  * code. Never throws: errors are printed to `io.stderr` with exit code 2.
@@ -169,9 +150,9 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
       case 'probe':
         return await probeCommand(rest, io);
       case 'demo':
-        return await demoCommand(rest, io);
+        throw new UsageError('the demo is not part of the published CLI (it would pull in Express, Koa, Fastify and ESLint); run it from a clone of the repository with npm start');
       case 'help':
-        io.stdout.write(rest[0] === 'probe' ? PROBE_HELP : rest[0] === 'demo' ? DEMO_HELP : MAIN_HELP);
+        io.stdout.write(rest[0] === 'probe' ? PROBE_HELP : MAIN_HELP);
         return EXIT.ok;
       case undefined:
       case '-h':
@@ -183,7 +164,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
         io.stdout.write(`${VERSION}\n`);
         return EXIT.ok;
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are probe and demo (see rebind-guard --help)`);
+        throw new UsageError(`unknown command ${JSON.stringify(command)}; the command is probe (see rebind-guard --help)`);
     }
   } catch (error) {
     if (error instanceof UsageError || error instanceof SpecError) {

@@ -2,15 +2,18 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EXAMPLES_DIR } from '../src/demo.js';
 
-const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { files: string[] };
+const cliPackage = JSON.parse(readFileSync(new URL('../../cli/package.json', import.meta.url), 'utf8')) as { files: string[]; dependencies: Record<string, string> };
 
 describe('examples', () => {
-  it('are published with the package', () => {
-    expect(packageJson.files).toContain('examples');
+  it('are not part of the published CLI, nor are the frameworks and ESLint they need', () => {
+    expect(cliPackage.files).toEqual(['dist']);
+    expect(Object.keys(cliPackage.dependencies).sort()).toEqual(['@rebind-guard/core', 'jsonwebtoken', 'yaml']);
   });
 
-  it.each(['express', 'koa', 'fastify'])('%s: both versions export createApp and do not listen on import', async (framework) => {
+  it.each(['express', 'koa', 'fastify'])('%s: all three versions export createApp and do not listen on import', async (framework) => {
     const unprotected = (await import(`${EXAMPLES_DIR}${framework}/unprotected.js`)) as { createApp: unknown; SECRET_KEY: string };
+    const naive = (await import(`${EXAMPLES_DIR}${framework}/naive.js`)) as { createApp: unknown };
+    expect(typeof naive.createApp).toBe('function');
     const protectedApp = (await import(`${EXAMPLES_DIR}${framework}/protected.js`)) as { createApp: (options?: { secret?: string }) => unknown };
     expect(typeof unprotected.createApp).toBe('function');
     expect(unprotected.SECRET_KEY).toBe('your-secret-key');

@@ -1,0 +1,21 @@
+// The same API as most local tools write it: no Host check, no Origin check, no token check. It
+// trusts its network position ("only this machine can reach 127.0.0.1"), which is exactly what
+// DNS rebinding defeats: after a rebind, a web page in the victim's browser is "this machine".
+import express from 'express';
+
+export const AUDIENCE = 'api.example.com';
+
+/** Creates the app; the caller listens. */
+export function createApp() {
+  const app = express();
+
+  app.get('/protected', (req, res) => {
+    res.json({ user: 'alice' });
+  });
+
+  app.post('/admin/delete', (req, res) => {
+    res.json({ deleted: true });
+  });
+
+  return app;
+}
