@@ -219,6 +219,14 @@ describe('safe by default, --unsafe on a stateful API', () => {
     expect(decide(definition, response(403), response(200), true).verdict).toBe('blocked');
     expect(decide(definition, response(200), response(404), true).verdict).toBe('accepted');
     expect(decide(definition, response(200), response(404), false).verdict).toBe('inconclusive');
+    // No answer to the attack: an error when the control was answered, inconclusive when it was not
+    // either (a WebSocket server that ignores handshakes without its subprotocol).
+    const silent = { status: null, reason: 'timed out', headers: {}, bodyStart: '', outcome: 'timeout' as const, timeMs: 5000 };
+    const websocket = decide({ impact: 'x', upgrade: true }, silent, silent);
+    expect(websocket.verdict).toBe('inconclusive');
+    expect(websocket.reason).toMatch(/no answer \(timed out\)/);
+    expect(decide(definition, silent, response(200)).verdict).toBe('error');
+    expect(decide(definition, silent, response(200), true).verdict).toBe('error');
   });
 
   it('a spec without a GET operation needs --unsafe', async () => {

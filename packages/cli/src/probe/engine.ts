@@ -176,11 +176,10 @@ export function decide(
   stateChanging = false,
 ): { verdict: Verdict; reason: string } {
   const upgrade = definition.upgrade === true;
-  if (attack.outcome === 'timeout' || attack.outcome === 'connection-error') {
-    return { verdict: 'error', reason: `no answer: ${attack.reason}` };
-  }
+  const noAnswer = attack.outcome === 'timeout' || attack.outcome === 'connection-error';
   const accepted = { verdict: 'accepted', reason: `answered ${describeStatus(attack)}: ${definition.impact}` } as const;
   if (stateChanging) {
+    if (noAnswer) return { verdict: 'error', reason: `no answer: ${attack.reason}` };
     if (succeeded(attack, upgrade)) return accepted;
     if (attack.status !== null && GONE.has(attack.status)) {
       return {
@@ -189,12 +188,15 @@ export function decide(
       };
     }
   }
+  // A control that failed (or got no answer) makes the attack prove nothing, whatever it got.
   if (control !== undefined && !succeeded(control, upgrade)) {
+    const got = control.status === null ? `no answer (${control.reason})` : describeStatus(control);
     return {
       verdict: 'inconclusive',
-      reason: `the legitimate control request to the same route got ${describeStatus(control)}${upgrade ? ' (no WebSocket endpoint here, or it needs --ws-path / --ws-protocol?)' : ''}, so this probe proves nothing here`,
+      reason: `the legitimate control request to the same route got ${got}${upgrade ? ' (no WebSocket endpoint here, or it needs --ws-path / --ws-protocol?)' : ''}, so this probe proves nothing here`,
     };
   }
+  if (noAnswer) return { verdict: 'error', reason: `no answer: ${attack.reason}` };
   if (succeeded(attack, upgrade)) return accepted;
   return { verdict: 'blocked', reason: attack.status === null ? `refused: ${attack.reason}` : `refused with ${describeStatus(attack)}` };
 }

@@ -69,7 +69,8 @@ export type FindingClass = 'browser-reachable' | 'hardening';
  *   proves nothing there (wrong method, missing token, no WebSocket endpoint…); or, on a
  *   state-changing route (`--unsafe`), the attack got 404/405/410, which an earlier request that
  *   deleted the resource also explains.
- * - `error`: no answer within the timeout, or the connection failed.
+ * - `error`: no answer within the timeout, or the connection failed, while the control request
+ *   to the same route was answered.
  *
  * @example
  * ```ts
