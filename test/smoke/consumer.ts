@@ -18,6 +18,8 @@ export const THIRD_PARTY: Readonly<Record<string, string>> = {
   '@types/node': '20.19.43',
   '@types/express': '5.0.6',
   '@types/koa': '3.0.3',
+  // The servers script signs test tokens (core depends on it too).
+  jsonwebtoken: '9.0.3',
 };
 
 /** What each package must export, by name, to ESM and CommonJS consumers. */
@@ -28,6 +30,15 @@ export const EXPECTED_EXPORTS: Readonly<Record<string, readonly string[]>> = {
   '@rebind-guard/koa': ['rebindGuard', 'requireScopes', 'guardUpgrades', 'default'],
   '@rebind-guard/fastify': ['rebindGuard', 'default'],
   '@rebind-guard/eslint-plugin': ['default'],
+};
+
+/**
+ * Where `require()` differs from `import()`: the plugin's `require()` is the plugin object itself
+ * (its `"module.exports"` export), whose `default` is the plugin again, for older interop.
+ */
+export const EXPECTED_REQUIRE_EXPORTS: Readonly<Record<string, readonly string[]>> = {
+  ...EXPECTED_EXPORTS,
+  '@rebind-guard/eslint-plugin': ['meta', 'rules', 'configs', 'default'],
 };
 
 const specifiers = JSON.stringify(Object.keys(EXPECTED_EXPORTS));
@@ -73,7 +84,14 @@ export const TSCONFIG = JSON.stringify(
  * A typed consumer of every package. `@ts-expect-error` lines prove the claims are really typed
  * (they would be unused, hence errors, if `auth` were `any`).
  */
-export const CONSUMER_TS = `import { createServer } from 'node:http';
+export const CONSUMER_TS = consumerTs('Linter.Config');
+
+/**
+ * CONSUMER_TS with the flat-config type of the installed ESLint: `Linter.Config` (ESLint 9 and 10)
+ * or `Linter.FlatConfig` (ESLint 8.57, typed by @types/eslint 8).
+ */
+export function consumerTs(flatConfigType: 'Linter.Config' | 'Linter.FlatConfig'): string {
+  return `import { createServer } from 'node:http';
 import express from 'express';
 import Koa from 'koa';
 import Fastify from 'fastify';
@@ -165,9 +183,14 @@ fastify.get('/me', { config: { rebindGuard: { auth: 'required', scopes: ['read']
 });
 
 // eslint-plugin: the shipped configs fit ESLint's own flat-config type
-const configs: Linter.Config[] = [rebindGuardPlugin.configs.recommended, rebindGuardPlugin.configs.strict];
+const configs: ${flatConfigType}[] = [
+  rebindGuardPlugin.configs.recommended,
+  rebindGuardPlugin.configs.strict,
+  { plugins: { '@rebind-guard': rebindGuardPlugin }, rules: { '@rebind-guard/no-untrusted-host-header': 'error' } },
+];
 console.log(configs.length);
 `;
+}
 
 /** Code with mistakes the plugin's `recommended` config must report. */
 export const LINT_BAD_JS = `import jwt from 'jsonwebtoken';
@@ -203,29 +226,52 @@ export function mint(payload) {
 }
 `;
 
-/** Lints both files through ESLint's Node API with the packed plugin's flat `recommended` config. */
-export const LINT_SCRIPT = `import { ESLint } from 'eslint';
-import rebindGuard from '@rebind-guard/eslint-plugin';
+/**
+ * A CommonJS flat config that `require()`s the plugin (what `eslint.config.cjs` users write;
+ * ESLint 8.57 and later find it on their own).
+ */
+export const ESLINT_CONFIG_CJS = `const rebindGuard = require('@rebind-guard/eslint-plugin');
 
-const eslint = new ESLint({
-  cwd: process.cwd(),
-  overrideConfigFile: true,
-  overrideConfig: [{ files: ['**/*.js'], languageOptions: { sourceType: 'module' } }, rebindGuard.configs.recommended],
-});
-const results = await eslint.lintFiles(['lint/bad.js', 'lint/good.js']);
-const out = {};
-for (const result of results) {
-  const name = result.filePath.split(/[\\\\/]/).pop();
-  out[name] = result.messages.map((message) => ({ ruleId: message.ruleId, line: message.line, fatal: message.fatal === true }));
-}
-process.stdout.write(JSON.stringify({ version: ESLint.version, results: out }));
+module.exports = [{ files: ['**/*.js'], languageOptions: { sourceType: 'module' } }, rebindGuard.configs.recommended];
 `;
 
 /**
- * Starts one tiny server per adapter (hosts localhost, 127.0.0.1) and sends one allowed request
- * (Host: localhost:PORT) and one rebinding request (Host: rebind.test:PORT) to each.
+ * Lints both files through the flat-config Node API of whichever ESLint is installed
+ * (`loadESLint`, ESLint 8.57+), twice: with the project's `eslint.config.cjs` (found by ESLint) and
+ * with the plugin imported as ESM. Prints the version and both runs' findings.
  */
-export const SERVERS_SCRIPT = `import { request } from 'node:http';
+export const LINT_SCRIPT = `import { loadESLint } from 'eslint';
+import rebindGuard from '@rebind-guard/eslint-plugin';
+
+const FlatESLint = await loadESLint({ useFlatConfig: true });
+
+async function lint(options) {
+  const results = await new FlatESLint({ cwd: process.cwd(), ...options }).lintFiles(['lint/bad.js', 'lint/good.js']);
+  const out = {};
+  for (const result of results) {
+    const name = result.filePath.split(/[\\\\/]/).pop();
+    out[name] = result.messages.map((message) => ({ ruleId: message.ruleId, line: message.line, fatal: message.fatal === true }));
+  }
+  return out;
+}
+
+const esm = await lint({
+  overrideConfigFile: true,
+  overrideConfig: [{ files: ['**/*.js'], languageOptions: { sourceType: 'module' } }, rebindGuard.configs.recommended],
+});
+const cjs = await lint({});
+process.stdout.write(JSON.stringify({ version: FlatESLint.version, results: esm, cjsConfig: cjs }));
+`;
+
+/**
+ * Starts one tiny server per adapter (hosts localhost, 127.0.0.1; optional Bearer auth) and sends
+ * each an allowed request (Host: localhost:PORT), a rebinding request (Host: rebind.test:PORT), a
+ * request with a valid token and one with a token issued for another audience. Also reports the
+ * framework versions the servers ran on.
+ */
+export const SERVERS_SCRIPT = `import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import jwt from 'jsonwebtoken';
 import express from 'express';
 import Koa from 'koa';
 import Fastify from 'fastify';
@@ -233,11 +279,22 @@ import { rebindGuard as expressGuard } from '@rebind-guard/express';
 import { rebindGuard as koaGuard } from '@rebind-guard/koa';
 import { rebindGuard as fastifyGuard } from '@rebind-guard/fastify';
 
-const options = { hosts: ['localhost', '127.0.0.1'] };
+const secret = 'rebind-guard smoke test: an HS256 secret of enough length';
+const audience = 'https://api.example.com';
+const issuer = 'https://idp.example.com';
+const options = {
+  hosts: ['localhost', '127.0.0.1'],
+  auth: { key: secret, algorithms: ['HS256'], audience, issuer },
+  authMode: 'optional',
+};
+const sign = (aud) => jwt.sign({ sub: 'alice' }, secret, { algorithm: 'HS256', audience: aud, issuer, expiresIn: 300 });
+const tokens = { valid: sign(audience), foreign: sign('https://other.example.com') };
+const version = (name) => JSON.parse(readFileSync(new URL('./node_modules/' + name + '/package.json', import.meta.url), 'utf8')).version;
 
-function send(port, host) {
+function send(port, host, token) {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', headers: { host } }, (res) => {
+    const headers = { host, ...(token === undefined ? {} : { authorization: 'Bearer ' + token }) };
+    const req = request({ host: '127.0.0.1', port, path: '/', headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk) => { body += chunk; });
@@ -249,19 +306,25 @@ function send(port, host) {
 }
 
 async function probe(port) {
-  return { allowed: await send(port, 'localhost:' + port), rebound: await send(port, 'rebind.test:' + port) };
+  const host = 'localhost:' + port;
+  return {
+    allowed: await send(port, host),
+    rebound: await send(port, 'rebind.test:' + port),
+    token: await send(port, host, tokens.valid),
+    foreignToken: await send(port, host, tokens.foreign),
+  };
 }
 
 function listen(server) {
   return new Promise((resolve) => server.once('listening', () => resolve(server.address().port)));
 }
 
-const out = {};
+const out = { versions: { express: version('express'), koa: version('koa'), fastify: version('fastify') } };
 
 {
   const app = express();
   app.use(expressGuard(options));
-  app.get('/', (_req, res) => { res.json({ ok: true }); });
+  app.get('/', (req, res) => { res.json({ ok: true, sub: req.auth?.claims.sub ?? null }); });
   const server = app.listen(0, '127.0.0.1');
   out.express = await probe(await listen(server));
   server.close();
@@ -269,7 +332,7 @@ const out = {};
 {
   const app = new Koa();
   app.use(koaGuard(options));
-  app.use((ctx) => { ctx.body = { ok: true }; });
+  app.use((ctx) => { ctx.body = { ok: true, sub: ctx.state.auth?.claims.sub ?? null }; });
   const server = app.listen(0, '127.0.0.1');
   out.koa = await probe(await listen(server));
   server.close();
@@ -277,11 +340,87 @@ const out = {};
 {
   const app = Fastify();
   await app.register(fastifyGuard, options);
-  app.get('/', async () => ({ ok: true }));
+  app.get('/', async (request) => ({ ok: true, sub: request.auth?.claims.sub ?? null }));
   await app.listen({ port: 0, host: '127.0.0.1' });
   out.fastify = await probe(app.server.address().port);
   await app.close();
 }
 
 process.stdout.write(JSON.stringify(out));
+`;
+
+/** One response as SERVERS_SCRIPT reports it. */
+export interface ServedResponse {
+  status: number;
+  type: string;
+  body: string;
+}
+
+/** What SERVERS_SCRIPT prints for one framework. */
+export interface ServedResults {
+  allowed: ServedResponse;
+  rebound: ServedResponse;
+  token: ServedResponse;
+  foreignToken: ServedResponse;
+}
+
+/** What SERVERS_SCRIPT prints: the installed framework versions and each adapter's answers. */
+export interface ServersOutput {
+  versions: { express: string; koa: string; fastify: string };
+  express: ServedResults;
+  koa: ServedResults;
+  fastify: ServedResults;
+}
+
+/**
+ * A consumer built with `module: commonjs` and `moduleResolution: node10` (the TypeScript 5
+ * default for CommonJS; TypeScript 6 needs `ignoreDeprecations`). The adapters' types import
+ * `@rebind-guard/core/node`, which node10 finds only through core's `typesVersions`; without it
+ * the options lose their core part and `hosts` is "not in type".
+ */
+export const TSCONFIG_NODE10 = JSON.stringify(
+  {
+    compilerOptions: {
+      target: 'ES2022',
+      module: 'CommonJS',
+      moduleResolution: 'node10',
+      ignoreDeprecations: '6.0',
+      esModuleInterop: true,
+      types: ['node'],
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+    },
+    files: ['consumer-node10.ts'],
+  },
+  null,
+  2,
+);
+
+export const CONSUMER_NODE10_TS = `import express from 'express';
+import Koa from 'koa';
+import Fastify from 'fastify';
+import { LOOPBACK_HOSTS } from '@rebind-guard/core';
+import { guardUpgrades } from '@rebind-guard/core/node';
+import { rebindGuard as expressGuard } from '@rebind-guard/express';
+import { rebindGuard as koaGuard } from '@rebind-guard/koa';
+import { rebindGuard as fastifyGuard } from '@rebind-guard/fastify';
+import rebindGuardPlugin from '@rebind-guard/eslint-plugin';
+
+const options = { hosts: ['api.example.com', ...LOOPBACK_HOSTS], origins: ['https://app.example.com'] };
+
+const app = express();
+app.use(expressGuard(options));
+// @ts-expect-error not an option: the options are typed, not any
+expressGuard({ ...options, hostz: [] });
+guardUpgrades(app.listen(0), options);
+
+const koa = new Koa();
+koa.use(koaGuard({ ...options, exclude: ['/healthz'] }));
+
+const fastify = Fastify();
+void fastify.register(fastifyGuard, options);
+
+const ruleCount: number = Object.keys(rebindGuardPlugin.configs.recommended.rules).length;
+console.log(ruleCount);
 `;
