@@ -275,11 +275,13 @@ export const CASES: readonly Case[] = [
   // --- Bearer tokens -----------------------------------------------------------------------------
   c('missing token', { token: null }, fail(401, 'token_missing', CHALLENGE)),
   c('empty Authorization', { token: null, headers: [['Authorization', '']] }, fail(401, 'token_missing', CHALLENGE)),
-  c('Basic instead of Bearer', { token: null, headers: [['Authorization', 'Basic dXNlcjpwYXNz']] }, fail(401, 'token_malformed', INVALID_REQUEST)),
-  c('two tokens in one header', { token: null, headers: [['Authorization', `Bearer ${TOKENS.valid} ${TOKENS.valid}`]] }, fail(401, 'token_malformed', INVALID_REQUEST)),
-  c('token with a quote', { token: null, headers: [['Authorization', 'Bearer "abc"']] }, fail(401, 'token_malformed', INVALID_REQUEST)),
-  c('not a JWT (well-formed header, so invalid_token)', { token: 'not-a-jwt' }, fail(401, 'token_malformed', INVALID_TOKEN)),
-  c('duplicate Authorization headers', { headers: [['Authorization', `Bearer ${TOKENS.valid}`]] }, fail(401, 'token_duplicate', INVALID_REQUEST)),
+  // RFC 6750 §3.1: another scheme is no Bearer credentials (401, bare challenge); a malformed or
+  // repeated Authorization header is invalid_request (400); a well-formed non-JWT is invalid_token.
+  c('Basic instead of Bearer', { token: null, headers: [['Authorization', 'Basic dXNlcjpwYXNz']] }, fail(401, 'token_missing', CHALLENGE)),
+  c('two tokens in one header', { token: null, headers: [['Authorization', `Bearer ${TOKENS.valid} ${TOKENS.valid}`]] }, fail(400, 'token_malformed', INVALID_REQUEST)),
+  c('token with a quote', { token: null, headers: [['Authorization', 'Bearer "abc"']] }, fail(400, 'token_malformed', INVALID_REQUEST)),
+  c('not a JWT (well-formed header, so invalid_token)', { token: 'not-a-jwt' }, fail(401, 'token_invalid', INVALID_TOKEN)),
+  c('duplicate Authorization headers', { headers: [['Authorization', `Bearer ${TOKENS.valid}`]] }, fail(400, 'token_duplicate', INVALID_REQUEST)),
   c('lower-case bearer scheme', { token: null, headers: [['Authorization', `bearer ${TOKENS.valid}`]] }, ok('GET /')),
   c('token in the query string is ignored', { token: null, target: `/?access_token=${TOKENS.valid}` }, fail(401, 'token_missing', CHALLENGE)),
   c('expired token', { token: TOKENS.expired }, fail(401, 'token_expired', INVALID_TOKEN)),
@@ -296,7 +298,8 @@ export const CASES: readonly Case[] = [
   c('optional auth: no token passes anonymously', { target: '/feed', token: null }, ok('GET /feed', null)),
   c('optional auth: valid token is verified', { target: '/feed' }, ok('GET /feed', 'alice')),
   c('optional auth: expired token fails', { target: '/feed', token: TOKENS.expired }, fail(401, 'token_expired', INVALID_TOKEN)),
-  c('optional auth: malformed token fails', { target: '/feed', token: null, headers: [['Authorization', 'Basic dXNlcjpwYXNz']] }, fail(401, 'token_malformed', INVALID_REQUEST)),
+  c('optional auth: malformed Bearer header fails', { target: '/feed', token: null, headers: [['Authorization', 'Bearer "abc"']] }, fail(400, 'token_malformed', INVALID_REQUEST)),
+  c('optional auth: another scheme (Basic) is no token', { target: '/feed', token: null, headers: [['Authorization', 'Basic dXNlcjpwYXNz']] }, ok('GET /feed', null)),
   c('optional auth: wrong audience fails', { target: '/feed', token: TOKENS.wrongAudience }, fail(401, 'token_audience_invalid', INVALID_TOKEN)),
 
   // --- scopes (/admin) ---------------------------------------------------------------------------

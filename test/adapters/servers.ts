@@ -93,6 +93,8 @@ async function startExpress(options: AppOptions, onReject?: NeutralReject): Prom
   const guard = expressAdapter.rebindGuard(guardOptions);
   const optional = expressAdapter.rebindGuard.optional(guardOptions);
   const app = express();
+  // The framework trusts the proxy exactly when the guard does: the host it serves is the one the guard validated.
+  if (options.trustProxy === true) app.set('trust proxy', true);
   const send = (route: string) => (req: express.Request, res: express.Response) => {
     res.json(identity(route, req.auth));
   };
@@ -134,6 +136,7 @@ async function startKoa(options: AppOptions, onReject?: NeutralReject): Promise<
   const optional = koaAdapter.rebindGuard.optional(guardOptions);
   const admin = koaAdapter.requireScopes('admin');
   const app = new Koa<koaAdapter.RebindGuardState>();
+  app.proxy = options.trustProxy === true;
   // /feed: a second guard instance with optional auth; everything else: the required one.
   app.use(async (ctx, next) => {
     await (ctx.path === '/feed' ? optional : guard)(ctx, next);
@@ -167,7 +170,7 @@ async function startKoa(options: AppOptions, onReject?: NeutralReject): Promise<
 }
 
 async function startFastify(options: AppOptions, onReject?: NeutralReject): Promise<RunningServer> {
-  const app = Fastify();
+  const app = Fastify({ trustProxy: options.trustProxy === true });
   await app.register(fastifyWebsocket);
   await app.register(fastifyAdapter.rebindGuard, {
     ...options,

@@ -62,19 +62,24 @@ export interface ParseBearerOptions {
 
 // RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token; b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
 const BEARER = /^bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
+// RFC 9110 §11.4: credentials = auth-scheme [ 1*SP ( token68 / #auth-param ) ]; auth-scheme = token.
+const AUTH_SCHEME = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)(?: |$)/;
 
 /**
  * Takes the token from an `Authorization` header value per RFC 6750: case-insensitive `Bearer`
  * scheme, one or more spaces, exactly one b64token, nothing else. An array with more than one value
- * (a repeated header) is `token_duplicate`; an absent or empty header is `token_missing`; anything
- * else — another scheme, two tokens, commas, quotes, control characters, an over-long value — is
- * `token_malformed`. Never throws. Tokens in the query string are never looked at.
+ * (a repeated header) is `token_duplicate`; an absent or empty header, or credentials of another
+ * scheme (`Basic …`), is `token_missing` (RFC 6750 §3.1: no Bearer credentials were sent); anything
+ * else — `Bearer` without a token, two tokens, commas, quotes, control characters, an over-long
+ * value, no scheme at all — is `token_malformed`. Never throws. Tokens in the query string are never
+ * looked at.
  *
  * @example
  * ```ts
  * import { parseBearer } from '@rebind-guard/core';
  * parseBearer('bearer abc.def.ghi'); // { ok: true, token: 'abc.def.ghi' }
- * parseBearer('Basic dXNlcjpwYXNz'); // { ok: false, code: 'token_malformed', ... }
+ * parseBearer('Basic dXNlcjpwYXNz'); // { ok: false, code: 'token_missing', ... } (another scheme)
+ * parseBearer('Bearer a b');         // { ok: false, code: 'token_malformed', ... }
  * parseBearer(undefined);            // { ok: false, code: 'token_missing', ... }
  * ```
  */
@@ -98,6 +103,10 @@ export function parseBearer(header: unknown, options: ParseBearerOptions = {}): 
   if (trimmed.length === 0) return { ok: false, code: 'token_missing', message: 'empty Authorization header' };
   const match = BEARER.exec(trimmed);
   if (match?.[1] === undefined) {
+    const scheme = AUTH_SCHEME.exec(trimmed)?.[1];
+    if (scheme !== undefined && scheme.toLowerCase() !== 'bearer') {
+      return { ok: false, code: 'token_missing', message: 'Authorization header uses another scheme, not Bearer' };
+    }
     return { ok: false, code: 'token_malformed', message: 'Authorization header is not "Bearer <token>"' };
   }
   return { ok: true, token: match[1] };

@@ -51,12 +51,12 @@ const REGISTRY = {
   },
   token_missing: { status: 401, title: 'Bearer token missing', message: 'This resource requires a Bearer token.' },
   token_malformed: {
-    status: 401,
+    status: 400,
     title: 'Bearer token malformed',
     message: 'The Authorization header is not a well-formed Bearer token.',
   },
   token_duplicate: {
-    status: 401,
+    status: 400,
     title: 'Authorization header repeated',
     message: 'The request carries more than one Authorization header.',
   },
@@ -102,8 +102,9 @@ const REGISTRY = {
 export type ResultCode = keyof typeof REGISTRY;
 
 /**
- * The HTTP status each failure answers with: 400 for a missing, malformed or ambiguous Host,
- * 403 for hosts, origins and scopes that are not allowed, 401 for token problems.
+ * The HTTP status each failure answers with: 400 for a missing, malformed or ambiguous Host and
+ * for a malformed or repeated Authorization header (RFC 6750 `invalid_request`), 403 for hosts,
+ * origins and scopes that are not allowed, 401 for missing or invalid tokens.
  *
  * @example
  * ```ts

@@ -109,6 +109,14 @@ export function isAuthMode(value: unknown): value is AuthMode {
  */
 export interface CheckOptions {
   readonly auth?: AuthMode;
+  /**
+   * The host the framework will serve this request as (Express `req.hostname`, Koa `ctx.hostname`,
+   * Fastify `request.hostname`), read only when the request carries `X-Forwarded-Host` or
+   * `Forwarded`. When it names another host than the one the guard validated (and bound the
+   * audience to) — a framework that trusts a proxy the guard does not, or the reverse — the request
+   * is rejected as `forwarded_host_not_allowed`.
+   */
+  readonly servedHost?: () => string | undefined;
 }
 
 /**
@@ -219,17 +227,26 @@ function withLowerCaseHeaders(request: GuardRequest): GuardRequest {
   return { ...request, headers };
 }
 
+/** Header names that must not be repeated, and whose repeats Node's `req.headers` may hide. */
+type Counted = 'host' | 'authorization' | 'origin' | 'referer';
+
 /** How often each of the watched header names occurs in `rawHeaders`. */
-function rawCounts(request: GuardRequest): { host: number; authorization: number; origin: number } {
-  const counts = { host: 0, authorization: 0, origin: 0 };
+function rawCounts(request: GuardRequest): Record<Counted, number> {
+  const counts = { host: 0, authorization: 0, origin: 0, referer: 0 };
   const raw: readonly unknown[] = Array.isArray(request.rawHeaders) ? request.rawHeaders : [];
   for (let index = 0; index < raw.length; index += 2) {
     const name = raw[index];
     if (typeof name !== 'string' || name.length < 4 || name.length > 13) continue;
     const lower = name.toLowerCase();
-    if (lower === 'host' || lower === 'authorization' || lower === 'origin') counts[lower]++;
+    if (lower === 'host' || lower === 'authorization' || lower === 'origin' || lower === 'referer') counts[lower]++;
   }
   return counts;
+}
+
+/** Is this an HTTP/1.1 WebSocket upgrade (`Upgrade: websocket`)? */
+function isWebSocketUpgrade(request: GuardRequest): boolean {
+  const upgrade = single(header(request, 'upgrade'));
+  return typeof upgrade === 'string' && upgrade.toLowerCase().split(',').some((item) => item.trim() === 'websocket');
 }
 
 /** A single header value: `undefined` if absent, `null` if repeated. */
@@ -237,6 +254,18 @@ function single(value: string | readonly string[] | undefined): string | null | 
   if (value === undefined || typeof value === 'string') return value;
   if (value.length === 0) return undefined;
   return value.length === 1 ? (value[0] ?? undefined) : null;
+}
+
+/**
+ * Does the framework serve the request as the host the guard validated? Only forwarded headers can
+ * make them differ, so without them the framework is not asked. Ports are compared only when the
+ * framework's value has one (Express and Koa report the name alone).
+ */
+function servesValidatedHost(request: GuardRequest, host: ParsedHost, servedHost: () => string | undefined): boolean {
+  if (header(request, 'x-forwarded-host') === undefined && header(request, 'forwarded') === undefined) return true;
+  const served = parseHost(servedHost());
+  if (isHostFailure(served)) return false;
+  return served.hostname === host.hostname && (served.port === undefined || served.port === host.port);
 }
 
 function samePlace(a: ParsedHost, b: ParsedHost, scheme?: string): boolean {
@@ -256,6 +285,9 @@ function pathOf(url: string): string {
   return end === -1 ? path : path.slice(0, end);
 }
 
+/** Paths no real `exclude` pattern matches: one that does excludes (nearly) everything. */
+const EXCLUDE_PROBES = ['/api/v1/admin/users/42', '/rebind-guard-exclude-probe/7f3a9'];
+
 /** Compiles `exclude` into a predicate; paths with dot segments or encoded dots/slashes never match. */
 function compileExclude(entries: unknown): (path: string) => boolean {
   if (entries === undefined) return () => false;
@@ -264,8 +296,14 @@ function compileExclude(entries: unknown): (path: string) => boolean {
   const prefixes: string[] = [];
   const patterns: RegExp[] = [];
   for (const entry of entries) {
-    if (entry instanceof RegExp) patterns.push(new RegExp(`^(?:${entry.source})$`, entry.flags.replace(/[gy]/g, '')));
-    else if (typeof entry === 'string' && entry.startsWith('/') && !entry.includes('?')) {
+    if (entry instanceof RegExp) {
+      const pattern = new RegExp(`^(?:${entry.source})$`, entry.flags.replace(/[gy]/g, ''));
+      if (EXCLUDE_PROBES.some((probe) => pattern.test(probe))) {
+        throw new TypeError(`rebind-guard: exclude entry ${String(entry)} matches unrelated paths such as "/api/v1/admin/users/42", which switches the auth and origin checks off. Anchor it to the paths you mean, e.g. /\\/healthz(\\/live|\\/ready)?/.`);
+      }
+      patterns.push(pattern);
+    } else if (typeof entry === 'string' && entry.startsWith('/') && !entry.includes('?')) {
+      if (entry === '/*') throw new TypeError('rebind-guard: exclude entry "/*" excludes every path, which switches the auth and origin checks off. List the public paths, e.g. ["/healthz", "/public/*"].');
       if (entry.endsWith('/*')) prefixes.push(entry.slice(0, -1));
       else if (entry.includes('*')) throw new TypeError(`rebind-guard: exclude entry ${JSON.stringify(entry)}: "*" is only allowed as a final "/*".`);
       else exact.add(entry);
@@ -359,7 +397,7 @@ export function createGuard<Claims = JwtClaims>(options: GuardOptions<Claims>): 
     samePlace(origin.host, host, origin.scheme) || (origins?.has(origin) ?? false);
 
   /** Host, :authority and absolute-form checks; returns the Host header's host or a failure. */
-  function checkHost(request: GuardRequest, url: string, counts: ReturnType<typeof rawCounts>): ParsedHost | GuardFailure {
+  function checkHost(request: GuardRequest, url: string, counts: Record<Counted, number>): ParsedHost | GuardFailure {
     if (counts.host > 1) return failure('host_duplicate');
     const hostValue = single(header(request, 'host'));
     if (hostValue === null) return failure('host_duplicate');
@@ -370,8 +408,12 @@ export function createGuard<Claims = JwtClaims>(options: GuardOptions<Claims>): 
     const host = parseHost(value);
     if (isHostFailure(host)) return failure(host.code);
     if (hostValue !== undefined && authorityValue !== undefined) {
+      // HTTP/2: `:authority api.example.com:80` and `host: api.example.com` over http name one place.
+      const scheme = single(header(request, ':scheme'));
       const authority = parseHost(authorityValue);
-      if (isHostFailure(authority) || !samePlace(authority, host)) return failure('host_mismatch');
+      if (isHostFailure(authority) || !samePlace(authority, host, typeof scheme === 'string' ? scheme.toLowerCase() : undefined)) {
+        return failure('host_mismatch');
+      }
     }
     const absolute = ABSOLUTE_FORM.exec(url);
     if (absolute !== null) {
@@ -381,7 +423,11 @@ export function createGuard<Claims = JwtClaims>(options: GuardOptions<Claims>): 
     return host;
   }
 
-  /** With trustProxy: every forwarded host must be allowed; returns the first one, if any. */
+  /**
+   * With trustProxy: every forwarded host must be allowed and all of them must name one host, so
+   * whichever value a framework picks (Express and Koa the first, Fastify the last) is the host the
+   * guard validated and bound the audience to. Returns that host, if any.
+   */
   function checkForwarded(request: GuardRequest): ParsedHost | GuardFailure | undefined {
     const values: string[] = [];
     const xfh = header(request, 'x-forwarded-host');
@@ -398,16 +444,16 @@ export function createGuard<Claims = JwtClaims>(options: GuardOptions<Claims>): 
     for (const value of values) {
       const parsed = parseHost(value);
       if (isHostFailure(parsed) || !hosts.allows(parsed)) return failure('forwarded_host_not_allowed');
+      if (first !== undefined && !samePlace(first, parsed)) return failure('forwarded_host_not_allowed');
       first ??= parsed;
     }
     return first;
   }
 
-  function checkOrigin(request: GuardRequest, host: ParsedHost, counts: ReturnType<typeof rawCounts>): GuardFailure | undefined {
-    const upgrade = single(header(request, 'upgrade'));
-    const isWebSocket = typeof upgrade === 'string' && upgrade.toLowerCase().split(',').some((item) => item.trim() === 'websocket');
+  function checkOrigin(request: GuardRequest, host: ParsedHost, counts: Record<Counted, number>): GuardFailure | undefined {
+    const isWebSocket = isWebSocketUpgrade(request);
     if (!isWebSocket && safeMethods.has(request.method)) return undefined;
-    if (counts.origin > 1) return failure('origin_malformed');
+    if (counts.origin > 1 || counts.referer > 1) return failure('origin_malformed');
     const originValue = single(header(request, 'origin'));
     if (originValue === null) return failure('origin_malformed');
     if (originValue !== undefined) {
@@ -432,10 +478,13 @@ export function createGuard<Claims = JwtClaims>(options: GuardOptions<Claims>): 
     request: GuardRequest,
     host: ParsedHost,
     mode: AuthMode,
-    counts: ReturnType<typeof rawCounts>,
+    counts: Record<Counted, number>,
   ): Promise<GuardResult<Claims>> {
     if (verifier === undefined || mode === 'off') return { ok: true, host, auth: undefined };
-    const bearer = counts.authorization > 1 ? parseBearer(['', '']) : parseBearer(header(request, 'authorization'), { maxLength: verifier.maxTokenLength });
+    // RFC 6750 §3.1: a repeated or malformed Authorization header is invalid_request (400); no
+    // Bearer credentials at all (absent, or another scheme such as Basic) get a bare challenge.
+    if (counts.authorization > 1) return failure('token_duplicate', challenge('invalid_request'));
+    const bearer = parseBearer(header(request, 'authorization'), { maxLength: verifier.maxTokenLength });
     if (!bearer.ok) {
       if (bearer.code === 'token_missing') return mode === 'optional' ? { ok: true, host, auth: undefined } : failure('token_missing', challenge());
       return failure(bearer.code, challenge('invalid_request'));
@@ -464,14 +513,21 @@ export function createGuard<Claims = JwtClaims>(options: GuardOptions<Claims>): 
         if (!(excluded && excludeHost)) return failure('host_not_allowed');
         host = checked;
       } else host = checked;
-      if (trustProxy && !(excluded && excludeHost)) {
-        const forwarded = checkForwarded(request);
-        if (forwarded !== undefined && 'code' in forwarded) return forwarded;
-        if (forwarded !== undefined) host = forwarded;
+      if (!(excluded && excludeHost)) {
+        if (trustProxy) {
+          const forwarded = checkForwarded(request);
+          if (forwarded !== undefined && 'code' in forwarded) return forwarded;
+          if (forwarded !== undefined) host = forwarded;
+        }
+        if (checkOptions.servedHost !== undefined && !servesValidatedHost(request, host, checkOptions.servedHost)) {
+          return failure('forwarded_host_not_allowed');
+        }
       }
-      if (excluded) return { ok: true, host, auth: undefined };
+      // Upgrades always need an allowed Origin, excluded paths included: no CORS protects them.
+      if (excluded && !isWebSocketUpgrade(request)) return { ok: true, host, auth: undefined };
       const originFailure = checkOrigin(request, host, counts);
       if (originFailure !== undefined) return originFailure;
+      if (excluded) return { ok: true, host, auth: undefined };
       const mode = checkOptions.auth ?? 'required';
       return await checkAuth(request, host, mode, counts);
     } catch {

@@ -5,6 +5,7 @@
  */
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import { domainToASCII } from 'node:url';
+import { parse as parseDomain } from 'tldts';
 
 /**
  * A validated, normalised host: `hostname` in lower case without a trailing dot (IPv6 in
@@ -53,8 +54,10 @@ export const LOOPBACK_HOSTS = Object.freeze(['localhost', '.localhost', '127.0.0
 
 /** Longest Host value looked at: 253 name characters plus a port, with room for IPv6 brackets. */
 const MAX_HOST_LENGTH = 300;
-const REG_NAME = /^[a-z0-9_.-]+$/;
-const IPV6_CHARS = /^[0-9a-f:.]+$/;
+// Case-insensitive and ASCII-only: checked *before* lower-casing, because toLowerCase() maps some
+// non-ASCII letters onto ASCII ones (U+212A KELVIN SIGN becomes "k").
+const REG_NAME = /^[A-Za-z0-9_.-]+$/;
+const IPV6_CHARS = /^[0-9A-Fa-f:.]+$/;
 const PORT = /^[1-9][0-9]{0,4}$/;
 const DECIMAL_OCTET = /^(?:0|[1-9][0-9]{0,2})$/;
 const NUMERIC_LABEL = /^(?:[0-9]+|0x[0-9a-f]*)$/;
@@ -78,18 +81,20 @@ export function isHostFailure(value: ParsedHost | HostFailure): value is HostFai
 
 /** Canonical text of an IPv6 address (RFC 5952, via the WHATWG URL serializer), without brackets. */
 function canonicalIPv6(address: string): string | undefined {
+  // Characters are checked before anything is lower-cased (see REG_NAME).
   if (!IPV6_CHARS.test(address) || !isIPv6(address)) return undefined;
-  const hostname = new URL(`http://[${address}]/`).hostname;
+  const hostname = new URL(`http://[${address.toLowerCase()}]/`).hostname;
   return hostname.slice(1, -1);
 }
 
 /** Validates a name that is not bracketed IPv6: reg-name or canonical dotted-quad IPv4. */
 function normaliseName(raw: string): string | HostFailure {
-  let name = raw.toLowerCase();
-  if (name.endsWith('.')) name = name.slice(0, -1);
-  if (name.length === 0 || name.length > 253 || !REG_NAME.test(name)) {
+  if (!REG_NAME.test(raw)) {
     return fail('host_malformed', 'host name has characters outside letters, digits, "-", "." and "_"');
   }
+  let name = raw.toLowerCase();
+  if (name.endsWith('.')) name = name.slice(0, -1);
+  if (name.length === 0 || name.length > 253) return fail('host_malformed', 'host name is empty or longer than 253 characters');
   const labels = name.split('.');
   if (labels.some((label) => label.length === 0 || label.length > 63)) {
     return fail('host_malformed', 'host name has an empty or over-long label');
@@ -131,7 +136,7 @@ export function parseHost(value: unknown): ParsedHost | HostFailure {
   if (value.startsWith('[')) {
     const close = value.indexOf(']');
     if (close === -1) return fail('host_malformed', 'IPv6 address is missing its closing bracket');
-    const address = canonicalIPv6(value.slice(1, close).toLowerCase());
+    const address = canonicalIPv6(value.slice(1, close));
     if (address === undefined) return fail('host_malformed', 'bracketed value is not an IPv6 address');
     hostname = `[${address}]`;
     const rest = value.slice(close + 1);
@@ -178,8 +183,11 @@ export function formatHost(host: ParsedHost): string {
  * - a `RegExp` — always matched against the whole normalised host name (and, when the request has
  *   a port, against `name:port`), as if written `^(?:…)$`.
  *
- * Unicode names are converted to punycode. `'*'`, `'0.0.0.0/0'`, `'::/0'` and patterns that match
- * everything are refused.
+ * Unicode names are converted to punycode. Catch-alls in disguise are refused with a message: `'*'`,
+ * `'0.0.0.0'` and `'[::]'`, ranges wider than `/8` (IPv4) or public IPv6 wider than `/32`, IPv6
+ * ranges covering IPv4-mapped space (`'::ffff:0:0/96'`, `'::/8'`), `.suffix` / `*.suffix` on a public
+ * suffix (`.com`, `.co.uk`, `.github.io`, per the Public Suffix List), RegExps that match unrelated
+ * names (with or without a port), and URLs (write the host name).
  *
  * @example
  * ```ts
@@ -209,20 +217,58 @@ function portAllowed(map: ReadonlyMap<string, PortSet>, key: string, port: numbe
   return ports === undefined || (port !== undefined && ports.has(port));
 }
 
-/** Foreign names and addresses: a pattern matching any of them is refused as (nearly) a catch-all. */
-const CATCH_ALL_PROBES = [
+/**
+ * Foreign names: no real allowlist pattern matches any of them, so a pattern that does is (nearly)
+ * a catch-all. Letters-only names under common and multi-label public suffixes catch
+ * `/[a-z-]+\.com/`; names that merely start with a trusted one catch a `localhost` prefix pattern.
+ */
+const CATCH_ALL_NAMES = [
   'rebind.test',
   'attacker.example',
   'x',
   'a.b.c.d.e.f.g.evil.net',
+  'evil.com',
+  'attacker.net',
+  'rebind.org',
+  'evil.io',
+  'evil.dev',
+  'evil.co.uk',
+  'evil.github.io',
+  'localhost.evil.net',
+  '127.0.0.1.evil.net',
   '203.0.113.7',
   '[2001:db8::7]',
   'xn--80ak6aa92e.com',
-  'rebind-guard-catch-all-probe.invalid:1234',
 ];
+/** Ports tried with every probe name (patterns also see `name:port`), besides any port the pattern itself names. */
+const CATCH_ALL_PORTS = ['80', '443', '3000', '5173', '8000', '8080', '8443'];
+
+/** The strings a RegExp entry is tried against: every probe name, bare and with each port. */
+function catchAllProbes(pattern: RegExp): string[] {
+  const ports = new Set([...CATCH_ALL_PORTS, ...(pattern.source.match(/[0-9]{2,5}/g) ?? [])]);
+  return CATCH_ALL_NAMES.flatMap((name) => [name, ...[...ports].map((port) => `${name}:${port}`)]);
+}
 
 /** Single-label names that are reserved or private, so `.localhost` or `*.internal` stay usable. */
 const PRIVATE_TOP_LEVEL = new Set(['localhost', 'local', 'internal', 'lan', 'home', 'corp', 'intranet', 'private', 'test', 'example', 'invalid']);
+
+/** Is `name` a public suffix (ICANN or private section of the Public Suffix List: `com`, `co.uk`, `github.io`)? */
+function isPublicSuffix(name: string): boolean {
+  if (!name.includes('.')) return !PRIVATE_TOP_LEVEL.has(name);
+  const parsed = parseDomain(name, { allowPrivateDomains: true });
+  return parsed.domain === null && parsed.publicSuffix === name;
+}
+
+/** IPv4-mapped IPv6 space: Node's BlockList matches every IPv4 address against a range that covers it. */
+const IPV4_MAPPED = new BlockList();
+IPV4_MAPPED.addSubnet('::ffff:0:0', 96, 'ipv6');
+/** The only IPv6 space where a range wider than /32 is a private network: unique-local and link-local. */
+const PRIVATE_IPV6 = new BlockList();
+PRIVATE_IPV6.addSubnet('fc00::', 7, 'ipv6');
+PRIVATE_IPV6.addSubnet('fe80::', 10, 'ipv6');
+
+/** Addresses that are never a name clients should use: a browser page reaches localhost through them. */
+const UNSPECIFIED = new Set(['0.0.0.0', '[::]']);
 
 function entryError(entry: string, problem: string, instead: string): TypeError {
   return new TypeError(`rebind-guard: hosts entry ${JSON.stringify(entry)} ${problem}. ${instead}`);
@@ -289,10 +335,10 @@ export class HostAllowlist {
   #addPattern(entry: RegExp): void {
     const flags = entry.flags.replace(/[gy]/g, '');
     const anchored = new RegExp(`^(?:${entry.source})$`, flags);
-    // No real allowlist matches any of these foreign names; a pattern that does is (nearly) a catch-all.
-    if (CATCH_ALL_PROBES.some((probe) => anchored.test(probe))) {
+    const probe = catchAllProbes(anchored).find((candidate) => anchored.test(candidate));
+    if (probe !== undefined) {
       throw new TypeError(
-        `rebind-guard: hosts entry ${String(entry)} matches unrelated host names such as "rebind.test", which switches the Host check off. Anchor it to your own domain, e.g. /^[a-z0-9-]+\\.example\\.com$/.`,
+        `rebind-guard: hosts entry ${String(entry)} matches unrelated host names such as ${JSON.stringify(probe)}, which switches the Host check off. Anchor it to your own domain, e.g. /^[a-z0-9-]+\\.example\\.com$/.`,
       );
     }
     this.#patterns.push(anchored);
@@ -303,13 +349,20 @@ export class HostAllowlist {
     if (entry === '' || entry === '*' || entry === '.' || entry === '*.') {
       throw entryError(raw, 'would allow every host', 'List the names this server answers to, e.g. "api.example.com" or ".example.com".');
     }
+    const url = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(entry);
+    if (url !== null) {
+      throw entryError(raw, 'is a URL', `Write the host name, not a URL: ${JSON.stringify(url[1] ?? '')} (a scheme and path are not part of a Host).`);
+    }
     if (entry.includes('/')) {
       this.#addRange(raw, entry);
       return;
     }
     if (!entry.startsWith('[') && isIPv6(entry)) {
-      const address = canonicalIPv6(entry.toLowerCase());
+      const address = canonicalIPv6(entry);
       if (address === undefined) throw entryError(raw, 'is not a valid IPv6 address', 'Write it like "[::1]".');
+      if (UNSPECIFIED.has(`[${address}]`)) {
+        throw entryError(raw, 'is the unspecified address, which browsers route to this machine ("0.0.0.0 day")', 'List the names clients use instead, e.g. ...LOOPBACK_HOSTS or "[::1]".');
+      }
       addPorts(this.#exact, `[${address}]`, undefined);
       return;
     }
@@ -342,12 +395,15 @@ export class HostAllowlist {
         port = Number(portText);
       }
     }
+    if (UNSPECIFIED.has(name)) {
+      throw entryError(raw, 'is the unspecified address, which browsers route to this machine ("0.0.0.0 day")', 'List the names clients use instead, e.g. ...LOOPBACK_HOSTS or "127.0.0.1".');
+    }
     const isIp = name.startsWith('[') || isIPv4(name);
     if (kind !== 'exact' && isIp) {
       throw entryError(raw, 'puts a wildcard on an IP address', 'Use a CIDR range such as "10.0.0.0/8" instead.');
     }
-    if (kind !== 'exact' && !name.includes('.') && !PRIVATE_TOP_LEVEL.has(name)) {
-      throw entryError(raw, 'covers a whole top-level domain', 'Name your own domain, e.g. ".example.com" or "*.example.com".');
+    if (kind !== 'exact' && isPublicSuffix(name)) {
+      throw entryError(raw, 'covers a whole public suffix, where anyone can register a name', 'Name your own domain, e.g. ".example.com" or "*.example.com".');
     }
     addPorts(kind === 'exact' ? this.#exact : kind === 'suffix' ? this.#suffixes : this.#oneLabel, name, port);
   }
@@ -360,6 +416,9 @@ export class HostAllowlist {
     const family = isIPv4(address) ? 'ipv4' : isIPv6(address) ? 'ipv6' : undefined;
     const prefix = /^[0-9]{1,3}$/.test(prefixText) ? Number(prefixText) : Number.NaN;
     const maxPrefix = family === 'ipv4' ? 32 : 128;
+    if (family === undefined && !/^[0-9.:]*$/.test(address)) {
+      throw entryError(raw, 'has a path', `Write the host name only, e.g. ${JSON.stringify(address)}.`);
+    }
     if (family === undefined || !(prefix >= 0 && prefix <= maxPrefix)) {
       throw entryError(raw, 'is not a valid CIDR range', 'Write it like "10.0.0.0/8" or "fd00::/8".');
     }
@@ -367,6 +426,17 @@ export class HostAllowlist {
     // a large share of the internet, which makes the Host check meaningless for IP hosts.
     if (prefix < (family === 'ipv4' ? 8 : 7)) {
       throw entryError(raw, 'covers a huge share of all addresses, which switches the Host check off', 'Name the ranges you serve, e.g. "10.0.0.0/8" or "fd00::/8".');
+    }
+    const range = new BlockList();
+    range.addSubnet(address, prefix, family);
+    if (family === 'ipv6' && (range.check('::ffff:0:0', 'ipv6') || IPV4_MAPPED.check(address, 'ipv6'))) {
+      throw entryError(raw, 'covers IPv4-mapped addresses (::ffff:0:0/96), which Node matches against IPv4 hosts too', 'Write IPv4 ranges in IPv4 form, e.g. "10.0.0.0/8".');
+    }
+    if (family === 'ipv4' ? range.check('0.0.0.0', 'ipv4') : range.check('::', 'ipv6')) {
+      throw entryError(raw, 'contains the unspecified address, which browsers route to this machine ("0.0.0.0 day")', 'Start the range above it, e.g. "10.0.0.0/8".');
+    }
+    if (family === 'ipv6' && prefix < 32 && !PRIVATE_IPV6.check(address, 'ipv6')) {
+      throw entryError(raw, 'covers a huge share of public IPv6 space, which switches the Host check off', 'Name the prefix you serve (at most /32 of public space), or a unique-local range such as "fd00::/8".');
     }
     this.#ranges.addSubnet(address, prefix, family);
     this.#hasRanges = true;
@@ -402,5 +472,25 @@ export class HostAllowlist {
       if (pattern.test(hostname) || (port !== undefined && pattern.test(`${hostname}:${port}`))) return true;
     }
     return false;
+  }
+}
+
+/**
+ * Why an allowlist entry would be refused, in the exact words `createGuard` throws, or `undefined`
+ * when the entry is fine. For tools that check configuration ahead of time (the ESLint plugin).
+ *
+ * @example
+ * ```ts
+ * import { hostEntryProblem } from '@rebind-guard/core';
+ * hostEntryProblem('.co.uk');          // 'rebind-guard: hosts entry ".co.uk" covers a whole public suffix, …'
+ * hostEntryProblem('api.example.com'); // undefined
+ * ```
+ */
+export function hostEntryProblem(entry: HostEntry): string | undefined {
+  try {
+    new HostAllowlist([entry]);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
   }
 }

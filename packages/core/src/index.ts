@@ -18,6 +18,7 @@ export {
   formatHost,
   isHostFailure,
   HostAllowlist,
+  hostEntryProblem,
   LOOPBACK_HOSTS,
   type HostEntry,
   type HostFailure,

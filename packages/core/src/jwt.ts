@@ -5,6 +5,7 @@
  */
 import { createPublicKey, createSecretKey, KeyObject, type JsonWebKey } from 'node:crypto';
 import jsonwebtoken from 'jsonwebtoken';
+import { DEFAULT_MAX_TOKEN_LENGTH } from './bearer.js';
 import type { ParsedHost } from './host.js';
 
 /**
@@ -173,7 +174,6 @@ export interface AuthInfo<Claims = JwtClaims> {
  * ```
  */
 export type TokenFailureCode =
-  | 'token_malformed'
   | 'token_invalid'
   | 'token_expired'
   | 'token_not_active'
@@ -211,42 +211,99 @@ function isJwk(value: unknown): value is JsonWebKey {
   return typeof value === 'object' && value !== null && !(value instanceof Uint8Array) && !(value instanceof KeyObject);
 }
 
-/** Turns key material into a `KeyObject` suitable for all `algorithms`, or explains what is wrong. */
-function prepareKey(input: KeyInput, algorithms: readonly string[]): KeyObject | string {
+/** A prepared key, or why the key material cannot be used with the configured algorithms. */
+type PreparedKey = { readonly ok: true; readonly key: KeyObject } | { readonly ok: false; readonly problem: string };
+
+const refuse = (problem: string): PreparedKey => ({ ok: false, problem });
+
+/** RFC 7518 §3.2: an HMAC key must be at least as long as the hash output. */
+const HMAC_MIN_BYTES: Readonly<Record<string, number>> = { HS256: 32, HS384: 48, HS512: 64 };
+
+const ALGORITHM_CONFUSION =
+  'the classic algorithm-confusion setup (a public key used as an HMAC secret lets anyone who has it sign tokens); use RS256/ES256 with the public key, or a random secret with HS256';
+
+/**
+ * Why these secret bytes look like public-key material rather than a random secret, if they do:
+ * PEM in any case, an OpenSSH public key line, a JWK as JSON text, or DER (raw or base64) that
+ * parses as a public key.
+ */
+function publicKeyLookalike(bytes: Buffer): string | undefined {
+  const text = bytes.toString('latin1');
+  if (/-----\s*begin/i.test(text)) return 'is a PEM key';
+  if (/^\s*(?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-|sk-(?:ssh|ecdsa)-)/i.test(text)) return 'is an OpenSSH public key';
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) {
+    try {
+      const parsed: unknown = JSON.parse(trimmed);
+      if (isObject(parsed) && 'kty' in parsed) return 'is a JWK (as JSON text)';
+    } catch {
+      // not JSON: fine
+    }
+  }
+  const candidates = [bytes];
+  if (/^[A-Za-z0-9+/=\s_-]+$/.test(trimmed) && trimmed.length >= 64) candidates.push(Buffer.from(trimmed.replace(/\s+/g, ''), 'base64'));
+  for (const der of candidates) {
+    // An ASN.1 SEQUENCE is the only thing worth handing to the DER parser.
+    if (der[0] !== 0x30) continue;
+    for (const type of ['spki', 'pkcs1'] as const) {
+      try {
+        createPublicKey({ key: der, format: 'der', type });
+        return 'is a DER-encoded public key';
+      } catch {
+        // not this encoding
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Checks HMAC key material (every form) and turns it into a secret `KeyObject`. */
+function prepareSecret(input: KeyInput, algorithms: readonly string[]): PreparedKey {
+  let bytes: Buffer;
+  if (input instanceof KeyObject) {
+    if (input.type !== 'secret') return refuse(`must be a secret for HS* algorithms, not a ${input.type} key: ${ALGORITHM_CONFUSION}`);
+    bytes = input.export();
+  } else if (isJwk(input)) {
+    if (input.kty !== 'oct' || typeof input.k !== 'string') return refuse(`given as a JWK must have kty "oct" and "k" for HS* algorithms: ${ALGORITHM_CONFUSION}`);
+    if (!/^[A-Za-z0-9_-]*$/.test(input.k)) return refuse('has a JWK "k" that is not base64url');
+    bytes = Buffer.from(input.k, 'base64url');
+  } else if (typeof input === 'string') bytes = Buffer.from(input, 'utf8');
+  else bytes = Buffer.from(input);
+  const lookalike = publicKeyLookalike(bytes);
+  if (lookalike !== undefined) return refuse(`${lookalike} but algorithms are HS*: that is ${ALGORITHM_CONFUSION}`);
+  const needed = Math.max(...algorithms.map((alg) => HMAC_MIN_BYTES[alg] ?? 0));
+  if (bytes.length < needed) {
+    const what = bytes.length === 0 ? 'is an empty secret' : `is a ${bytes.length}-byte secret`;
+    return refuse(
+      `${what}; ${algorithms.join('/')} needs at least ${needed} random bytes (RFC 7518 §3.2), or anyone can guess it and mint tokens. Generate one with: node -e "console.log(require('node:crypto').randomBytes(${needed}).toString('base64url'))"`,
+    );
+  }
+  return { ok: true, key: createSecretKey(bytes) };
+}
+
+/** Turns key material into a `KeyObject` suitable for all `algorithms`, or says what is wrong. */
+function prepareKey(input: KeyInput, algorithms: readonly string[]): PreparedKey {
   const family = familyOf(algorithms[0] ?? '');
   let key: KeyObject;
   try {
+    if (family === 'HS') return prepareSecret(input, algorithms);
     if (input instanceof KeyObject) key = input;
-    else if (family === 'HS') {
-      if (isJwk(input)) {
-        if (input.kty !== 'oct' || typeof input.k !== 'string') return 'an HS* key given as JWK must have kty "oct" and "k"';
-        key = createSecretKey(Buffer.from(input.k, 'base64url'));
-      } else {
-        const text = typeof input === 'string' ? input : Buffer.from(input).toString('latin1');
-        if (text.includes('-----BEGIN')) {
-          return 'is a PEM key but algorithms are HS*: that is the classic algorithm-confusion setup; use RS256/ES256 with a public key, or a random secret with HS256';
-        }
-        const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : Buffer.from(input);
-        if (bytes.length === 0) return 'is an empty secret';
-        key = createSecretKey(bytes);
-      }
-    } else if (isJwk(input)) key = createPublicKey({ key: input, format: 'jwk' });
+    else if (isJwk(input)) key = createPublicKey({ key: input, format: 'jwk' });
     else key = createPublicKey(typeof input === 'string' ? input : Buffer.from(input));
   } catch {
-    return 'could not be read as a key for these algorithms (expected a secret for HS*, a PEM/JWK public key for RS*/PS*/ES*)';
+    return refuse('could not be read as a key for these algorithms (expected a secret for HS*, a PEM/JWK public key for RS*/PS*/ES*)');
   }
-  if (family === 'HS') return key.type === 'secret' ? key : 'must be a secret for HS* algorithms';
   if (key.type === 'private') key = createPublicKey(key);
-  if (key.type !== 'public') return 'must be a public key for RS*, PS* and ES* algorithms';
+  if (key.type !== 'public') return refuse('must be a public key for RS*, PS* and ES* algorithms');
   if (family === 'RS' && key.asymmetricKeyType !== 'rsa' && key.asymmetricKeyType !== 'rsa-pss') {
-    return 'must be an RSA key for RS*/PS* algorithms';
+    return refuse('must be an RSA key for RS*/PS* algorithms');
   }
   if (family === 'ES') {
-    if (key.asymmetricKeyType !== 'ec') return 'must be an EC key for ES* algorithms';
+    if (key.asymmetricKeyType !== 'ec') return refuse('must be an EC key for ES* algorithms');
     const curve = key.asymmetricKeyDetails?.namedCurve;
-    if (algorithms.some((alg) => CURVES[alg] !== curve)) return 'has a curve that does not match every ES* algorithm listed';
+    if (algorithms.some((alg) => CURVES[alg] !== curve)) return refuse('has a curve that does not match every ES* algorithm listed');
   }
-  return key;
+  return { ok: true, key };
 }
 
 function stringList(value: unknown, name: string, example: string): readonly string[] {
@@ -276,12 +333,11 @@ const normaliseTyp = (typ: string): string => typ.toLowerCase().replace(/^applic
 function mapJsonWebTokenError(error: unknown): TokenFailureCode {
   if (error instanceof jsonwebtoken.TokenExpiredError) return 'token_expired';
   if (error instanceof jsonwebtoken.NotBeforeError) return 'token_not_active';
-  if (!(error instanceof jsonwebtoken.JsonWebTokenError)) return error instanceof SyntaxError ? 'token_malformed' : 'token_invalid';
+  if (!(error instanceof jsonwebtoken.JsonWebTokenError)) return 'token_invalid';
   const message = error.message;
   if (message.startsWith('jwt audience invalid')) return 'token_audience_invalid';
   if (message.startsWith('jwt issuer invalid')) return 'token_issuer_invalid';
   if (message === 'invalid algorithm') return 'token_algorithm_invalid';
-  if (message === 'jwt malformed' || message === 'invalid token' || message === 'jwt signature is required') return 'token_malformed';
   if (/^(invalid (exp|nbf) value|iat required|jwt (subject|id|nonce) invalid|"maxAge")/.test(message)) return 'token_claims_invalid';
   return 'token_invalid';
 }
@@ -307,6 +363,7 @@ export class JwtVerifier<Claims = JwtClaims> {
   readonly #key: KeyObject | undefined;
   readonly #getKey: GetKey | undefined;
   readonly #keyCache = new Map<unknown, KeyObject>();
+  #warnedBadKey = false;
   readonly #audience: ((host: ParsedHost) => string | readonly string[]) | readonly string[];
   readonly #issuer: readonly string[] | undefined;
   readonly #clockTolerance: number;
@@ -354,9 +411,9 @@ export class JwtVerifier<Claims = JwtClaims> {
     if (options.getKey !== undefined && typeof options.getKey !== 'function') throw optionError('getKey must be a function.');
     this.#getKey = options.getKey;
     if (options.key !== undefined) {
-      const key = prepareKey(options.key, this.#algorithms);
-      if (typeof key === 'string') throw optionError(`key ${key}.`);
-      this.#key = key;
+      const prepared = prepareKey(options.key, this.#algorithms);
+      if (!prepared.ok) throw optionError(`key ${prepared.problem}.`);
+      this.#key = prepared.key;
     }
 
     const audience: unknown = options.audience;
@@ -372,7 +429,7 @@ export class JwtVerifier<Claims = JwtClaims> {
     } else this.#issuer = stringList(options.issuer, 'issuer', '"https://idp.example.com"');
 
     this.#clockTolerance = nonNegative(options.clockTolerance, 'clockTolerance', 5);
-    this.#maxAge = options.maxAge === undefined ? undefined : nonNegative(options.maxAge, 'maxAge', 0);
+    this.#maxAge = options.maxAge === undefined ? undefined : positive(options.maxAge, 'maxAge');
     if (options.requireExp !== undefined && typeof options.requireExp !== 'boolean') throw optionError('requireExp must be a boolean.');
     this.#requireExp = options.requireExp ?? true;
     this.#typ = options.typ === undefined ? undefined : new Set(stringList(options.typ, 'typ', '"at+jwt"').map(normaliseTyp));
@@ -387,7 +444,7 @@ export class JwtVerifier<Claims = JwtClaims> {
       throw optionError('realm must be printable ASCII without quotes or backslashes.');
     }
     this.realm = realm;
-    this.maxTokenLength = options.maxTokenLength === undefined ? 8192 : nonNegative(options.maxTokenLength, 'maxTokenLength', 8192, 'characters');
+    this.maxTokenLength = options.maxTokenLength === undefined ? DEFAULT_MAX_TOKEN_LENGTH : positive(options.maxTokenLength, 'maxTokenLength', 'characters');
   }
 
   async #keyFor(header: JwtHeader): Promise<KeyObject | undefined> {
@@ -399,25 +456,34 @@ export class JwtVerifier<Claims = JwtClaims> {
     } catch {
       return undefined;
     }
-    if (input instanceof KeyObject) {
-      const prepared = prepareKey(input, this.#algorithms);
-      return typeof prepared === 'string' ? undefined : prepared;
-    }
     // getKey may return nothing for an unknown kid: that is an invalid token, not a crash.
-    if (typeof input !== 'string' && !(input instanceof Uint8Array) && !isJwk(input)) return undefined;
-    // Prefix by kind so a string secret, raw bytes and a JWK can never share a cache entry.
-    const cacheKey: unknown = isJwk(input)
-      ? `j:${JSON.stringify(input)}`
-      : typeof input === 'string'
-        ? `s:${input}`
-        : `b:${Buffer.from(input).toString('base64')}`;
+    if (!(input instanceof KeyObject) && typeof input !== 'string' && !(input instanceof Uint8Array) && !isJwk(input)) return undefined;
+    // Prefix by kind so a string secret, raw bytes and a JWK can never share a cache entry; a
+    // KeyObject is its own cache key.
+    const cacheKey: unknown =
+      input instanceof KeyObject
+        ? input
+        : isJwk(input)
+          ? `j:${JSON.stringify(input)}`
+          : typeof input === 'string'
+            ? `s:${input}`
+            : `b:${Buffer.from(input).toString('base64')}`;
     const cached = this.#keyCache.get(cacheKey);
     if (cached !== undefined) return cached;
     const prepared = prepareKey(input, this.#algorithms);
-    if (typeof prepared === 'string') return undefined;
+    if (!prepared.ok) {
+      // A weak or wrong key from getKey must never verify anything; say so once, without the key.
+      if (!this.#warnedBadKey) {
+        this.#warnedBadKey = true;
+        process.emitWarning(`rebind-guard: auth.getKey returned a key that ${prepared.problem}. Tokens checked with it are rejected as token_invalid.`, {
+          code: 'REBIND_GUARD_BAD_KEY',
+        });
+      }
+      return undefined;
+    }
     if (this.#keyCache.size >= MAX_CACHED_KEYS) this.#keyCache.delete(this.#keyCache.keys().next().value);
-    this.#keyCache.set(cacheKey, prepared);
-    return prepared;
+    this.#keyCache.set(cacheKey, prepared.key);
+    return prepared.key;
   }
 
   /**
@@ -431,18 +497,18 @@ export class JwtVerifier<Claims = JwtClaims> {
    */
   async verify(token: string, host: ParsedHost): Promise<VerifyOutcome<Claims>> {
     const segments = token.split('.');
-    if (segments.length !== 3) return { ok: false, code: 'token_malformed' };
+    if (segments.length !== 3) return { ok: false, code: 'token_invalid' };
     const [headerPart = '', payloadPart = '', signaturePart = ''] = segments;
     const header = decodeSegment(headerPart);
-    if (!isObject(header) || typeof header.alg !== 'string') return { ok: false, code: 'token_malformed' };
+    if (!isObject(header) || typeof header.alg !== 'string') return { ok: false, code: 'token_invalid' };
     if (!(this.#algorithms as readonly string[]).includes(header.alg)) return { ok: false, code: 'token_algorithm_invalid' };
     // We implement no JWS extensions, so any critical one must be refused (RFC 7515 §4.1.11).
     if ('crit' in header) return { ok: false, code: 'token_invalid' };
     if (this.#typ !== undefined && (typeof header.typ !== 'string' || !this.#typ.has(normaliseTyp(header.typ)))) {
       return { ok: false, code: 'token_invalid' };
     }
-    if (!isObject(decodeSegment(payloadPart))) return { ok: false, code: 'token_malformed' };
-    if (!B64URL.test(signaturePart)) return { ok: false, code: 'token_malformed' };
+    if (!isObject(decodeSegment(payloadPart))) return { ok: false, code: 'token_invalid' };
+    if (!B64URL.test(signaturePart)) return { ok: false, code: 'token_invalid' };
 
     // A static key needs no await (one microtask less per request); getKey may be async.
     const key = this.#key ?? (await this.#keyFor(header as JwtHeader));
@@ -472,13 +538,15 @@ export class JwtVerifier<Claims = JwtClaims> {
     } catch (error) {
       return { ok: false, code: mapJsonWebTokenError(error) };
     }
-    if (!isObject(payload)) return { ok: false, code: 'token_malformed' };
+    if (!isObject(payload)) return { ok: false, code: 'token_invalid' };
 
     // jsonwebtoken accepts a missing exp and exp: 1e400 (Infinity); we do not.
     for (const claim of ['exp', 'nbf', 'iat']) {
       const value = payload[claim];
       if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) return { ok: false, code: 'token_claims_invalid' };
     }
+    // jsonwebtoken treats iat: 0 as "unset" and then measures maxAge from now.
+    if (payload.iat !== undefined && (payload.iat as number) <= 0) return { ok: false, code: 'token_claims_invalid' };
     if (this.#requireExp && payload.exp === undefined) return { ok: false, code: 'token_claims_invalid' };
     if (this.#requiredClaims.some((claim) => payload[claim] === undefined || payload[claim] === null)) {
       return { ok: false, code: 'token_claims_invalid' };
@@ -500,6 +568,13 @@ export class JwtVerifier<Claims = JwtClaims> {
       return undefined;
     }
   }
+}
+
+function positive(value: unknown, name: string, unit = 'seconds'): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw optionError(`${name} must be a positive number of ${unit}; leave it out to switch the check off.`);
+  }
+  return value;
 }
 
 function nonNegative(value: unknown, name: string, fallback: number, unit = 'seconds'): number {

@@ -44,11 +44,15 @@ describe('parseBearer refuses', () => {
     ['Bearer a\u00e9', 'token_malformed'],
     ['Bearer a\nb', 'token_malformed'],
     ['Bearer\tabc', 'token_malformed'],
-    ['Bearerabc', 'token_malformed'],
+    ['Bearerabc', 'token_missing'], // another scheme, named "Bearerabc"
     ['Bearer: abc', 'token_malformed'],
-    ['Basic dXNlcjpwYXNz', 'token_malformed'],
-    ['Token abc', 'token_malformed'],
-    ['abc', 'token_malformed'],
+    ['Basic dXNlcjpwYXNz', 'token_missing'],
+    ['Token abc', 'token_missing'],
+    ['abc', 'token_missing'], // a bare scheme name: RFC 9110 credentials of scheme "abc"
+    ['Basic', 'token_missing'],
+    ['Digest username="a", realm="b"', 'token_missing'],
+    ['@@@ abc', 'token_malformed'], // no valid scheme at all
+    [' , Bearer abc', 'token_malformed'],
     ['Bearer a;b', 'token_malformed'],
     ['Bearer ' + 'a'.repeat(DEFAULT_MAX_TOKEN_LENGTH), 'token_malformed'],
     [42, 'token_malformed'],

@@ -101,9 +101,12 @@ describe('forwarded hosts', () => {
     ['XFH not allowed', { 'x-forwarded-host': 'evil.net' }, 'forwarded_host_not_allowed'],
     ['XFH list, last bad', { 'x-forwarded-host': 'app.example.com, evil.net' }, 'forwarded_host_not_allowed'],
     ['XFH list, first bad', { 'x-forwarded-host': 'evil.net,app.example.com' }, 'forwarded_host_not_allowed'],
-    ['XFH list, all good', { 'x-forwarded-host': 'app.example.com, api.example.com:8443' }, 'ok'],
+    ['XFH list, all allowed but two hosts', { 'x-forwarded-host': 'app.example.com, api.example.com:8443' }, 'forwarded_host_not_allowed'],
+    ['XFH list, one host', { 'x-forwarded-host': 'app.example.com, APP.example.com.' }, 'ok'],
+    ['XFH list, one name, two ports', { 'x-forwarded-host': 'app.example.com, app.example.com:8443' }, 'forwarded_host_not_allowed'],
     ['XFH lines, second bad', { 'x-forwarded-host': ['app.example.com', 'evil.net'] }, 'forwarded_host_not_allowed'],
-    ['XFH lines, all good', { 'x-forwarded-host': ['app.example.com', 'api.example.com'] }, 'ok'],
+    ['XFH lines, all allowed but two hosts', { 'x-forwarded-host': ['app.example.com', 'api.example.com'] }, 'forwarded_host_not_allowed'],
+    ['XFH lines, one host', { 'x-forwarded-host': ['app.example.com', 'app.example.com'] }, 'ok'],
     ['XFH malformed', { 'x-forwarded-host': 'app.example.com@evil.net' }, 'forwarded_host_not_allowed'],
     ['XFH empty item', { 'x-forwarded-host': 'app.example.com,' }, 'forwarded_host_not_allowed'],
     ['XFH any port of a name entry', { 'x-forwarded-host': 'api.example.com:9999' }, 'ok'],
@@ -113,7 +116,10 @@ describe('forwarded hosts', () => {
     ['Forwarded host not allowed', { forwarded: 'host=evil.net' }, 'forwarded_host_not_allowed'],
     ['Forwarded quoted not allowed', { forwarded: 'host="evil.net:443"' }, 'forwarded_host_not_allowed'],
     ['Forwarded several elements, second bad', { forwarded: 'host=app.example.com, for=1.2.3.4;host=evil.net' }, 'forwarded_host_not_allowed'],
-    ['Forwarded several elements, all good', { forwarded: 'host=app.example.com, host=api.example.com' }, 'ok'],
+    ['Forwarded several elements, all allowed but two hosts', { forwarded: 'host=app.example.com, host=api.example.com' }, 'forwarded_host_not_allowed'],
+    ['Forwarded several elements, one host', { forwarded: 'host=app.example.com, for=1.2.3.4;host="app.example.com"' }, 'ok'],
+    ['XFH and Forwarded name two allowed hosts', { 'x-forwarded-host': 'api.example.com', forwarded: 'host=app.example.com' }, 'forwarded_host_not_allowed'],
+    ['XFH and Forwarded name one host', { 'x-forwarded-host': 'app.example.com', forwarded: 'host=app.example.com' }, 'ok'],
     ['Forwarded lines, second bad', { forwarded: ['host=app.example.com', 'host=evil.net'] }, 'forwarded_host_not_allowed'],
     ['Forwarded without host', { forwarded: 'for=192.0.2.1;proto=https' }, 'ok'],
     ['Forwarded malformed: unquoted port', { forwarded: 'host=api.example.com:8443' }, 'forwarded_host_not_allowed'],
@@ -129,10 +135,10 @@ describe('forwarded hosts', () => {
     expect(codeOf(await proxied.check(req({ host: 'api.example.com', ...headers })))).toBe(expected);
   });
 
-  it('result.host is the first forwarded host', async () => {
-    const a = await proxied.check(req({ host: 'api.example.com', 'x-forwarded-host': 'app.example.com, api.example.com' }));
+  it('result.host is the forwarded host (all forwarded values name one host)', async () => {
+    const a = await proxied.check(req({ host: 'api.example.com', 'x-forwarded-host': 'app.example.com, App.Example.com' }));
     expect(a.ok && a.host).toEqual({ hostname: 'app.example.com', port: undefined });
-    const b = await proxied.check(req({ host: 'api.example.com', forwarded: 'for=x;host="API.example.com:8443", host=app.example.com' }));
+    const b = await proxied.check(req({ host: 'app.example.com', forwarded: 'for=x;host="API.example.com:8443", host="api.example.com:8443"' }));
     expect(b.ok && b.host).toEqual({ hostname: 'api.example.com', port: 8443 });
   });
 
@@ -266,8 +272,10 @@ describe('auth modes and exclusions', () => {
     const optional = await guard.check(req({ host: 'api.example.com' }), { auth: 'optional' });
     expect(optional.ok && optional.auth).toBeUndefined();
     expect(codeOf(optional)).toBe('ok');
-    expect(codeOf(await guard.check(req({ host: 'api.example.com', authorization: 'Bearer junk' }), { auth: 'optional' }))).toBe('token_malformed');
-    expect(codeOf(await guard.check(req({ host: 'api.example.com', authorization: 'Basic abc' }), { auth: 'optional' }))).toBe('token_malformed');
+    expect(codeOf(await guard.check(req({ host: 'api.example.com', authorization: 'Bearer junk' }), { auth: 'optional' }))).toBe('token_invalid');
+    // Another scheme is no Bearer credentials at all (RFC 6750 §3.1): optional lets it pass, required asks for a token.
+    expect(codeOf(await guard.check(req({ host: 'api.example.com', authorization: 'Basic abc' }), { auth: 'optional' }))).toBe('ok');
+    expect(codeOf(await guard.check(req({ host: 'api.example.com', authorization: 'Basic abc' }), { auth: 'required' }))).toBe('token_missing');
     expect(codeOf(await guard.check(req({ host: 'api.example.com', authorization: 'Bearer junk' }), { auth: 'off' }))).toBe('ok');
     const good = await guard.check(req({ host: 'api.example.com', authorization: `Bearer ${token()}` }), { auth: 'optional' });
     expect(good.ok && good.auth?.claims.sub).toBe('u1');
@@ -455,8 +463,8 @@ describe('result codes', () => {
     origin_not_allowed: 403,
     cross_site_request: 403,
     token_missing: 401,
-    token_malformed: 401,
-    token_duplicate: 401,
+    token_malformed: 400,
+    token_duplicate: 400,
     token_invalid: 401,
     token_expired: 401,
     token_not_active: 401,

@@ -61,7 +61,7 @@ async function check(guard: AnyGuard, authorization: string | string[] | undefin
     expect(result.message).not.toContain(AUD);
     expect(result.message).not.toContain(ISS);
     expect(result.message).not.toContain('api.example.com');
-    expect(result.status).toBe(result.code === 'insufficient_scope' ? 403 : 401);
+    expect(result.status).toBe(result.code === 'insufficient_scope' ? 403 : result.code === 'token_malformed' || result.code === 'token_duplicate' ? 400 : 401);
   }
   return result;
 }
@@ -95,10 +95,11 @@ describe('valid tokens', () => {
     }
   });
 
-  it('HS384 and HS512 when listed', async () => {
-    const guard = guardWith({ algorithms: ['HS384', 'HS512'] });
-    expect(codeOf(await check(guard, bearer(sign(claims(), SECRET, { algorithm: 'HS384' }))))).toBe('ok');
-    expect(codeOf(await check(guard, bearer(sign(claims(), SECRET, { algorithm: 'HS512' }))))).toBe('ok');
+  it('HS384 and HS512 when listed (with a key as long as the longest hash)', async () => {
+    const long = SECRET.repeat(2);
+    const guard = guardWith({ key: long, algorithms: ['HS384', 'HS512'] });
+    expect(codeOf(await check(guard, bearer(sign(claims(), long, { algorithm: 'HS384' }))))).toBe('ok');
+    expect(codeOf(await check(guard, bearer(sign(claims(), long, { algorithm: 'HS512' }))))).toBe('ok');
   });
 
   it.each<[string, () => KeyInput]>([
@@ -299,18 +300,25 @@ describe('malformed tokens', () => {
     ['payload number', craft({ alg: 'HS256' }, '42')],
     ['payload null', craft({ alg: 'HS256' }, 'null')],
     ['payload not JSON', craft({ alg: 'HS256' }, 'sub=admin')],
-    ['padding in segment', `${h}=.${p}.${s}`],
     ['base64 not base64url', `${h}.${p}.${s.replace(/[-_]/g, '+')}+/`],
   ])('%s', async (_name, token) => {
+    // The header is well-formed RFC 6750; the token is not a JWS: invalid_token (401), never invalid_request.
     const result = await check(guardWith(), bearer(token));
+    expect(codeOf(result)).toBe('token_invalid');
+    if (!result.ok) expect(result.headers['www-authenticate']).toBe('Bearer realm="api", error="invalid_token"');
+  });
+
+  it('"=" inside the token breaks the RFC 6750 b64token grammar: a malformed header (400 invalid_request)', async () => {
+    const result = await check(guardWith(), bearer(`${h}=.${p}.${s}`));
     expect(codeOf(result)).toBe('token_malformed');
-    if (!result.ok) expect(result.headers['www-authenticate']).toMatch(/error="invalid_(request|token)"/);
+    expect(result.ok ? undefined : result.headers['www-authenticate']).toBe('Bearer realm="api", error="invalid_request"');
   });
 
   it('a token over 8 KiB is malformed before verification', async () => {
     const big = sign(claims({ pad: 'x'.repeat(9000) }));
     const result = await check(guardWith(), bearer(big));
     expect(codeOf(result)).toBe('token_malformed');
+    expect(result.ok ? undefined : result.status).toBe(400);
     if (!result.ok) expect(result.headers['www-authenticate']).toContain('error="invalid_request"');
   });
 
@@ -452,11 +460,14 @@ describe('getKey', () => {
   });
 
   it('a string secret and raw bytes with the same base64 text are different keys', async () => {
-    // 'AAAA' (UTF-8 bytes 41 41 41 41) vs Buffer [0, 0, 0] whose base64 is 'AAAA'.
-    const guard = guardWith({ getKey: (h) => (h.kid === 'text' ? 'AAAA' : Buffer.from([0, 0, 0])) }, ['key']);
-    expect(codeOf(await check(guard, bearer(sign(claims(), 'AAAA', { keyid: 'text' }))))).toBe('ok');
-    expect(codeOf(await check(guard, bearer(sign(claims(), 'AAAA', { keyid: 'bytes' }))))).toBe('token_invalid');
-    expect(codeOf(await check(guard, bearer(sign(claims(), Buffer.from([0, 0, 0]), { keyid: 'bytes' }))))).toBe('ok');
+    // 'AAAA…' (UTF-8 bytes 41 41 …) vs zero bytes whose base64 is 'AAAA…'.
+    const text = 'A'.repeat(44);
+    const bytes = Buffer.alloc(33);
+    expect(bytes.toString('base64')).toBe(text);
+    const guard = guardWith({ getKey: (h) => (h.kid === 'text' ? text : bytes) }, ['key']);
+    expect(codeOf(await check(guard, bearer(sign(claims(), text, { keyid: 'text' }))))).toBe('ok');
+    expect(codeOf(await check(guard, bearer(sign(claims(), text, { keyid: 'bytes' }))))).toBe('token_invalid');
+    expect(codeOf(await check(guard, bearer(sign(claims(), bytes, { keyid: 'bytes' }))))).toBe('ok');
   });
 });
 
@@ -473,13 +484,19 @@ describe('WWW-Authenticate', () => {
     expect(challenge(await check(guardWith({ realm: 'my api' }), undefined))).toBe('Bearer realm="my api"');
   });
 
+  it('another scheme (Basic): no Bearer credentials, so a bare 401 challenge (RFC 6750 §3.1)', async () => {
+    const result = await check(guardWith(), 'Basic dXNlcjpwYXNz');
+    expect(codeOf(result)).toBe('token_missing');
+    expect(result.ok ? undefined : result.status).toBe(401);
+    expect(challenge(result)).toBe('Bearer realm="api"');
+  });
+
   it.each<[string, string | string[]]>([
-    ['Basic auth', 'Basic dXNlcjpwYXNz'],
     ['two tokens', 'Bearer a b'],
     ['duplicate header', ['Bearer a', 'Bearer b']],
   ])('%s: invalid_request', async (_name, authorization) => {
     const result = await check(guardWith(), authorization);
-    expect(result.ok).toBe(false);
+    expect(result.ok ? undefined : result.status).toBe(400);
     expect(challenge(result)).toBe('Bearer realm="api", error="invalid_request"');
   });
 
@@ -586,7 +603,7 @@ describe('construction refusals', () => {
 describe('challenge for a well-formed header carrying a non-JWT token', () => {
   it('is invalid_token (RFC 6750 §3.1), not invalid_request', async () => {
     const result = await check(guardWith(), 'Bearer abc');
-    expect(codeOf(result)).toBe('token_malformed');
+    expect(codeOf(result)).toBe('token_invalid');
     expect(result.ok ? undefined : result.headers['www-authenticate']).toBe('Bearer realm="api", error="invalid_token"');
   });
 });

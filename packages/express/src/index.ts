@@ -7,7 +7,13 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { validateScopes, type AuthInfo, type Guard, type GuardFailure, type JwtClaims } from '@rebind-guard/core';
 import { compileAdapterOptions, sendProblem, toGuardRequest, type AdapterOptions } from '@rebind-guard/core/node';
 
-export { guardUpgrades, type UpgradeGuardOptions } from '@rebind-guard/core/node';
+export {
+  guardRequests,
+  guardUpgrades,
+  type GuardedIncomingMessage,
+  type RequestGuardOptions,
+  type UpgradeGuardOptions,
+} from '@rebind-guard/core/node';
 
 /**
  * The claims type of `req.auth`. Augment it to type your claims everywhere:
@@ -125,8 +131,10 @@ export function rebindGuard<Claims = RebindGuardClaims>(options: ExpressGuardOpt
   const onReject = options.onReject;
   const installed: Installed = { guard: guard, onReject };
   const middleware = function rebindGuardMiddleware(req: Request, res: Response, next: NextFunction): void {
-    guard.check(toGuardRequest(req, req.originalUrl), { auth: authMode }).then(
-      (result) => {
+    const servedHost = (): string => req.hostname;
+    guard
+      .check(toGuardRequest(req, req.originalUrl), { auth: authMode, servedHost })
+      .then((result) => {
         if (!result.ok) {
           respond(result, req, res, next, onReject);
           return;
@@ -134,9 +142,9 @@ export function rebindGuard<Claims = RebindGuardClaims>(options: ExpressGuardOpt
         (req as MarkedRequest)[INSTALLED] = installed;
         req.auth = result.auth as AuthInfo<unknown> as AuthInfo<RebindGuardClaims>;
         next();
-      },
-      next,
-    );
+      })
+      // A throwing onReject (or anything else above) goes to Express's error path, never unhandled.
+      .catch(next);
   };
   return Object.assign(middleware, {
     guard,

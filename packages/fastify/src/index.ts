@@ -108,7 +108,10 @@ const plugin: FastifyPluginCallback<FastifyGuardOptions> = (fastify, options, do
   // onRequest runs before body parsing, and for upgrades routed by @fastify/websocket too.
   fastify.addHook('onRequest', async (request, reply) => {
     const route = request.routeOptions.config.rebindGuard;
-    const result = await guard.check(toGuardRequest(request.raw, request.url), { auth: route?.auth ?? authMode });
+    const result = await guard.check(toGuardRequest(request.raw, request.url), {
+      auth: route?.auth ?? authMode,
+      servedHost: () => request.hostname,
+    });
     if (!result.ok) return reject(result, request, reply);
     request.auth = result.auth ?? null;
     if (route?.scopes !== undefined) {

@@ -7,7 +7,13 @@ import type { Context, Middleware, Next } from 'koa';
 import { problemResponse, validateScopes, type AuthInfo, type Guard, type GuardFailure, type JwtClaims } from '@rebind-guard/core';
 import { compileAdapterOptions, toGuardRequest, type AdapterOptions } from '@rebind-guard/core/node';
 
-export { guardUpgrades, type UpgradeGuardOptions } from '@rebind-guard/core/node';
+export {
+  guardRequests,
+  guardUpgrades,
+  type GuardedIncomingMessage,
+  type RequestGuardOptions,
+  type UpgradeGuardOptions,
+} from '@rebind-guard/core/node';
 
 /**
  * The state rebind-guard adds: `ctx.state.auth`, the verified token with claims of type `Claims`.
@@ -104,7 +110,7 @@ export function rebindGuard<Claims = JwtClaims>(options: KoaGuardOptions<Claims>
   const onReject = options.onReject;
   const installed = { guard: guard as Guard<unknown>, onReject };
   const middleware = async function rebindGuardMiddleware(ctx: Context & { state: RebindGuardState<Claims> }, next: Next): Promise<void> {
-    const result = await guard.check(toGuardRequest(ctx.req, ctx.originalUrl), { auth: authMode });
+    const result = await guard.check(toGuardRequest(ctx.req, ctx.originalUrl), { auth: authMode, servedHost: () => ctx.hostname });
     if (!result.ok) {
       await respond(result, ctx, onReject);
       return;

@@ -94,7 +94,7 @@ describe('requests', () => {
     expect(rejected.status).toBe(401);
     expect(rejected.headers['content-type']).toBe('application/problem+json');
     expect(rejected.headers['www-authenticate']).toBe('Bearer realm="api", error="invalid_token"');
-    expect(JSON.parse(rejected.body)).toMatchObject({ code: 'token_malformed', status: 401 });
+    expect(JSON.parse(rejected.body)).toMatchObject({ code: 'token_invalid', status: 401 });
   });
 
   it('onReject receives the result and ctx, may be async, and replaces the answer', async () => {
