@@ -186,7 +186,7 @@ export default createRule<[], MessageIds>({
       compareHost: 'Compare the host exactly: `… === {{literal}}`.',
       exactOrSubdomain: "Accept exactly '{{host}}' or its subdomains ('.{{host}}').",
     },
-    schema: [{ type: 'object', properties: {}, additionalProperties: false }],
+    schema: [],
     defaultOptions: [],
   },
   create(context) {

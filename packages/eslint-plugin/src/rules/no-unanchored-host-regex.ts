@@ -1,5 +1,6 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { mentions } from '../util/prefilter.js';
+import { guardOptionsIndex, isAdapterFactory, isCreateGuard } from '../util/rebind-guard-apis.js';
 import { createRule } from '../util/create-rule.js';
 import { findProperty, matchesImport, resolveConstNode, resolveImport, unwrapExpression } from '../util/imports.js';
 import {
@@ -22,7 +23,6 @@ type Usage = 'match' | 'rebind-guard';
 
 const CORS_MODULES = ['cors', '@koa/cors'] as const;
 const FASTIFY_CORS = '@fastify/cors';
-const REBIND_ADAPTERS = ['@rebind-guard/express', '@rebind-guard/koa', '@rebind-guard/fastify'] as const;
 const MATCH_METHODS = new Set(['match', 'matchAll', 'search']);
 
 export default createRule<[], MessageIds>({
@@ -121,11 +121,7 @@ export default createRule<[], MessageIds>({
 
     function isRebindGuardFactory(node: TSESTree.Node): boolean {
       const ref = resolveImport(context, node);
-      return (
-        matchesImport(ref, REBIND_ADAPTERS, ['rebindGuard']) ||
-        matchesImport(ref, REBIND_ADAPTERS, []) ||
-        matchesImport(ref, '@rebind-guard/core', ['createGuard'])
-      );
+      return isAdapterFactory(ref) || isCreateGuard(ref);
     }
 
     // Scope lookups on every call are the expensive part; files that import none of the tracked
@@ -174,13 +170,10 @@ export default createRule<[], MessageIds>({
         checkOptions(first, ['hosts', 'referers'], 'match');
         return true;
       }
-      // createGuard({ hosts }) / rebindGuard({ hosts }) / guardUpgrades(server, { hosts })
-      if (isRebindGuardFactory(callee)) {
-        checkOptions(first, ['hosts'], 'rebind-guard');
-        return true;
-      }
-      if (matchesImport(ref, [...REBIND_ADAPTERS], ['guardUpgrades'])) {
-        checkOptions(second, ['hosts'], 'rebind-guard');
+      // createGuard({ hosts }) / rebindGuard({ hosts }) / rebindGuard.optional({ hosts }) / guardUpgrades(server, { hosts })
+      const optionsIndex = guardOptionsIndex(ref);
+      if (optionsIndex !== undefined) {
+        checkOptions(optionsIndex === 0 ? first : second, ['hosts'], 'rebind-guard');
         return true;
       }
       // fastify.register(cors, { origin }) / fastify.register(rebindGuard, { hosts })

@@ -129,7 +129,8 @@ function findInValue(
       if (isRead === isHostSource && HOST_PROPERTIES.has(source.key) && isRequestReceiver(init)) return true;
       const holder = init.type === AST_NODE_TYPES.MemberExpression ? memberName(init) : undefined;
       if (init.type !== AST_NODE_TYPES.MemberExpression || (holder !== 'headers' && holder !== 'header') || !isRequestReceiver(init.object)) {
-        return false;
+        // `const { hostname } = new URL(`http://${req.headers.host}`)`: a part of a carrying value.
+        return findInValue(context, init, depth + 1, isRead);
       }
       const key = source.key.toLowerCase();
       return isRead === isHostSource ? HOST_HEADERS.has(key) : FORWARDED_HEADERS.has(key);

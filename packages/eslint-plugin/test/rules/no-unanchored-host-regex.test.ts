@@ -36,6 +36,18 @@ app.use(cors({ origin: [/^https:\/\/([a-z]+\.)?example\.com$/, 'https://app.exam
   ],
   invalid: [
     {
+      // guardUpgrades from @rebind-guard/core/node takes the same hosts.
+      code: "import { guardUpgrades } from '@rebind-guard/core/node';\nguardUpgrades(server, { hosts: [/tenant.example.com/] });",
+      errors: [
+        {
+          messageId: 'unescapedDot',
+          line: 2,
+          column: 33,
+          suggestions: [{ messageId: 'escapeDots', output: "import { guardUpgrades } from '@rebind-guard/core/node';\nguardUpgrades(server, { hosts: [/tenant\\.example\\.com/] });" }],
+        },
+      ],
+    },
+    {
       // A whole URL (Hono's `c.req.url`) does carry the host.
       code: 'if (/example\\.com/.test(c.req.url)) next();',
       errors: [
