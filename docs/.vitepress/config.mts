@@ -69,6 +69,7 @@ export default defineConfig({
             { text: 'Koa quick start', link: '/guide/koa' },
             { text: 'Fastify quick start', link: '/guide/fastify' },
             { text: 'Supported versions', link: '/guide/compatibility' },
+            { text: 'Probe a running server (CLI)', link: '/guide/cli' },
           ],
         },
         {
