@@ -45,11 +45,6 @@ export default tseslint.config(
     },
   },
   {
-    // The demo's unprotected example apps port the seed's mistakes on purpose: the demo lints them.
-    files: ['packages/cli/examples/**/unprotected.js'],
-    rules: Object.fromEntries(Object.keys(rebindGuard.rules).map((name) => [`@rebind-guard/${name}`, 'off'])),
-  },
-  {
     files: ['**/bench/**'],
     rules: { '@rebind-guard/no-hardcoded-jwt-secret': 'off' },
   },
