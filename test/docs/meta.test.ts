@@ -45,9 +45,11 @@ function adapterOptions(): string[] {
     if (/export function requireScopes\b/.test(source)) names.add('requireScopes');
     if (/^rebindGuard\.optional = /m.test(source)) names.add('rebindGuard.optional');
     if (/export \{[^}]*\bguardUpgrades\b/.test(source)) names.add('guardUpgrades');
+    if (/export \{[^}]*\bguardRequests\b/.test(source)) names.add('guardRequests');
   }
   for (const key of interfaceKeys('packages/fastify/src/index.ts', 'RouteGuardConfig')) names.add(`rebindGuard.${key}`);
   if (/export function guardUpgrades\b/.test(read('packages/core/src/node.ts'))) names.add('guardUpgrades');
+  if (/export function guardRequests\b/.test(read('packages/core/src/node.ts'))) names.add('guardRequests');
   return [...names];
 }
 
@@ -128,7 +130,8 @@ describe('result codes (docs/reference/result-codes.md)', () => {
     expect(example.split('\n')[0]).toMatch(new RegExp(`^HTTP/1\\.1 ${info.status} `));
     const json = example.slice(example.indexOf('{'));
     expect(JSON.parse(json)).toEqual(toProblem({ code }));
-    const needsChallenge = info.status === 401 || code === 'insufficient_scope';
+    // Every Bearer failure carries a challenge: 401s, 400 invalid_request and 403 insufficient_scope (RFC 6750 §3).
+    const needsChallenge = code.startsWith('token_') || code === 'insufficient_scope';
     expect(/^WWW-Authenticate: Bearer realm="api"/m.test(example)).toBe(needsChallenge);
   });
 
