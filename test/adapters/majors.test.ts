@@ -10,6 +10,7 @@
  * the table (and the cross-framework identity check) in this file.
  */
 import { createRequire } from 'node:module';
+import { rebindGuard as fastifyPlugin } from '@rebind-guard/fastify';
 import { describe, expect, it, vi } from 'vitest';
 
 vi.mock('express', () => import('express4'));
@@ -46,6 +47,25 @@ describe('the servers are built from the previous majors', () => {
     const app = fastify.default();
     expect(app.version).toMatch(/^4\./);
     await app.close();
+  });
+});
+
+describe('declared ranges', () => {
+  /** The peerDependencies of a workspace package, read through its exports map. */
+  function peersOf(name: string): Record<string, string> {
+    return (require(`@rebind-guard/${name}/package.json`) as { peerDependencies?: Record<string, string> }).peerDependencies ?? {};
+  }
+
+  it('the adapters and the plugin declare the supported majors as peer ranges', () => {
+    expect(peersOf('express')).toEqual({ express: '^4.21.0 || ^5.0.0' });
+    expect(peersOf('koa')).toEqual({ koa: '^2.15.0 || ^3.0.0' });
+    expect(peersOf('fastify')).toEqual({ fastify: '^4.23.0 || ^5.0.0' });
+    expect(peersOf('eslint-plugin')).toEqual({ eslint: '^8.57.0 || ^9.0.0 || ^10.0.0' });
+  });
+
+  it('the Fastify plugin checks the same range at registration (fastify-plugin metadata)', () => {
+    const meta = (fastifyPlugin as unknown as Record<symbol, { fastify?: string } | undefined>)[Symbol.for('plugin-meta')];
+    expect(meta?.fastify).toBe(peersOf('fastify').fastify);
   });
 });
 
