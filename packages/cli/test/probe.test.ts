@@ -209,6 +209,16 @@ describe('safe by default, --unsafe on a stateful API', () => {
     expect(report.results.filter((result) => result.operation === 'POST /posts').every((result) => result.verdict === 'accepted')).toBe(true);
   });
 
+  it('with --unsafe, safe routes are probed before state-changing ones, whatever the spec order', async () => {
+    const server = await start(startPosts());
+    const deleteFirst = readSpec({ openapi: '3.0.3', paths: { '/posts/{id}': { delete: {} }, '/posts/1': { get: {} } } });
+    const report = await runProbe({ url: server.url, openapi: deleteFirst, unsafe: true });
+    // Had DELETE gone first, the foreign-Host GET would have found post 1 gone (404) and been "blocked".
+    expect(report.results.find((result) => result.id === 'host-foreign' && result.operation === 'GET /posts/1')).toMatchObject({ verdict: 'accepted', controlStatus: 200 });
+    expect(report.results.find((result) => result.id === 'host-foreign' && result.operation === 'DELETE /posts/1')?.verdict).toBe('accepted');
+    expect(server.posts()).toEqual([2]);
+  });
+
   it('decide: 404/405/410 on a state-changing route is inconclusive; elsewhere it is blocked when the control succeeded', () => {
     const response = (status: number) => ({ status, reason: '', headers: {}, bodyStart: '', outcome: 'response' as const, timeMs: 1 });
     const definition = { impact: 'x' };

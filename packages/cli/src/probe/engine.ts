@@ -318,7 +318,9 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
   const { routes, primary, skipped } = plan(url, options, spec, token !== undefined);
   const unsafeMode = options.unsafe === true;
   // One group per route; the host-level probes (and the WebSocket probe) ride on the primary route.
-  const groups = [hostProbes(context, primary), ...routes.map((route) => routeProbes(context, route))];
+  // Safe routes go first, so that what a state-changing request deletes cannot change their verdicts.
+  const ordered = [...routes.filter((route) => isSafeMethod(route.method)), ...routes.filter((route) => !isSafeMethod(route.method))];
+  const groups = [hostProbes(context, primary), ...ordered.map((route) => routeProbes(context, route))];
   const controlKey = (request: RawRequest): string => JSON.stringify(request);
   const distinctControls = new Set(groups.flat().flatMap((definition) => (definition.control === undefined ? [] : [controlKey(definition.control)])));
   const total = 1 + groups.flat().length + distinctControls.size + (spec?.serverHosts.length ?? 0);
