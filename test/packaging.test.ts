@@ -13,7 +13,7 @@ const expectedExports: Record<(typeof packages)[number], string[]> = {
   koa: ['rebindGuard', 'requireScopes', 'guardUpgrades', 'default'],
   fastify: ['rebindGuard', 'default'],
   'eslint-plugin': ['default'],
-  cli: ['runCli', 'runProbe', 'runDemo'],
+  cli: ['runCli', 'runProbe', 'formatSarif'],
 };
 
 describe.each(packages)('@rebind-guard/%s packaging', (name) => {
