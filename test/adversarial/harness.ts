@@ -6,14 +6,13 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import express from 'express';
 import Koa from 'koa';
 import Fastify from 'fastify';
 import fastifyWebsocket from '@fastify/websocket';
 import { WebSocketServer } from 'ws';
-import type { GuardFailure, JwtHeader, KeyInput } from '@rebind-guard/core';
+import type { KeyInput } from '@rebind-guard/core';
 import { guardUpgrades, type GuardedIncomingMessage } from '@rebind-guard/core/node';
 import * as expressAdapter from '@rebind-guard/express';
 import * as koaAdapter from '@rebind-guard/koa';
@@ -51,7 +50,7 @@ function guardOptions(options: FaultOptions) {
     authMode: 'optional' as const,
     ...(options.exclude === undefined ? {} : { exclude: options.exclude }),
     auth: {
-      getKey: async (_header: JwtHeader): Promise<KeyInput> => {
+      getKey: async (): Promise<KeyInput> => {
         if (delay > 0) await sleep(delay);
         return SECRET;
       },
@@ -88,7 +87,7 @@ function closeHttp(server: Server, wss?: WebSocketServer): Promise<void> {
 export async function startFaultServer(setup: Setup, options: FaultOptions = {}): Promise<FaultServer> {
   const base = guardOptions(options);
   const connectedSubjects: (string | null)[] = [];
-  const upgradeReject = options.throwingOnReject === true ? { onReject: (_r: GuardFailure, _q: IncomingMessage, _s: Duplex) => thrower() } : {};
+  const upgradeReject = options.throwingOnReject === true ? { onReject: thrower } : {};
 
   if (setup === 'fastify') {
     const app = Fastify();
@@ -129,7 +128,10 @@ export async function startFaultServer(setup: Setup, options: FaultOptions = {})
     app.use((ctx) => {
       ctx.body = { ok: true };
     });
-    server = createServer(app.callback());
+    const handle = app.callback();
+    server = createServer((req, res) => {
+      void handle(req, res);
+    });
   } else {
     server = createServer((_req, res) => { res.end('{"ok":true}'); });
   }

@@ -75,7 +75,10 @@ async function start(framework: Framework, frameworkTrust: boolean, guardTrust: 
     app.use((ctx) => {
       ctx.body = { served: ctx.hostname };
     });
-    server = createServer(app.callback());
+    const handle = app.callback();
+    server = createServer((req, res) => {
+      void handle(req, res);
+    });
   }
   const port = await listen(server);
   return {

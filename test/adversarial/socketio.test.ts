@@ -44,7 +44,10 @@ async function start(framework: 'express' | 'koa' | 'fastify', guardEngine: bool
   } else {
     const app = new Koa();
     app.use(koaAdapter.rebindGuard(OPTIONS));
-    server = createServer(app.callback());
+    const handle = app.callback();
+    server = createServer((req, res) => {
+      void handle(req, res);
+    });
   }
   const io = new SocketIoServer(server);
   if (guardEngine) io.engine.use(guardRequests(OPTIONS));
@@ -110,7 +113,9 @@ describe.each(['express', 'koa', 'fastify'] as const)('%s + socket.io', (framewo
     expect(upgrade.status).toBe(403);
     const client = connectClient(`http://localhost:${running.port}`, { transports: ['polling', 'websocket'], extraHeaders: { origin: 'http://localhost:5173' } });
     try {
-      const [message] = (await once(client, 'hello')) as [string];
+      const message = await new Promise<string>((resolve) => {
+        client.once('hello', (text: string) => { resolve(text); });
+      });
       expect(message).toBe('world');
     } finally {
       client.close();
