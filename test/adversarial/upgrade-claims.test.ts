@@ -1,0 +1,79 @@
+/**
+ * Verified claims reach WebSocket handlers (issue 13 / DESIGN "Adapters"): `guardUpgrades` puts
+ * the verified token on the upgrade request as `req.auth`, with `ws` attached through
+ * `{ server }` and through `noServer: true` plus the application's own `upgrade` listener.
+ */
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer } from 'ws';
+import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
+import type { AuthInfo } from '@rebind-guard/core';
+import { guardUpgrades, type GuardedIncomingMessage } from '@rebind-guard/core/node';
+import { AUDIENCE, ISSUER, SECRET, sign } from '../adapters/cases.js';
+
+interface Claims {
+  sub: string;
+  scope: string;
+}
+
+const OPTIONS = {
+  hosts: ['127.0.0.1'],
+  origins: ['http://127.0.0.1:5173'],
+  authMode: 'optional' as const,
+  auth: { key: SECRET, algorithms: ['HS256' as const], audience: AUDIENCE, issuer: ISSUER },
+};
+
+let server: Server | undefined;
+afterEach(async () => {
+  server?.closeAllConnections();
+  const closing = server;
+  if (closing !== undefined) await new Promise((resolve) => { closing.close(resolve); });
+  server = undefined;
+});
+
+async function greet(port: number, token?: string): Promise<string> {
+  const client = new WebSocket(`ws://127.0.0.1:${port}/`, {
+    origin: 'http://127.0.0.1:5173',
+    headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+  });
+  const [data] = (await once(client, 'message')) as [Buffer];
+  client.close();
+  return data.toString();
+}
+
+function greeting(req: IncomingMessage): string {
+  const { auth } = req as GuardedIncomingMessage<Claims>;
+  expectTypeOf(auth).toEqualTypeOf<AuthInfo<Claims> | undefined>();
+  return `hello ${auth?.claims.sub ?? 'guest'}`;
+}
+
+async function listen(target: Server): Promise<number> {
+  target.listen(0, '127.0.0.1');
+  await once(target, 'listening');
+  return (target.address() as AddressInfo).port;
+}
+
+describe('req.auth on accepted upgrades', () => {
+  it('ws attached with { server }', async () => {
+    server = createServer();
+    guardUpgrades<Claims>(server, OPTIONS);
+    const wss = new WebSocketServer({ server });
+    wss.on('connection', (socket, req) => { socket.send(greeting(req)); });
+    const port = await listen(server);
+    expect(await greet(port, sign({ sub: 'carol' }))).toBe('hello carol');
+    expect(await greet(port)).toBe('hello guest');
+  });
+
+  it('ws with noServer: true and the application’s own upgrade listener', async () => {
+    server = createServer();
+    const wss = new WebSocketServer({ noServer: true });
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      wss.handleUpgrade(req, socket, head, (ws) => { ws.send(greeting(req)); });
+    });
+    guardUpgrades<Claims>(server, OPTIONS);
+    const port = await listen(server);
+    expect(await greet(port, sign({ sub: 'dave' }))).toBe('hello dave');
+  });
+});
