@@ -80,6 +80,16 @@ export const TSCONFIG = JSON.stringify(
   2,
 );
 
+/** Type-checks the README examples written to `readme/*.ts` (see packed.test.ts). */
+export const TSCONFIG_README = JSON.stringify(
+  {
+    compilerOptions: { ...(JSON.parse(TSCONFIG) as { compilerOptions: object }).compilerOptions },
+    include: ['readme/*.ts'],
+  },
+  null,
+  2,
+);
+
 /**
  * A typed consumer of every package. `@ts-expect-error` lines prove the claims are really typed
  * (they would be unused, hence errors, if `auth` were `any`).

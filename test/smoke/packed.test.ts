@@ -31,6 +31,7 @@ import {
   THIRD_PARTY,
   TSCONFIG,
   TSCONFIG_NODE10,
+  TSCONFIG_README,
   type ServersOutput,
 } from './consumer.js';
 import { expectLintFindings, expectServed, type LintOutput } from './expectations.js';
@@ -41,6 +42,21 @@ const root = ROOT;
 
 /** The cli package is packed too once it builds. */
 const packages: string[] = [...PACKAGES, ...(existsSync(join(root, 'packages/cli/dist/index.js')) ? ['cli'] : [])];
+
+/**
+ * The ```ts examples of every package README, one module each (`readme/<package>-<n>.ts`), so that
+ * what npm shows users is type-checked against what npm installs.
+ */
+function readmeExamples(): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const name of packages) {
+    const readme = readFileSync(join(root, 'packages', name, 'README.md'), 'utf8');
+    [...readme.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].forEach((match, index) => {
+      files[`readme/${name}-${index + 1}.ts`] = `${match[1] ?? ''}\nexport {};\n`;
+    });
+  }
+  return files;
+}
 
 let consumer: ConsumerProject | undefined;
 let packed = new Map<string, PackResult>();
@@ -55,6 +71,8 @@ beforeAll(async () => {
   consumer = created;
   packed = created.packed;
   created.write({
+    ...readmeExamples(),
+    'tsconfig.readme.json': TSCONFIG_README,
     'esm.mjs': ESM_SCRIPT,
     'cjs.cjs': CJS_SCRIPT,
     'tsconfig.json': TSCONFIG,
@@ -135,6 +153,11 @@ describe('packed packages in a fresh project', () => {
 
   it('type-checks a strict consumer with typed claims for every adapter (tsc --noEmit)', async () => {
     expect(await project().tsc('tsconfig.json')).toBe('');
+  }, 180_000);
+
+  it('type-checks the TypeScript examples of every package README', async () => {
+    expect(Object.keys(readmeExamples()).length).toBeGreaterThanOrEqual(4);
+    expect(await project().tsc('tsconfig.readme.json')).toBe('');
   }, 180_000);
 
   it('type-checks a CommonJS consumer under moduleResolution node10 (core/node via typesVersions)', async () => {
