@@ -81,6 +81,9 @@ function findHardcoded(context: ImportContext, raw: TSESTree.Node, depth: number
       return staticSecret(context, node) ? [{ node, fallbackOf }] : [];
     case AST_NODE_TYPES.Identifier:
     case AST_NODE_TYPES.MemberExpression: {
+      // `publicKey`, `PUBLIC_KEY`: named as public-key material, so its literals are placeholders, not secrets.
+      const name = node.type === AST_NODE_TYPES.Identifier ? node.name : memberName(node);
+      if (name !== undefined && nameWords(name).some((word) => word === 'public' || word === 'pub')) return [];
       const target = followConstAlias(context, node);
       if (target !== node) return findHardcoded(context, target, depth + 1, fallbackOf);
       // `const { secret } = { secret: 'x' }`, `config.secret` of a const object literal

@@ -91,6 +91,9 @@ function isBearerWord(node: TSESTree.Node): boolean {
   return text !== undefined && text.trim().toLowerCase() === 'bearer';
 }
 
+/** How a split header's scheme part is compared: with 'Bearer' (case-sensitively or not), or with another scheme. */
+type SchemeComparison = 'case-sensitive' | 'case-insensitive' | 'other-scheme';
+
 const EQUALITY = ['===', '!==', '==', '!='];
 
 /**
@@ -98,7 +101,7 @@ const EQUALITY = ['===', '!==', '==', '!='];
  * is compared with 'Bearer': `'case-sensitive'` (`=== 'Bearer'`), `'case-insensitive'`
  * (`.toLowerCase() === 'bearer'`, `/^bearer$/i.test(…)`), or `undefined` when it is not compared.
  */
-function schemeComparisonOf(schemeRead: TSESTree.Node): 'case-sensitive' | 'case-insensitive' | undefined {
+function schemeComparisonOf(schemeRead: TSESTree.Node): SchemeComparison | undefined {
   let current: TSESTree.Node = schemeRead;
   let normalized = false;
   for (;;) {
@@ -122,7 +125,8 @@ function schemeComparisonOf(schemeRead: TSESTree.Node): 'case-sensitive' | 'case
   const parent = current.parent;
   if (parent?.type === AST_NODE_TYPES.BinaryExpression && EQUALITY.includes(parent.operator)) {
     const other = parent.left === current ? parent.right : parent.left;
-    if (!isBearerWord(other)) return undefined;
+    // `parts[0] === 'Token'`: another scheme is parsed here (RealWorld's `Token`, `Basic`).
+    if (!isBearerWord(other)) return literalString(other) === undefined ? undefined : 'other-scheme';
     return normalized ? 'case-insensitive' : 'case-sensitive';
   }
   // `/^bearer$/i.test(scheme)`
@@ -200,7 +204,7 @@ export default createRule<[], MessageIds>({
      * The scheme comparison applied to a split result: `split(' ')[0] === 'Bearer'`, or the first
      * element / `[0]` of the variable that holds it.
      */
-    function splitSchemeComparison(outer: TSESTree.Node): 'case-sensitive' | 'case-insensitive' | undefined {
+    function splitSchemeComparison(outer: TSESTree.Node): SchemeComparison | undefined {
       const parent = outer.parent;
       if (
         parent?.type === AST_NODE_TYPES.MemberExpression &&
@@ -233,11 +237,11 @@ export default createRule<[], MessageIds>({
           }
         }
       }
-      let result: 'case-sensitive' | 'case-insensitive' | undefined;
+      let result: SchemeComparison | undefined;
       for (const read of reads) {
         const comparison = schemeComparisonOf(read);
         if (comparison === 'case-insensitive') return comparison;
-        result = comparison ?? result;
+        if (comparison === 'case-sensitive' || result === undefined) result = comparison ?? result;
       }
       return result;
     }
@@ -466,9 +470,10 @@ export default createRule<[], MessageIds>({
           case 'split': {
             if (basicOnly || !isSpaceSeparator(context, first) || isLengthChecked(outer)) return;
             const scheme = splitSchemeComparison(outer);
-            if (scheme === 'case-insensitive') return;
-            if (scheme === 'case-sensitive') {
-              context.report({ node, messageId: 'splitCaseSensitiveScheme' });
+            if (scheme !== undefined) {
+              // The scheme part is checked: a later `split(' ')[1]` of this header is part of the same parser.
+              recordSchemeCheck(node, call.object);
+              if (scheme === 'case-sensitive') context.report({ node, messageId: 'splitCaseSensitiveScheme' });
               return;
             }
             // `header.split(' ')[1]` in a declaration gets a suggestion.

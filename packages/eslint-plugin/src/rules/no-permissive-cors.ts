@@ -14,6 +14,7 @@ import {
 } from '../util/app-frameworks.js';
 import { CORS_TEXT, mentions } from '../util/prefilter.js';
 import { createRule } from '../util/create-rule.js';
+import { variableSource } from '../util/request-values.js';
 import {
   findProperty,
   findVariableFor,
@@ -244,8 +245,32 @@ export default createRule<Options, MessageIds>({
         return;
       }
       if ((kind === 'reflect' || kind === 'wildcard') && credentials !== true && !options.allowWildcardWithoutCredentials) {
+        // Discovery documents under /.well-known/ (OAuth metadata, RFC 8414 / RFC 9728) are public
+        // by design and must be readable by browser clients on any origin.
+        if (isWellKnownRoute(call)) return;
         context.report({ node: originNode, messageId: 'wildcardOrigin' });
       }
+    }
+
+    /** Static text a path argument starts with: a string, or the leading text of a template (through a const). */
+    function staticPrefix(node: TSESTree.Node): string | undefined {
+      const text = getStaticString(context, node);
+      if (text !== undefined) return text;
+      let unwrapped = unwrapExpression(node);
+      if (unwrapped.type === AST_NODE_TYPES.Identifier) {
+        const source = variableSource(context, unwrapped);
+        if (source !== undefined && source.key === undefined) unwrapped = unwrapExpression(source.init);
+      }
+      return unwrapped.type === AST_NODE_TYPES.TemplateLiteral ? (unwrapped.quasis[0]?.value.cooked ?? undefined) : undefined;
+    }
+
+    /** Is this `cors(...)` call mounted on a `/.well-known/…` route (`app.get('/.well-known/x', cors(), h)`)? */
+    function isWellKnownRoute(call: TSESTree.CallExpression): boolean {
+      const route = call.parent;
+      if (route.type !== AST_NODE_TYPES.CallExpression || !route.arguments.includes(call)) return false;
+      const [path] = route.arguments;
+      if (path === undefined || path === call || path.type === AST_NODE_TYPES.SpreadElement) return false;
+      return staticPrefix(path)?.startsWith('/.well-known/') ?? false;
     }
 
     function reportNull(entry: TSESTree.Node, direct: boolean): void {

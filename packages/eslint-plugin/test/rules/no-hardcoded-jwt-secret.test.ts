@@ -5,6 +5,8 @@ const ENV = 'process.env.JWT_SECRET';
 
 runRule('no-hardcoded-jwt-secret', rule, {
   valid: [
+    // A key named as public-key material: its literal fallback is a placeholder, not a secret.
+    "import { expressjwt } from 'express-jwt';\nexport const publicKey = fs ? fs.readFileSync('jwt.pub', 'utf8') : 'placeholder-public-key';\napp.use(expressjwt({ secret: publicKey, algorithms: ['RS256'] }));",
     // Env fallbacks that are not secrets: durations, issuers, key file paths, public keys, empty strings.
     "export const config = { expiresIn: process.env.JWT_EXPIRES_IN || '7d', issuer: process.env.JWT_ISSUER || 'api' };",
     "const keyPath = process.env.JWT_PRIVATE_KEY || './keys/private.pem';",

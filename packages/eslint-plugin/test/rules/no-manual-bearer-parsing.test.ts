@@ -6,6 +6,8 @@ const commonjs = { sourceType: 'commonjs' as const, parserOptions: { sourceType:
 
 runRule('no-manual-bearer-parsing', rule, {
   valid: [
+    // Another scheme, checked before its token is taken.
+    "function basic(authorization) { if (authorization.split(' ')[0] === 'Token') return authorization.split(' ')[1]; }",
     // The library parser.
     `import { parseBearer } from '@rebind-guard/core';
 const result = parseBearer(req.headers.authorization);`,
@@ -40,6 +42,20 @@ if (parts.length === 2 && /^Bearer$/i.test(parts[0])) token = parts[1];`,
 if (scheme.toLowerCase() !== 'bearer') throw new Unauthorized();`,
   ],
   invalid: [
+    {
+      // RealWorld's getToken: one report for the parser, on the case-sensitive Bearer check; the
+      // `Token` scheme branch and the `split(' ')[1]` extractions belong to the same parser.
+      code: `function getToken(req) {
+  if (
+    (req.headers.authorization && req.headers.authorization.split(' ')[0] === 'Token') ||
+    (req.headers.authorization && req.headers.authorization.split(' ')[0] === 'Bearer')
+  ) {
+    return req.headers.authorization.split(' ')[1];
+  }
+  return null;
+}`,
+      errors: [{ messageId: 'splitCaseSensitiveScheme', line: 4, column: 35 }],
+    },
     {
       // Issue 14 FP 4: one report per parser: the case-sensitive check, not the slice after it.
       code: `function auth(req, res, next) {

@@ -5,6 +5,11 @@ const strict = [{ allowWildcardWithoutCredentials: false }] as const;
 
 runRule('no-permissive-cors', rule, {
   valid: [
+    // Public discovery documents under /.well-known/ are meant to be read from any origin.
+    {
+      code: "import cors from 'cors';\nconst metadataPath = `/.well-known/oauth-protected-resource${resourcePath}`;\nrouter.options(metadataPath, cors());\nrouter.get('/.well-known/oauth-authorization-server', cors(), handler);",
+      options: strict,
+    },
     // Explicit allowlist with credentials.
     `import cors from 'cors';
 app.use(cors({ origin: ['https://app.example.com'], credentials: true }));`,
@@ -58,6 +63,12 @@ await app.register(cors, { origin: ['https://app.example.com'], credentials: tru
 app.use(cors({ origin: 'https://app.example.com', credentials: true }));`,
   ],
   invalid: [
+    {
+      // The same wildcard on another route is still reported by the strict options.
+      code: "import cors from 'cors';\nrouter.get('/api/users', cors(), handler);",
+      options: strict,
+      errors: [{ messageId: 'wildcardOrigin', line: 2, column: 26 }],
+    },
     {
       code: `import cors from 'cors';
 app.use(cors({ origin: true, credentials: true }));`,
