@@ -108,7 +108,7 @@ describe('packed packages in a fresh project', () => {
     }
   });
 
-  it('every tarball ships a README and the LICENSE, and its manifest says where the project lives', () => {
+  it('every tarball ships a README and the LICENSE; its manifest says where the project lives and declares ranges', () => {
     for (const name of packages) {
       const result = packed.get(`@rebind-guard/${name}`)!;
       const paths = result.files.map((file) => file.path);
@@ -122,6 +122,9 @@ describe('packed packages in a fresh project', () => {
       });
       expect(manifest.homepage, result.name).toMatch(/^https:\/\/rebind-guard\.dev\//);
       expect(manifest.keywords, result.name).toEqual(expect.arrayContaining(['dns-rebinding', 'security']));
+      // Ranges, never exact pins: a pinned dependency of a library forces duplicate copies on users.
+      const ranges = { ...(manifest.dependencies as Record<string, string> | undefined), ...(manifest.peerDependencies as Record<string, string> | undefined) };
+      for (const [dependency, range] of Object.entries(ranges)) expect(range, `${result.name}: ${dependency}`).toMatch(/^\^\d/);
       const license = readFileSync(join(project().dir, 'node_modules', result.name, 'LICENSE'), 'utf8');
       expect(license, result.name).toMatch(/^MIT License/);
     }
