@@ -248,3 +248,67 @@ describe('the verifier never throws', () => {
     );
   });
 });
+
+describe('hardening properties (issue 11)', () => {
+  it('parseHost never accepts a non-ASCII character, whatever toLowerCase() would make of it', () => {
+    const withUnicode = fc.tuple(fc.domain(), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 3 }), fc.nat()).map(([name, extra, at]) => {
+      const index = at % (name.length + 1);
+      return name.slice(0, index) + extra + name.slice(index);
+    });
+    fc.assert(fc.property(withUnicode, (value) => {
+      const result = parseHost(value);
+      // eslint-disable-next-line no-control-regex
+      if (!/^[\x00-\x7f]*$/.test(value)) expect(isHostFailure(result)).toBe(true);
+    }), RUNS);
+  });
+
+  it('parseBearer: another scheme is never malformed, a Bearer header is never "missing"', () => {
+    const scheme = fc.string({ unit: fc.constantFrom(...Array.from('abcdefghijklmnopqrstuvwxyzABCXYZ0123456789-._~+!#$%&*^`|')), minLength: 1, maxLength: 12 });
+    fc.assert(fc.property(scheme, fc.string({ maxLength: 40 }), (name, rest) => {
+      const result = parseBearer(`${name} ${rest}`);
+      if (name.toLowerCase() === 'bearer') expect(result.ok || result.code === 'token_malformed').toBe(true);
+      else expect(result).toMatchObject({ ok: false, code: 'token_missing' });
+    }), RUNS);
+  });
+
+  it('an accepted suffix or RegExp entry never allows the probe names of another site', () => {
+    const suffix = fc.oneof(
+      fc.domain().map((name) => `.${name}`),
+      fc.domain().map((name) => `*.${name}`),
+      fc.constantFrom('.com', '.co.uk', '.github.io', '*.herokuapp.com', '.org', '*.net'),
+    );
+    const pattern = fc.constantFrom(/.*/, /.+\.com/, /[a-z-]+\.com/, /.*:8080/, /[^:]+:\d+/, /[a-z0-9.-]+/, /localhost.*/, /(a|b|c).*\..*/);
+    fc.assert(fc.property(fc.oneof(suffix, pattern), (entry) => {
+      let list: HostAllowlist;
+      try {
+        list = new HostAllowlist([entry]);
+      } catch (error) {
+        expect(error).toBeInstanceOf(TypeError);
+        return;
+      }
+      for (const probe of ['evil.com', 'attacker.net', 'rebind.test', 'evil.co.uk', 'evil.github.io', 'x.herokuapp.com']) {
+        const host = parseHost(probe) as ParsedHost;
+        // Only an entry naming the probe's own registrable domain may allow it.
+        if (list.allows(host) || list.allows({ ...host, port: 8080 })) {
+          const name = typeof entry === 'string' ? entry.replace(/^\*?\./, '') : undefined;
+          expect(name !== undefined && (probe === name || probe.endsWith(`.${name}`))).toBe(true);
+        }
+      }
+    }), RUNS);
+  });
+
+  it('forwarded values that name two different hosts are always refused', async () => {
+    const guard = createGuard({ hosts: ['.example.com'], trustProxy: true });
+    const sub = fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/);
+    await fc.assert(fc.asyncProperty(sub, sub, fc.boolean(), async (a, b, viaForwarded) => {
+      fc.pre(a !== b);
+      const headers: Record<string, string> = { host: 'api.example.com' };
+      if (viaForwarded) {
+        headers['x-forwarded-host'] = `${a}.example.com`;
+        headers.forwarded = `host=${b}.example.com`;
+      } else headers['x-forwarded-host'] = `${a}.example.com, ${b}.example.com`;
+      const result = await guard.check({ method: 'GET', url: '/', headers });
+      expect(result.ok ? 'ok' : result.code).toBe('forwarded_host_not_allowed');
+    }), { numRuns: 300 });
+  });
+});
