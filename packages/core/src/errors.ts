@@ -83,12 +83,17 @@ const REGISTRY = {
     title: 'Bearer token claims invalid',
     message: 'The Bearer token lacks required claims or has claims of the wrong form.',
   },
+  key_unavailable: {
+    status: 503,
+    title: 'Verification keys unavailable',
+    message: 'The keys to verify the Bearer token could not be fetched from the identity provider; try again later.',
+  },
   insufficient_scope: {
     status: 403,
     title: 'Insufficient scope',
     message: 'The Bearer token does not grant the scope this resource requires.',
   },
-} as const satisfies Record<string, { status: 400 | 401 | 403; title: string; message: string }>;
+} as const satisfies Record<string, { status: 400 | 401 | 403 | 503; title: string; message: string }>;
 
 /**
  * Every result code a failed check can carry. Stable: codes are never renamed, only added.

@@ -491,6 +491,8 @@ export function createGuard<Claims = JwtClaims>(options: GuardOptions<Claims>): 
     }
     const outcome = await verifier.verify(bearer.token, host);
     // The header was well-formed; whatever is wrong is the token itself (RFC 6750 §3.1: invalid_token).
+    // The IdP's keys could not be fetched: not the client's fault, so no challenge; retry later.
+    if (!outcome.ok && outcome.code === 'key_unavailable') return failure('key_unavailable', { 'retry-after': String(outcome.retryAfter) });
     if (!outcome.ok) return failure(outcome.code, challenge('invalid_token'));
     return { ok: true, host, auth: outcome.auth };
   }

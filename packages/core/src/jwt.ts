@@ -6,6 +6,7 @@
 import { createPublicKey, createSecretKey, KeyObject, type JsonWebKey } from 'node:crypto';
 import jsonwebtoken from 'jsonwebtoken';
 import { DEFAULT_MAX_TOKEN_LENGTH } from './bearer.js';
+import { keyServerUrl, RemoteKeys } from './internal/remote-keys.js';
 import type { ParsedHost } from './host.js';
 
 /**
@@ -121,14 +122,30 @@ export type ClaimsValidator<Claims> =
  * ```
  */
 export interface AuthOptions<Claims = JwtClaims> {
-  /** The verification key, prepared once. Exactly one of `key` and `getKey` is required. */
+  /** The verification key, prepared once. Exactly one of `key`, `getKey`, `jwksUri` and `discovery` is required. */
   readonly key?: KeyInput;
-  /** Key lookup by token header, for rotation and JWKS. */
+  /** Key lookup by token header, for rotation and custom key stores. */
   readonly getKey?: GetKey;
+  /**
+   * The identity provider's JSON Web Key Set URL (https; http only on loopback). Keys are selected
+   * by `kid` and `alg`, cached, and refetched at most once per cooldown for unknown `kid`s.
+   */
+  readonly jwksUri?: string;
+  /**
+   * `true`: find the JWKS through the issuer's OpenID Connect (`/.well-known/openid-configuration`)
+   * or RFC 8414 (`/.well-known/oauth-authorization-server`) metadata, whose `issuer` must equal
+   * `issuer` (which must then be one https URL).
+   */
+  readonly discovery?: boolean;
+  /** Timing of the remote key client (`jwksUri`, `discovery`), in seconds. */
+  readonly jwks?: JwksTiming;
   /** Accepted algorithms; required, non-empty; `none` and mixes of HS* with asymmetric algorithms are refused. */
   readonly algorithms: readonly JwtAlgorithm[];
-  /** Required audience: one, several (any may match) or a function of the validated request host. */
-  readonly audience: string | readonly string[] | ((host: ParsedHost) => string | readonly string[]);
+  /**
+   * Required audience: one, several (any may match) or a function of the validated request host.
+   * Required unless the guard has `resourceMetadata`, whose `resource` is then the audience.
+   */
+  readonly audience?: string | readonly string[] | ((host: ParsedHost) => string | readonly string[]);
   /** Required issuer(s); `false` explicitly skips the issuer check. */
   readonly issuer: string | readonly string[] | false;
   /** Seconds of clock skew tolerated for `exp`, `nbf` and `maxAge`. Default 5. */
@@ -174,6 +191,7 @@ export interface AuthInfo<Claims = JwtClaims> {
  * ```
  */
 export type TokenFailureCode =
+  | 'key_unavailable'
   | 'token_invalid'
   | 'token_expired'
   | 'token_not_active'
@@ -192,13 +210,34 @@ export type TokenFailureCode =
  * if (outcome.ok) console.log(outcome.auth.claims.sub);
  * ```
  */
-export type VerifyOutcome<Claims> = { ok: true; auth: AuthInfo<Claims> } | { ok: false; code: TokenFailureCode };
+export type VerifyOutcome<Claims> =
+  | { ok: true; auth: AuthInfo<Claims> }
+  | { ok: false; code: Exclude<TokenFailureCode, 'key_unavailable'> }
+  | { ok: false; code: 'key_unavailable'; retryAfter: number };
+
+/**
+ * Timing of the remote key client, in seconds.
+ *
+ * @example
+ * ```ts
+ * import type { JwksTiming } from '@rebind-guard/core';
+ * const jwks: JwksTiming = { cooldown: 30, timeout: 5, maxAge: 600 };
+ * ```
+ */
+export interface JwksTiming {
+  /** Least time between two fetches for unknown `kid`s, and after a failed fetch. Default 30. */
+  readonly cooldown?: number;
+  /** Fetch timeout. Default 5. */
+  readonly timeout?: number;
+  /** How long a fetched key set is used before it is refetched. Default 600. */
+  readonly maxAge?: number;
+}
 
 type Family = 'HS' | 'RS' | 'ES';
 const CURVES: Readonly<Record<string, string>> = { ES256: 'prime256v1', ES384: 'secp384r1', ES512: 'secp521r1' };
 const AUTH_KEYS = new Set([
   'key', 'getKey', 'algorithms', 'audience', 'issuer', 'clockTolerance', 'maxAge', 'requireExp', 'typ',
-  'requiredClaims', 'claims', 'realm', 'maxTokenLength',
+  'requiredClaims', 'claims', 'realm', 'maxTokenLength', 'jwksUri', 'discovery', 'jwks',
 ]);
 
 const familyOf = (alg: string): Family => (alg.startsWith('HS') ? 'HS' : alg.startsWith('ES') ? 'ES' : 'RS');
@@ -330,7 +369,7 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 
 const normaliseTyp = (typ: string): string => typ.toLowerCase().replace(/^application\//, '');
 
-function mapJsonWebTokenError(error: unknown): TokenFailureCode {
+function mapJsonWebTokenError(error: unknown): Exclude<TokenFailureCode, 'key_unavailable'> {
   if (error instanceof jsonwebtoken.TokenExpiredError) return 'token_expired';
   if (error instanceof jsonwebtoken.NotBeforeError) return 'token_not_active';
   if (!(error instanceof jsonwebtoken.JsonWebTokenError)) return 'token_invalid';
@@ -363,6 +402,8 @@ export class JwtVerifier<Claims = JwtClaims> {
   readonly #key: KeyObject | undefined;
   readonly #getKey: GetKey | undefined;
   readonly #keyCache = new Map<unknown, KeyObject>();
+  readonly #remote: RemoteKeys | undefined;
+  readonly #warned = new Set<string>();
   #warnedBadKey = false;
   readonly #audience: ((host: ParsedHost) => string | readonly string[]) | readonly string[];
   readonly #issuer: readonly string[] | undefined;
@@ -405,10 +446,14 @@ export class JwtVerifier<Claims = JwtClaims> {
     }
     this.#algorithms = algorithms as JwtAlgorithm[];
 
-    if ((options.key === undefined) === (options.getKey === undefined)) {
-      throw optionError('needs exactly one of `key` (the verification key) and `getKey(header)` (a key lookup).');
+    const sources = (['key', 'getKey', 'jwksUri', 'discovery'] as const).filter((name) => options[name] !== undefined && options[name] !== false);
+    if (sources.length !== 1) {
+      throw optionError(
+        'needs exactly one of `key` (the verification key), `getKey(header)` (a key lookup), `jwksUri` (the IdP\'s key set) and `discovery: true` (find the key set from the issuer).',
+      );
     }
     if (options.getKey !== undefined && typeof options.getKey !== 'function') throw optionError('getKey must be a function.');
+    this.#remote = remoteKeysFor(options, this.#algorithms, (message) => { this.#warnOnce(message); });
     this.#getKey = options.getKey;
     if (options.key !== undefined) {
       const prepared = prepareKey(options.key, this.#algorithms);
@@ -417,6 +462,9 @@ export class JwtVerifier<Claims = JwtClaims> {
     }
 
     const audience: unknown = options.audience;
+    if (audience === undefined) {
+      throw optionError('audience is required: the audience this API accepts, e.g. "https://api.example.com" (or set resourceMetadata.resource on the guard).');
+    }
     if (audience instanceof RegExp) throw optionError('audience must be exact strings; RegExp audiences are matched unanchored by jsonwebtoken.');
     this.#audience =
       typeof audience === 'function'
@@ -447,8 +495,21 @@ export class JwtVerifier<Claims = JwtClaims> {
     this.maxTokenLength = options.maxTokenLength === undefined ? DEFAULT_MAX_TOKEN_LENGTH : positive(options.maxTokenLength, 'maxTokenLength', 'characters');
   }
 
-  async #keyFor(header: JwtHeader): Promise<KeyObject | undefined> {
+  /** Emits a process warning once per distinct message (never with key material or request data). */
+  #warnOnce(message: string): void {
+    if (this.#warned.has(message)) return;
+    this.#warned.add(message);
+    process.emitWarning(`rebind-guard: ${message}`, { code: 'REBIND_GUARD_KEYS' });
+  }
+
+  async #keyFor(header: JwtHeader): Promise<KeyObject | { readonly retryAfter: number } | undefined> {
     if (this.#key !== undefined) return this.#key;
+    if (this.#remote !== undefined) {
+      const found = await this.#remote.key({ alg: header.alg, ...(typeof header.kid === 'string' ? { kid: header.kid } : {}) });
+      if (!found.ok) return found.code === 'key_unavailable' ? { retryAfter: found.retryAfter } : undefined;
+      const prepared = prepareKey(found.key, this.#algorithms);
+      return prepared.ok ? prepared.key : undefined;
+    }
     if (this.#getKey === undefined) return undefined;
     let input: KeyInput;
     try {
@@ -513,6 +574,7 @@ export class JwtVerifier<Claims = JwtClaims> {
     // A static key needs no await (one microtask less per request); getKey may be async.
     const key = this.#key ?? (await this.#keyFor(header as JwtHeader));
     if (key === undefined) return { ok: false, code: 'token_invalid' };
+    if (!(key instanceof KeyObject)) return { ok: false, code: 'key_unavailable', retryAfter: key.retryAfter };
 
     let audience: string | readonly string[];
     try {
@@ -583,4 +645,33 @@ function nonNegative(value: unknown, name: string, fallback: number, unit = 'sec
     throw optionError(`${name} must be a non-negative number of ${unit}.`);
   }
   return value;
+}
+
+/** Builds the remote key client for `jwksUri` or `discovery`, validating both; `undefined` for local keys. */
+function remoteKeysFor(options: Pick<AuthOptions, 'jwksUri' | 'discovery' | 'jwks' | 'issuer'>, algorithms: readonly JwtAlgorithm[], warn: (message: string) => void): RemoteKeys | undefined {
+  const discovery: unknown = options.discovery;
+  if (options.jwksUri === undefined && (discovery === undefined || discovery === false)) {
+    if (options.jwks !== undefined) throw optionError('jwks (timing) only applies with jwksUri or discovery.');
+    return undefined;
+  }
+  if (algorithms.some((alg) => familyOf(alg) === 'HS')) {
+    throw optionError('jwksUri and discovery serve public keys: use RS*, PS* or ES* algorithms, never HS* (anyone holding the published key could sign).');
+  }
+  const timing: unknown = options.jwks ?? {};
+  if (!isObject(timing)) throw optionError('jwks must be an object such as { cooldown: 30, timeout: 5, maxAge: 600 } (seconds).');
+  for (const name of Object.keys(timing)) {
+    if (!['cooldown', 'timeout', 'maxAge'].includes(name)) throw optionError(`jwks.${name} is not an option; use cooldown, timeout and maxAge (seconds).`);
+  }
+  const seconds = (name: 'cooldown' | 'timeout' | 'maxAge', fallback: number): number =>
+    Math.round(1000 * (timing[name] === undefined ? fallback : positive(timing[name], `jwks.${name}`)));
+  const timingMs = { cooldownMs: seconds('cooldown', 30), timeoutMs: seconds('timeout', 5), maxAgeMs: seconds('maxAge', 600) };
+  if (discovery !== undefined && discovery !== false) {
+    if (discovery !== true) throw optionError('discovery must be true (or left out).');
+    const url = typeof options.issuer === 'string' ? keyServerUrl(options.issuer) : 'must be one issuer URL string';
+    if (typeof url === 'string') throw optionError(`issuer ${url} for discovery, e.g. "https://idp.example.com/".`);
+    return new RemoteKeys({ issuer: options.issuer as string }, timingMs, warn);
+  }
+  const url = keyServerUrl(options.jwksUri);
+  if (typeof url === 'string') throw optionError(`jwksUri ${url}, e.g. "https://idp.example.com/.well-known/jwks.json".`);
+  return new RemoteKeys({ jwksUri: url }, timingMs, warn);
 }

@@ -472,6 +472,7 @@ describe('result codes', () => {
     token_issuer_invalid: 401,
     token_algorithm_invalid: 401,
     token_claims_invalid: 401,
+    key_unavailable: 503,
     insufficient_scope: 403,
   };
 
