@@ -1,7 +1,9 @@
+import { hostEntryProblem } from '@rebind-guard/core';
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import {
   configObjects,
   elementRemovalRange,
+  staticRegExp,
   isGlobal,
   matchAllHostEntry,
   memberName,
@@ -30,6 +32,7 @@ type MessageIds =
   | 'mcpRebindingProtectionDisabled'
   | 'hostsMatchAll'
   | 'forwardedHostTrusted'
+  | 'hostEntryRefused'
   | 'useAuto'
   | 'useFalse'
   | 'removeEntry';
@@ -65,6 +68,7 @@ export default createRule<[], MessageIds>({
         '`enableDnsRebindingProtection: false` leaves this MCP transport open to DNS rebinding: any web page the user visits can drive the local MCP server. Enable it with `allowedHosts`, or validate the Host with rebind-guard.',
       hostsMatchAll:
         "'{{entry}}' in `hosts` matches every Host header, so the Host check stops nothing and DNS rebinding works again. List the host names this API is served under.",
+      hostEntryRefused: '{{problem}}',
       forwardedHostTrusted:
         'This Host check decides on {{header}}, which any client can send: after a DNS rebind the attacker\'s page is same-origin and can set it to an allowed name, so the check is bypassed. Check the Host header itself, and trust forwarded headers only behind a proxy that overwrites them (rebind-guard `trustProxy`).',
       useAuto: "Use `allowedHosts: 'auto'` (the default: localhost, the `host` option and webSocketURL).",
@@ -160,7 +164,26 @@ export default createRule<[], MessageIds>({
       return getStaticString(context, node)?.trim().toLowerCase() === 'true' || staticBoolean(context, node) === true;
     }
 
-    function checkGuardHosts(optionsNode: TSESTree.Node | undefined): void {
+    /**
+     * The refusal core's `createGuard` would throw at start-up for this entry (`0.0.0.0`, a public
+     * suffix such as `.co.uk`, a catch-all RegExp, a URL), in core's own words.
+     */
+    function entryProblem(entryNode: TSESTree.Node): string | undefined {
+      const text = getStaticString(context, entryNode);
+      if (text !== undefined) return hostEntryProblem(text);
+      const regex = staticRegExp(context, entryNode);
+      if (regex === undefined) return undefined;
+      let value: RegExp;
+      try {
+        value = new RegExp(regex.pattern, regex.flags);
+      } catch {
+        return undefined; // an invalid pattern is a syntax error, reported elsewhere
+      }
+      return hostEntryProblem(value);
+    }
+
+    /** Checks the `hosts` of a guard; `rebindGuard` entries are also checked against core's refusals. */
+    function checkGuardHosts(optionsNode: TSESTree.Node | undefined, rebindGuard = true): void {
       if (optionsNode === undefined || optionsNode.type === AST_NODE_TYPES.SpreadElement) return;
       const hosts = findProperty(context, optionsNode, 'hosts');
       if (hosts.found !== true) return;
@@ -171,7 +194,7 @@ export default createRule<[], MessageIds>({
       } else {
         entries.push(hosts.value);
       }
-      for (const entry of entries) checkHostEntry(entry);
+      for (const entry of entries) checkHostEntry(entry, rebindGuard);
     }
 
     function collectEntries(array: TSESTree.ArrayExpression, into: TSESTree.Node[], depth: number): void {
@@ -186,8 +209,22 @@ export default createRule<[], MessageIds>({
       }
     }
 
-    function checkHostEntry(entryNode: TSESTree.Node): void {
+    function checkHostEntry(entryNode: TSESTree.Node, rebindGuardEntry: boolean): void {
       const matchAll = matchAllHostEntry(context, entryNode);
+      if (matchAll === undefined && rebindGuardEntry) {
+        const problem = entryProblem(entryNode);
+        if (problem !== undefined) {
+          const range = elementRemovalRange(sourceCode, entryNode);
+          const entry = sourceCode.getText(entryNode);
+          context.report({
+            node: entryNode,
+            messageId: 'hostEntryRefused',
+            data: { problem },
+            suggest: range === undefined ? [] : [{ messageId: 'removeEntry', data: { entry }, fix: (fixer) => fixer.removeRange(range) }],
+          });
+        }
+        return;
+      }
       if (matchAll !== undefined) {
         const range = elementRemovalRange(sourceCode, entryNode);
         context.report({
@@ -292,7 +329,7 @@ export default createRule<[], MessageIds>({
           return;
         }
         if (matchesImport(ref, 'host-validation', [])) {
-          checkGuardHosts(first);
+          checkGuardHosts(first, false);
           return;
         }
         const callee = unwrapExpression(node.callee);

@@ -1,8 +1,14 @@
+import { hostEntryProblem } from '@rebind-guard/core';
 import rule from '../../src/rules/no-host-check-bypass.js';
 import { runRule } from '../rule-tester.js';
 
 runRule('no-host-check-bypass', rule, {
   valid: [
+    // Entries core accepts; host-validation lists are not judged by core's rules.
+    `import { rebindGuard } from '@rebind-guard/koa';
+app.use(rebindGuard({ hosts: ['api.example.com', '.example.com', '*.tenant.example.com', /^[a-z]+\\.example\\.com$/, '10.0.0.0/8'] }));`,
+    `const hostValidation = require('host-validation');
+app.use(hostValidation({ hosts: ['0.0.0.0:3000'] }));`,
     // The Host itself compared against loopback names.
     `app.use((req, res, next) => {
   if (!['localhost:3000', '127.0.0.1:3000'].includes(req.headers.host)) return res.sendStatus(403);
@@ -46,6 +52,43 @@ app.use(hostValidation({ hosts: ['127.0.0.1:3000', /^(?:www\\.)?example\\.com$/]
 app.use(rebindGuard({ hosts: process.env.HOSTS.split(',') }));`,
   ],
   invalid: [
+    {
+      // Issue 14 miss 6: entries core refuses at start-up, reported in the editor in core's words.
+      code: `import { rebindGuard } from '@rebind-guard/express';
+app.use(rebindGuard({ hosts: ['api.example.com', '0.0.0.0', '.co.uk', /^[\\w.-]+$/] }));`,
+      errors: [
+        {
+          messageId: 'hostEntryRefused',
+          data: { problem: hostEntryProblem('0.0.0.0') ?? '' },
+          line: 2,
+          column: 50,
+          suggestions: [{ messageId: 'removeEntry', output: `import { rebindGuard } from '@rebind-guard/express';
+app.use(rebindGuard({ hosts: ['api.example.com', '.co.uk', /^[\\w.-]+$/] }));` }],
+        },
+        {
+          messageId: 'hostEntryRefused',
+          data: { problem: hostEntryProblem('.co.uk') ?? '' },
+          line: 2,
+          column: 61,
+          suggestions: [{ messageId: 'removeEntry', output: `import { rebindGuard } from '@rebind-guard/express';
+app.use(rebindGuard({ hosts: ['api.example.com', '0.0.0.0', /^[\\w.-]+$/] }));` }],
+        },
+        {
+          messageId: 'hostEntryRefused',
+          data: { problem: hostEntryProblem(/^[\w.-]+$/) ?? '' },
+          line: 2,
+          column: 71,
+          suggestions: [{ messageId: 'removeEntry', output: `import { rebindGuard } from '@rebind-guard/express';
+app.use(rebindGuard({ hosts: ['api.example.com', '0.0.0.0', '.co.uk'] }));` }],
+        },
+      ],
+    },
+    {
+      code: `import { createGuard } from '@rebind-guard/core';
+const HOSTS = ['https://api.example.com'];
+createGuard({ hosts: HOSTS });`,
+      errors: [{ messageId: 'hostEntryRefused', data: { problem: hostEntryProblem('https://api.example.com') ?? '' }, line: 2, column: 16, suggestions: [] }],
+    },
     {
       // guardUpgrades from @rebind-guard/core/node and rebindGuard.optional are rebind-guard factories too.
       code: `import { guardUpgrades } from '@rebind-guard/core/node';
