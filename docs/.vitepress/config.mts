@@ -68,6 +68,7 @@ export default defineConfig({
             { text: 'Express quick start', link: '/guide/express' },
             { text: 'Koa quick start', link: '/guide/koa' },
             { text: 'Fastify quick start', link: '/guide/fastify' },
+            { text: 'Test tokens and curl', link: '/guide/tokens' },
             { text: 'Supported versions', link: '/guide/compatibility' },
             { text: 'Probe a running server (CLI)', link: '/guide/cli' },
           ],
