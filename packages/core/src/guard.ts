@@ -9,6 +9,7 @@ import { forwardedHosts } from './internal/forwarded.js';
 import { HostAllowlist, isHostFailure, parseHost, type HostEntry, type ParsedHost } from './host.js';
 import { JwtVerifier, type AuthInfo, type AuthOptions, type JwtClaims } from './jwt.js';
 import { DEFAULT_PORTS, OriginAllowlist, parseOrigin, refererOrigin, type ParsedOrigin } from './origin.js';
+import { compileResourceMetadata, type GuardAnswer, type ResourceMetadataOptions } from './resource-metadata.js';
 
 /**
  * The framework-neutral request every adapter builds from its framework's request.
@@ -71,6 +72,13 @@ export interface GuardOptions<Claims = JwtClaims> {
   readonly exclude?: readonly (string | RegExp)[];
   /** Also skip the Host check on `exclude` paths (e.g. probes that send a pod IP). Default `false`. */
   readonly excludeHost?: boolean;
+  /**
+   * OAuth 2.0 Protected Resource Metadata (RFC 9728), for MCP servers and other OAuth resource
+   * servers: the adapters serve the document at `/.well-known/oauth-protected-resource` (and the
+   * path-suffixed form for a `resource` with a path), every Bearer challenge carries
+   * `resource_metadata="…"`, and `resource` is the token audience unless `auth.audience` is set.
+   */
+  readonly resourceMetadata?: ResourceMetadataOptions;
 }
 
 /**
@@ -134,6 +142,11 @@ export interface GuardSuccess<Claims = JwtClaims> {
   readonly host: ParsedHost;
   /** The verified token, or `undefined` when auth is not configured, off, or optional and absent. */
   readonly auth: AuthInfo<Claims> | undefined;
+  /**
+   * Set when core answers the request itself (a `GET` of the RFC 9728 metadata document): send it
+   * as is and do not call the next handler.
+   */
+  readonly answer?: GuardAnswer;
 }
 
 /**
@@ -192,7 +205,7 @@ export interface Guard<Claims = JwtClaims> {
   readonly hasAuth: boolean;
 }
 
-const OPTION_KEYS = new Set(['hosts', 'origins', 'requireOrigin', 'safeMethods', 'trustProxy', 'auth', 'exclude', 'excludeHost']);
+const OPTION_KEYS = new Set(['hosts', 'origins', 'requireOrigin', 'safeMethods', 'trustProxy', 'auth', 'exclude', 'excludeHost', 'resourceMetadata']);
 const DEFAULT_SAFE_METHODS = ['GET', 'HEAD', 'OPTIONS'];
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
@@ -386,11 +399,19 @@ export function createGuard<Claims = JwtClaims>(options: GuardOptions<Claims>): 
   const trustProxy = options.trustProxy ?? false;
   const excludeHost = options.excludeHost ?? false;
   const isExcluded = compileExclude(options.exclude);
-  const verifier = options.auth === undefined ? undefined : new JwtVerifier<Claims>(options.auth);
+  const metadata = compileResourceMetadata(options.resourceMetadata);
+  // RFC 8707: with a resource identifier, tokens must be issued for this resource unless told otherwise.
+  const verifier =
+    options.auth === undefined
+      ? undefined
+      : new JwtVerifier<Claims>(
+          options.auth.audience === undefined && metadata !== undefined ? { ...options.auth, audience: metadata.resource } : options.auth,
+        );
   const realm = verifier?.realm ?? 'api';
+  const metadataParameter = metadata?.challengeParameter ?? '';
 
   const challenge = (error?: string, extra = ''): Record<string, string> => ({
-    'www-authenticate': `Bearer realm="${realm}"${error === undefined ? '' : `, error="${error}"`}${extra}`,
+    'www-authenticate': `Bearer realm="${realm}"${error === undefined ? '' : `, error="${error}"`}${extra}${metadataParameter}`,
   });
 
   const originAllowed = (origin: ParsedOrigin, host: ParsedHost): boolean =>
@@ -524,6 +545,9 @@ export function createGuard<Claims = JwtClaims>(options: GuardOptions<Claims>): 
         if (checkOptions.servedHost !== undefined && !servesValidatedHost(request, host, checkOptions.servedHost)) {
           return failure('forwarded_host_not_allowed');
         }
+      }
+      if (metadata !== undefined && (request.method === 'GET' || request.method === 'HEAD') && metadata.paths.has(pathOf(url))) {
+        return { ok: true, host, auth: undefined, answer: metadata.answer };
       }
       // Upgrades always need an allowed Origin, excluded paths included: no CORS protects them.
       if (excluded && !isWebSocketUpgrade(request)) return { ok: true, host, auth: undefined };

@@ -33,9 +33,11 @@ export {
   type JwtAlgorithm,
   type JwtClaims,
   type JwtHeader,
+  type JwksTiming,
   type KeyInput,
   type TokenFailureCode,
   type VerifyOutcome,
 } from './jwt.js';
 export { parseOrigin, refererOrigin, OriginAllowlist, type OriginFailure, type ParsedOrigin } from './origin.js';
 export { toProblem, problemResponse, PROBLEM_CONTENT_TYPE, type ProblemDetails, type ProblemResponse } from './problem.js';
+export { type GuardAnswer, type ResourceMetadataOptions } from './resource-metadata.js';

@@ -11,6 +11,7 @@ import type { Duplex } from 'node:stream';
 import { createGuard, isAuthMode, type AuthMode, type Guard, type GuardFailure, type GuardOptions, type GuardRequest, type GuardResult } from './guard.js';
 import type { AuthInfo, JwtClaims } from './jwt.js';
 import { problemResponse } from './problem.js';
+import type { GuardAnswer } from './resource-metadata.js';
 
 /**
  * Options every adapter accepts on top of {@link GuardOptions}.
@@ -95,6 +96,21 @@ export function sendProblem(res: ServerResponse | Http2ServerResponse, result: G
 }
 
 /**
+ * Sends a response core produced itself (`GuardSuccess.answer`: the RFC 9728 metadata document)
+ * on a Node response.
+ *
+ * @example
+ * ```ts
+ * import { sendAnswer } from '@rebind-guard/core/node';
+ * if (result.ok && result.answer !== undefined) { sendAnswer(res, result.answer); return; }
+ * ```
+ */
+export function sendAnswer(res: ServerResponse | Http2ServerResponse, answer: GuardAnswer): void {
+  (res as ServerResponse).writeHead(answer.status, answer.headers);
+  res.end(answer.body);
+}
+
+/**
  * Options of {@link guardRequests}: the adapter options plus a custom rejection.
  *
  * @example
@@ -134,7 +150,8 @@ export function guardRequests<Claims = JwtClaims>(
     guard
       .check(toGuardRequest(req), { auth: authMode })
       .then((result) => {
-        if (result.ok) {
+        if (result.ok && result.answer !== undefined) sendAnswer(res, result.answer);
+        else if (result.ok) {
           (req as GuardedIncomingMessage<Claims>).auth = result.auth;
           next();
         } else if (onReject === undefined) sendProblem(res, result);

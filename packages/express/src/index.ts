@@ -5,7 +5,7 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { validateScopes, type AuthInfo, type Guard, type GuardFailure, type JwtClaims } from '@rebind-guard/core';
-import { compileAdapterOptions, sendProblem, toGuardRequest, type AdapterOptions } from '@rebind-guard/core/node';
+import { compileAdapterOptions, sendAnswer, sendProblem, toGuardRequest, type AdapterOptions } from '@rebind-guard/core/node';
 
 export {
   guardRequests,
@@ -137,6 +137,10 @@ export function rebindGuard<Claims = RebindGuardClaims>(options: ExpressGuardOpt
       .then((result) => {
         if (!result.ok) {
           respond(result, req, res, next, onReject);
+          return;
+        }
+        if (result.answer !== undefined) {
+          sendAnswer(res, result.answer);
           return;
         }
         (req as MarkedRequest)[INSTALLED] = installed;

@@ -113,6 +113,7 @@ const plugin: FastifyPluginCallback<FastifyGuardOptions> = (fastify, options, do
       servedHost: () => request.hostname,
     });
     if (!result.ok) return reject(result, request, reply);
+    if (result.answer !== undefined) return reply.code(result.answer.status).headers(result.answer.headers).send(Buffer.from(result.answer.body));
     request.auth = result.auth ?? null;
     if (route?.scopes !== undefined) {
       const failure = guard.checkScopes(result.auth, route.scopes);

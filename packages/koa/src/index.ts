@@ -115,6 +115,12 @@ export function rebindGuard<Claims = JwtClaims>(options: KoaGuardOptions<Claims>
       await respond(result, ctx, onReject);
       return;
     }
+    if (result.answer !== undefined) {
+      ctx.status = result.answer.status;
+      ctx.set(result.answer.headers);
+      ctx.body = result.answer.body;
+      return;
+    }
     // The guard that let the request through, and its onReject: standalone requireScopes() answers like it.
     (ctx.state as Record<symbol, unknown>)[GUARD] = installed;
     ctx.state.auth = result.auth;
