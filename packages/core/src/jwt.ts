@@ -8,6 +8,7 @@ import jsonwebtoken from 'jsonwebtoken';
 import { DEFAULT_MAX_TOKEN_LENGTH } from './bearer.js';
 import { keyServerUrl, RemoteKeys } from './internal/remote-keys.js';
 import type { ParsedHost } from './host.js';
+import { cacheSettings, TokenCache } from './internal/token-cache.js';
 
 /**
  * The JWS algorithms rebind-guard verifies. `none` is never accepted.
@@ -164,6 +165,14 @@ export interface AuthOptions<Claims = JwtClaims> {
   readonly realm?: string;
   /** Longest accepted Authorization header value. Default 8192. */
   readonly maxTokenLength?: number;
+  /**
+   * The verified-token cache (on by default): a repeat token costs a lookup instead of a signature
+   * check. `false` switches it off; `max` (default 1000) bounds the tokens kept, the least
+   * recently used being evicted. Entries never outlive `exp`, `maxAge` or `nbf`, are bound to the
+   * host when `audience` is a function, and are used only while `getKey` still returns the key
+   * they were verified with; failures are never cached; the `claims` validator runs on every hit.
+   */
+  readonly cache?: false | { readonly max?: number };
 }
 
 /**
@@ -236,7 +245,7 @@ export interface JwksTiming {
 type Family = 'HS' | 'RS' | 'ES';
 const CURVES: Readonly<Record<string, string>> = { ES256: 'prime256v1', ES384: 'secp384r1', ES512: 'secp521r1' };
 const AUTH_KEYS = new Set([
-  'key', 'getKey', 'algorithms', 'audience', 'issuer', 'clockTolerance', 'maxAge', 'requireExp', 'typ',
+  'key', 'getKey', 'algorithms', 'audience', 'issuer', 'clockTolerance', 'maxAge', 'requireExp', 'typ', 'cache',
   'requiredClaims', 'claims', 'realm', 'maxTokenLength', 'jwksUri', 'discovery', 'jwks',
 ]);
 
@@ -413,6 +422,7 @@ export class JwtVerifier<Claims = JwtClaims> {
   readonly #typ: ReadonlySet<string> | undefined;
   readonly #requiredClaims: readonly string[];
   readonly #claims: ClaimsValidator<Claims> | undefined;
+  readonly #cache: TokenCache | undefined;
 
   /**
    * Validates options; throws `TypeError` saying what to change.
@@ -493,6 +503,9 @@ export class JwtVerifier<Claims = JwtClaims> {
     }
     this.realm = realm;
     this.maxTokenLength = options.maxTokenLength === undefined ? DEFAULT_MAX_TOKEN_LENGTH : positive(options.maxTokenLength, 'maxTokenLength', 'characters');
+    const cache = cacheSettings(options.cache);
+    this.#cache =
+      cache === undefined ? undefined : new TokenCache(cache, { clockTolerance: this.#clockTolerance, maxAge: this.#maxAge, hostBound: typeof this.#audience === 'function' });
   }
 
   /** Emits a process warning once per distinct message (never with key material or request data). */
@@ -557,6 +570,15 @@ export class JwtVerifier<Claims = JwtClaims> {
    * ```
    */
   async verify(token: string, host: ParsedHost): Promise<VerifyOutcome<Claims>> {
+    const cached = this.#cache?.get(token, host);
+    if (cached !== undefined) {
+      if (this.#key !== undefined) return this.#accept(cached.claims, cached.header, token);
+      // With a key lookup, a hit counts only while the lookup still yields the key it was verified
+      // with; no key is token_invalid as on the full path; anything else takes the full path.
+      const found: unknown = await this.#keyFor(cached.header);
+      if (found === undefined) return { ok: false, code: 'token_invalid' };
+      if (sameKey(found, cached.key)) return this.#accept(cached.claims, cached.header, token);
+    }
     const segments = token.split('.');
     if (segments.length !== 3) return { ok: false, code: 'token_invalid' };
     const [headerPart = '', payloadPart = '', signaturePart = ''] = segments;
@@ -614,9 +636,16 @@ export class JwtVerifier<Claims = JwtClaims> {
       return { ok: false, code: 'token_claims_invalid' };
     }
 
-    const claims = await this.#validateClaims(payload);
-    if (claims === undefined) return { ok: false, code: 'token_claims_invalid' };
-    return { ok: true, auth: { claims, header: header as JwtHeader, token } };
+    this.#cache?.set(token, host, payload, header as JwtHeader, key);
+    return this.#accept(payload, header as JwtHeader, token);
+  }
+
+  /** The success outcome after the user's `claims` validator, which runs on cache hits too. */
+  #accept(payload: JwtClaims, header: JwtHeader, token: string): VerifyOutcome<Claims> | Promise<VerifyOutcome<Claims>> {
+    if (this.#claims === undefined) return { ok: true, auth: { claims: payload as Claims, header, token } };
+    return this.#validateClaims(payload).then(
+      (claims): VerifyOutcome<Claims> => (claims === undefined ? { ok: false, code: 'token_claims_invalid' } : { ok: true, auth: { claims, header, token } }),
+    );
   }
 
   async #validateClaims(payload: JwtClaims): Promise<Claims | undefined> {
@@ -631,6 +660,8 @@ export class JwtVerifier<Claims = JwtClaims> {
     }
   }
 }
+
+const sameKey = (found: unknown, verifiedWith: KeyObject): boolean => found === verifiedWith || (found instanceof KeyObject && found.equals(verifiedWith));
 
 function positive(value: unknown, name: string, unit = 'seconds'): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
