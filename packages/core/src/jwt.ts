@@ -423,6 +423,7 @@ export class JwtVerifier<Claims = JwtClaims> {
   readonly #requiredClaims: readonly string[];
   readonly #claims: ClaimsValidator<Claims> | undefined;
   readonly #cache: TokenCache | undefined;
+  #staticOptions: jsonwebtoken.VerifyOptions | undefined;
 
   /**
    * Validates options; throws `TypeError` saying what to change.
@@ -590,7 +591,6 @@ export class JwtVerifier<Claims = JwtClaims> {
     if (this.#typ !== undefined && (typeof header.typ !== 'string' || !this.#typ.has(normaliseTyp(header.typ)))) {
       return { ok: false, code: 'token_invalid' };
     }
-    if (!isObject(decodeSegment(payloadPart))) return { ok: false, code: 'token_invalid' };
     if (!B64URL.test(signaturePart)) return { ok: false, code: 'token_invalid' };
 
     // A static key needs no await (one microtask less per request); getKey may be async.
@@ -598,29 +598,17 @@ export class JwtVerifier<Claims = JwtClaims> {
     if (key === undefined) return { ok: false, code: 'token_invalid' };
     if (!(key instanceof KeyObject)) return { ok: false, code: 'key_unavailable', retryAfter: key.retryAfter };
 
-    let audience: string | readonly string[];
-    try {
-      audience = typeof this.#audience === 'function' ? this.#audience(host) : this.#audience;
-    } catch {
-      return { ok: false, code: 'token_audience_invalid' };
-    }
-    const audiences = typeof audience === 'string' ? [audience] : audience;
-    if (!Array.isArray(audiences) || audiences.length === 0 || audiences.some((aud) => typeof aud !== 'string' || aud === '')) {
-      return { ok: false, code: 'token_audience_invalid' };
-    }
+    // A static audience was checked at construction: its options object is built once.
+    const options = typeof this.#audience === 'function' ? this.#hostOptions(this.#audience, host) : (this.#staticOptions ??= this.#verifyOptions(this.#audience));
+    if (options === undefined) return { ok: false, code: 'token_audience_invalid' };
 
     let payload: unknown;
     try {
-      payload = jsonwebtoken.verify(token, key, {
-        algorithms: [...this.#algorithms],
-        audience: audiences as [string, ...string[]],
-        ...(this.#issuer === undefined ? {} : { issuer: [...this.#issuer] as [string, ...string[]] }),
-        clockTolerance: this.#clockTolerance,
-        ...(this.#maxAge === undefined ? {} : { maxAge: this.#maxAge }),
-        clockTimestamp: Math.floor(Date.now() / 1000),
-      });
+      payload = jsonwebtoken.verify(token, key, options);
     } catch (error) {
-      return { ok: false, code: mapJsonWebTokenError(error) };
+      // A payload that is not a JSON object is token_invalid whatever else is wrong (checked only
+      // on failure: on success the payload is checked below, so valid tokens are decoded once).
+      return { ok: false, code: isObject(decodeSegment(payloadPart)) ? mapJsonWebTokenError(error) : 'token_invalid' };
     }
     if (!isObject(payload)) return { ok: false, code: 'token_invalid' };
 
@@ -638,6 +626,30 @@ export class JwtVerifier<Claims = JwtClaims> {
 
     this.#cache?.set(token, host, payload, header as JwtHeader, key);
     return this.#accept(payload, header as JwtHeader, token);
+  }
+
+  /** jsonwebtoken options for these audiences (it reads the clock itself: floor(Date.now() / 1000)). */
+  #verifyOptions(audiences: readonly string[]): jsonwebtoken.VerifyOptions {
+    return {
+      algorithms: [...this.#algorithms],
+      audience: [...audiences] as [string, ...string[]],
+      ...(this.#issuer === undefined ? {} : { issuer: [...this.#issuer] as [string, ...string[]] }),
+      clockTolerance: this.#clockTolerance,
+      ...(this.#maxAge === undefined ? {} : { maxAge: this.#maxAge }),
+    };
+  }
+
+  /** Options for a host-bound audience; `undefined` when the function throws or returns no usable audience. */
+  #hostOptions(audienceOf: (host: ParsedHost) => string | readonly string[], host: ParsedHost): jsonwebtoken.VerifyOptions | undefined {
+    let audience: unknown;
+    try {
+      audience = audienceOf(host);
+    } catch {
+      return undefined;
+    }
+    const audiences = typeof audience === 'string' ? [audience] : audience;
+    if (!Array.isArray(audiences) || audiences.length === 0 || audiences.some((aud) => typeof aud !== 'string' || aud === '')) return undefined;
+    return this.#verifyOptions(audiences as string[]);
   }
 
   /** The success outcome after the user's `claims` validator, which runs on cache hits too. */
