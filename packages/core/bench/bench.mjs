@@ -77,6 +77,8 @@ function table(title, headers, rows) {
 const fmt = (value, digits = 1) => value.toFixed(digits);
 const verdict = (ratio, goal) => `${fmt(ratio, 2)}x (goal <= ${goal}x: ${ratio <= goal ? 'met' : 'MISSED'})`;
 
+// BENCH_ONLY=a,b,c,d runs some sections (default: all).
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d').split(',').map((part) => part.trim()));
 const started = process.hrtime.bigint();
 const startedCpu = process.cpuUsage();
 console.log(`@rebind-guard/core bench — node ${process.version}, ${ROUNDS} rounds, ~${BATCH_MS} ms batches, median reported`);
@@ -100,7 +102,7 @@ const MATCH = 'a.b.c.zone1.example.net';
 const MISS = 'a.b.c.rebind-attacker.example.net:8080';
 const SIZES = [10, 1000, 10000];
 const hostVariants = [];
-for (const size of SIZES) {
+for (const size of ONLY.has('a') ? SIZES : []) {
   const hosts = entries(size);
   const list = new HostAllowlist(hosts);
   const guard = createGuard({ hosts });
@@ -117,7 +119,7 @@ for (const size of SIZES) {
 }
 const hostResults = await group(hostVariants);
 const hostRows = [];
-for (const kind of ['allows', 'check']) {
+for (const kind of ONLY.has('a') ? ['allows', 'check'] : []) {
   for (const label of ['match', 'miss']) {
     const at = (size) => hostResults.get(`${kind} ${size} ${label}`);
     hostRows.push([
@@ -128,7 +130,7 @@ for (const kind of ['allows', 'check']) {
     ]);
   }
 }
-table('(a) Host check, ns/op by allowlist size', ['operation', ...SIZES.map((s) => `${s} entries`), '10,000 / 10 (wall)', '(CPU time)'], hostRows);
+if (ONLY.has('a')) table('(a) Host check, ns/op by allowlist size', ['operation', ...SIZES.map((s) => `${s} entries`), '10,000 / 10 (wall)', '(CPU time)'], hostRows);
 
 // ---------------------------------------------------------------------------------------------
 // (b) JwtVerifier.verify vs the raw node:crypto floor
@@ -168,8 +170,9 @@ function rawVerify(alg, token, key) {
 }
 
 const jwtVariants = [];
-for (const [alg, { token, key }] of Object.entries(setups)) {
-  const verifier = new JwtVerifier({ key, algorithms: [alg], audience: AUD, issuer: ISS });
+for (const [alg, { token, key }] of Object.entries(ONLY.has('b') ? setups : {})) {
+  // Uncached: every call checks the signature (section d measures the cache).
+  const verifier = new JwtVerifier({ key, algorithms: [alg], audience: AUD, issuer: ISS, cache: false });
   if (!(await verifier.verify(token, host)).ok || !rawVerify(alg, token, key)) throw new Error(`bench setup: ${alg} token does not verify`);
   jwtVariants.push({ name: `${alg} verifier`, fn: () => verifier.verify(token, host), async: true });
   jwtVariants.push({ name: `${alg} floor`, fn: () => rawVerify(alg, token, key) });
@@ -178,7 +181,7 @@ for (const [alg, { token, key }] of Object.entries(setups)) {
 }
 const jwtResults = await group(jwtVariants);
 const goals = { HS256: 1.4, RS256: 1.1, ES256: 1.1 };
-table(
+if (ONLY.has('b')) table(
   '(b) JWT verify, µs/op: JwtVerifier.verify vs raw node:crypto floor',
   ['algorithm', 'JwtVerifier', 'jsonwebtoken alone', 'raw floor', 'jsonwebtoken / floor', 'JwtVerifier / floor (wall)', '(CPU time)'],
   Object.keys(setups).map((alg) => {
@@ -200,8 +203,8 @@ const libVariants = [
   { name: 'KeyObject', fn: () => typeof jsonwebtoken.verify(hsToken, secretKey, options) === 'object' },
   { name: 'floor', fn: () => rawVerify('HS256', hsToken, secretKey) },
 ];
-const libResults = await group(libVariants);
-table(
+const libResults = await group(ONLY.has('c') ? libVariants : []);
+if (ONLY.has('c')) table(
   '(c) jsonwebtoken.verify HS256, µs/op: key preparation per call vs once',
   ['key given as', 'µs/op', 'vs KeyObject'],
   [
@@ -210,6 +213,52 @@ table(
     ['(raw node:crypto floor)', fmt(libResults.get('floor') / 1000, 2), `${fmt(libResults.get('floor') / libResults.get('KeyObject'), 2)}x`],
   ],
 );
+
+// ---------------------------------------------------------------------------------------------
+// (d) guard.check of a GET with a Bearer token: uncached, cache hit, jsonwebtoken alone, floor
+// ---------------------------------------------------------------------------------------------
+const checkVariants = [];
+for (const [alg, { token, key }] of Object.entries(ONLY.has('d') ? setups : {})) {
+  const auth = { key, algorithms: [alg], audience: AUD, issuer: ISS };
+  const uncached = createGuard({ hosts: ['api.example.com'], auth: { ...auth, cache: false } });
+  const cached = createGuard({ hosts: ['api.example.com'], auth });
+  // A fresh header object and token string per call, as an HTTP server hands over.
+  const request = () => ({ method: 'GET', url: '/', headers: { host: 'api.example.com', authorization: `Bearer ${token.slice(0, 8)}${token.slice(8)}` } });
+  for (const guard of [uncached, cached]) if (!(await guard.check(request())).ok) throw new Error(`bench setup: ${alg} guard refuses its token`);
+  checkVariants.push({ name: `${alg} uncached`, fn: () => uncached.check(request()), async: true });
+  checkVariants.push({ name: `${alg} hit`, fn: () => cached.check(request()), async: true });
+  const libOptions = { algorithms: [alg], audience: AUD, issuer: ISS };
+  checkVariants.push({ name: `${alg} jsonwebtoken`, fn: () => typeof jsonwebtoken.verify(token, key, libOptions) === 'object' });
+  checkVariants.push({ name: `${alg} floor`, fn: () => rawVerify(alg, token, key) });
+}
+if (ONLY.has('d')) {
+  const noAuth = createGuard({ hosts: ['api.example.com'] });
+  const getRequest = () => ({ method: 'GET', url: '/', headers: { host: 'api.example.com' } });
+  checkVariants.push({ name: 'no auth', fn: () => noAuth.check(getRequest()), async: true });
+}
+const checkResults = await group(checkVariants);
+if (ONLY.has('d')) {
+  const us = (name) => fmt(checkResults.get(name) / 1000, 2);
+  const ratio = (a, b) => checkResults.get(a) / checkResults.get(b);
+  const cpuRatio = (a, b) => `${fmt(checkResults.cpu.get(a) / checkResults.cpu.get(b), 2)}x`;
+  table(
+    '(d) guard.check GET + Bearer, µs/op: uncached (cache: false) and cache hit vs jsonwebtoken.verify (KeyObject) and the floor',
+    ['algorithm', 'uncached', 'cache hit', 'jsonwebtoken', 'floor', 'uncached / jsonwebtoken', '(CPU)', 'uncached / floor', 'cache hit / floor', '(CPU)'],
+    Object.keys(setups).map((alg) => [
+      alg,
+      us(`${alg} uncached`),
+      us(`${alg} hit`),
+      us(`${alg} jsonwebtoken`),
+      us(`${alg} floor`),
+      verdict(ratio(`${alg} uncached`, `${alg} jsonwebtoken`), 1.1),
+      cpuRatio(`${alg} uncached`, `${alg} jsonwebtoken`),
+      `${fmt(ratio(`${alg} uncached`, `${alg} floor`), 2)}x`,
+      verdict(ratio(`${alg} hit`, `${alg} floor`), 0.5),
+      cpuRatio(`${alg} hit`, `${alg} floor`),
+    ]),
+  );
+  console.log(`guard.check GET without auth (Host + Origin only): ${us('no auth')} µs/op — part of every figure above except jsonwebtoken and floor`);
+}
 
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 const cpuTotal = process.cpuUsage(startedCpu);
