@@ -63,12 +63,17 @@ function installed(name: string): boolean {
 
 const pages = handWrittenPages();
 let counter = 0;
+/** A block whose first line is `// name.ts` is that file: other blocks of the page may import `./name.js`. */
+const FILE_NAME = /^\/\/ ([a-z0-9-]+)\.ts\s*$/i;
 for (const page of pages) {
+  const pageGroup = `files_${page.replace(/\.md$/, '').replace(/[^a-z0-9]+/gi, '_')}`;
   for (const block of codeBlocks(page)) {
     if (block.lang !== 'ts' && block.lang !== 'typescript') continue;
     const isolated = /^\s*declare\s+(module|global)\b/m.test(block.code);
-    const name = `${page.replace(/\.md$/, '').replace(/[^a-z0-9]+/gi, '_')}__L${block.line}.ts`;
-    const group = isolated ? `isolated_${counter++}` : 'shared';
+    const fileName = FILE_NAME.exec(block.code.split('\n')[0] ?? '')?.[1];
+    const importsSibling = /from '\.\/[a-z0-9-]+\.js'/i.test(block.code);
+    const name = fileName === undefined ? `${page.replace(/\.md$/, '').replace(/[^a-z0-9]+/gi, '_')}__L${block.line}.ts` : `${fileName}.ts`;
+    const group = isolated ? `isolated_${counter++}` : fileName !== undefined || importsSibling ? pageGroup : 'shared';
     blocks.push({ ...block, file: join(workDir, group, name), group });
   }
 }
