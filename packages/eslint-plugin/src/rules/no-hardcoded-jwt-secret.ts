@@ -1,22 +1,25 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { JWT_MODULES_TEXT, mentions } from '../util/prefilter.js';
-import { memberName, nameWords } from '../util/request-values.js';
-import { createRule } from '../util/create-rule.js';
 import {
   findProperty,
-  findVariableFor,
   followConstAlias,
   getPropertyKey,
   getStaticString,
+  type ImportContext,
+  isGlobal,
   isImportCall,
+  isProcessEnv,
+  isTestFile,
+  JWT_MODULES_TEXT,
   matchesImport,
+  matchJwtApiCall,
+  memberName,
+  mentions,
+  nameWords,
   resolveConstNode,
   resolveImport,
   unwrapExpression,
-  type ImportContext,
-} from '../util/imports.js';
-import { matchJwtApiCall } from '../util/jwt-apis.js';
-import { isTestFile } from '../util/test-files.js';
+} from '../util/index.js';
+import { createRule } from '../util/create-rule.js';
 
 /** Options of `no-hardcoded-jwt-secret`. */
 export interface Options {
@@ -39,10 +42,9 @@ const MAX_DEPTH = 12;
 /** PEM public keys and certificates are not secrets. */
 const PUBLIC_PEM = /^\s*-----BEGIN (?:RSA )?(?:PUBLIC KEY|CERTIFICATE)-----/u;
 
-function isGlobalReference(context: ImportContext, node: TSESTree.Node, name: string): boolean {
-  if (node.type !== AST_NODE_TYPES.Identifier || node.name !== name) return false;
-  const variable = findVariableFor(context, node);
-  return variable === null || variable.defs.length === 0;
+/** Is `node` the global named `name` (`Buffer`, `TextEncoder`), not a local of that name? */
+function isGlobalNamed(context: ImportContext, node: TSESTree.Node, name: string): boolean {
+  return node.type === AST_NODE_TYPES.Identifier && node.name === name && isGlobal(context, node);
 }
 
 /** The argument holding the key material of `new TextEncoder().encode(x)`, `Buffer.from(x)`, `createSecretKey(x)`. */
@@ -56,10 +58,10 @@ function keyMaterialArgument(context: ImportContext, call: TSESTree.CallExpressi
   }
   const method = callee.property.name;
   const object = unwrapExpression(callee.object);
-  if (method === 'encode' && object.type === AST_NODE_TYPES.NewExpression && isGlobalReference(context, object.callee, 'TextEncoder')) {
+  if (method === 'encode' && object.type === AST_NODE_TYPES.NewExpression && isGlobalNamed(context, object.callee, 'TextEncoder')) {
     return first;
   }
-  if (method === 'from' && (isGlobalReference(context, object, 'Buffer') || matchesImport(resolveImport(context, object), 'buffer', ['Buffer']))) {
+  if (method === 'from' && (isGlobalNamed(context, object, 'Buffer') || matchesImport(resolveImport(context, object), 'buffer', ['Buffer']))) {
     return first;
   }
   return undefined;
@@ -138,12 +140,6 @@ function envVariableName(context: ImportContext, raw: TSESTree.Node): string | u
   return memberName(node);
 }
 
-function isProcessEnv(context: ImportContext, raw: TSESTree.Node): boolean {
-  const env = unwrapExpression(raw);
-  if (env.type !== AST_NODE_TYPES.MemberExpression || memberName(env) !== 'env') return false;
-  const base = unwrapExpression(env.object);
-  return isGlobalReference(context, base, 'process') || matchesImport(resolveImport(context, base), 'process', []);
-}
 
 /** Is `node` a fallback value that is a secret written in the code (a non-empty string that is not a file name or a public key)? */
 function isLiteralSecretFallback(context: ImportContext, node: TSESTree.Node): boolean {

@@ -1,27 +1,28 @@
 import { hostEntryProblem } from '@rebind-guard/core';
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import {
+  carriesForwardedHost,
+  comparesValue,
   configObjects,
   elementRemovalRange,
-  staticRegExp,
-  isGlobal,
-  matchAllHostEntry,
-  memberName,
-  staticBoolean,
-} from '../util/app-frameworks.js';
-import { HOST_CHECK_SWITCHES_TEXT, mentions } from '../util/prefilter.js';
-import { carriesForwardedHost, comparesValue } from '../util/host-checks.js';
-import { guardOptionsIndex, isMcpTransport } from '../util/rebind-guard-apis.js';
-import { createRule } from '../util/create-rule.js';
-import {
   findProperty,
   getPropertyKey,
   getStaticString,
+  guardOptionsIndex,
+  HOST_CHECK_SWITCHES_TEXT,
+  isMcpTransport,
+  isProcessEnv,
+  matchAllHostEntry,
   matchesImport,
+  memberName,
+  mentions,
   resolveConstNode,
   resolveImport,
+  staticBoolean,
+  staticRegExp,
   unwrapExpression,
-} from '../util/imports.js';
+} from '../util/index.js';
+import { createRule } from '../util/create-rule.js';
 
 type MessageIds =
   | 'webpackAllowedHostsAll'
@@ -244,14 +245,6 @@ export default createRule<[], MessageIds>({
       return matchesImport(ref, '@rebind-guard/fastify', ['rebindGuard']) || matchesImport(ref, '@rebind-guard/fastify', []);
     }
 
-    function isProcessEnv(node: TSESTree.Node): boolean {
-      const object = unwrapExpression(node);
-      if (object.type !== AST_NODE_TYPES.MemberExpression || memberName(object) !== 'env') return false;
-      const base = unwrapExpression(object.object);
-      if (base.type !== AST_NODE_TYPES.Identifier) return false;
-      if (base.name === 'process' && isGlobal(context, base)) return true;
-      return matchesImport(resolveImport(context, base), 'process', []);
-    }
 
     const forwardedReported = new Set<TSESTree.Node>();
 
@@ -288,7 +281,7 @@ export default createRule<[], MessageIds>({
         if (left.type !== AST_NODE_TYPES.MemberExpression) return;
         let name = memberName(left);
         if (name === undefined && left.computed) name = getStaticString(context, left.property);
-        if (name !== ENV_SWITCH || !isProcessEnv(left.object)) return;
+        if (name !== ENV_SWITCH || !isProcessEnv(context, left.object)) return;
         if (isEnabledFlag(node.right)) context.report({ node, messageId: 'disableHostCheckEnv' });
       },
       NewExpression(node) {

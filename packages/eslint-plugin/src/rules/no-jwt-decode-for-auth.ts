@@ -1,15 +1,16 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { enclosingFunction } from '../util/app-frameworks.js';
-import { JWT_MODULES_TEXT, mentions } from '../util/prefilter.js';
-import { createRule } from '../util/create-rule.js';
 import {
+  enclosingFunction,
   getSingleAssignment,
   getStaticString,
+  type ImportContext,
+  JWT_MODULES_TEXT,
   matchesImport,
+  mentions,
   resolveImport,
   unwrapExpression,
-  type ImportContext,
-} from '../util/imports.js';
+} from '../util/index.js';
+import { createRule } from '../util/create-rule.js';
 
 type MessageIds = 'decodeWithoutVerify';
 

@@ -1,29 +1,27 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { JWT_MODULES_TEXT, mentions } from '../util/prefilter.js';
-import { createRule } from '../util/create-rule.js';
 import {
   findProperty,
-  findVariableFor,
   getStaticString,
+  type ImportContext,
   isImportCall,
+  isNullish,
+  JWT_MODULES_TEXT,
+  type JwtApiCall,
+  matchesImport,
+  matchJwtApiCall,
+  mentions,
   resolveConstNode,
   resolveImport,
-  matchesImport,
   unwrapExpression,
-  type ImportContext,
-} from '../util/imports.js';
-import { matchJwtApiCall, type JwtApiCall } from '../util/jwt-apis.js';
+} from '../util/index.js';
+import { createRule } from '../util/create-rule.js';
 
 type MessageIds = 'noneAlgorithm' | 'falsyKey' | 'noVerify' | 'unsecuredJwt' | 'removeNone' | 'replaceNone' | 'setNoVerifyFalse';
 
 /** Static truthiness of a node: `true` / `false`, or `undefined` when not statically known. */
 function staticTruthiness(context: ImportContext, raw: TSESTree.Node): boolean | undefined {
   const node = unwrapExpression(raw);
-  if (node.type === AST_NODE_TYPES.Identifier && node.name === 'undefined') {
-    const variable = findVariableFor(context, node);
-    if (variable === null || variable.defs.length === 0) return false;
-  }
-  if (node.type === AST_NODE_TYPES.UnaryExpression && node.operator === 'void') return false;
+  if (isNullish(context, node)) return false;
   if (node.type === AST_NODE_TYPES.UnaryExpression && node.operator === '!') {
     const inner = staticTruthiness(context, node.argument);
     return inner === undefined ? undefined : !inner;

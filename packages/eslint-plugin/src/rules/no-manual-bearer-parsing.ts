@@ -1,18 +1,22 @@
 import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { enclosingFunction } from '../util/app-frameworks.js';
-import { AUTHORIZATION_TEXT, mentions } from '../util/prefilter.js';
-import { createRule } from '../util/create-rule.js';
-import { getStaticString, matchesImport, resolveImport, unwrapExpression } from '../util/imports.js';
 import {
   asMethodCall,
+  AUTHORIZATION_TEXT,
+  enclosingFunction,
+  getStaticString,
   isAuthorizationValue,
   isNameFree,
   literalString,
+  matchesImport,
+  mentions,
   regexFix,
+  resolveImport,
   resolveRegex,
-  variableSource,
   type StaticRegex,
-} from '../util/request-values.js';
+  unwrapExpression,
+  variableSource,
+} from '../util/index.js';
+import { createRule } from '../util/create-rule.js';
 
 type MessageIds =
   | 'splitHeader'

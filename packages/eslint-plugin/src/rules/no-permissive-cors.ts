@@ -1,29 +1,30 @@
 import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import {
+  CORS_TEXT,
   elementRemovalRange,
   enclosingFunction,
+  findProperty,
+  findVariableFor,
+  type FunctionNode,
+  getStaticString,
   isMatchAllRegexSource,
+  isNullish,
   isRequestOriginRead,
+  literalString,
+  matchesImport,
   memberName,
+  mentions,
   propertyRemovalRange,
+  resolveConstNode,
   resolveFunction,
+  resolveImport,
   soleResult,
   staticBoolean,
   staticRegExp,
-  type FunctionNode,
-} from '../util/app-frameworks.js';
-import { CORS_TEXT, mentions } from '../util/prefilter.js';
-import { createRule } from '../util/create-rule.js';
-import { variableSource } from '../util/request-values.js';
-import {
-  findProperty,
-  findVariableFor,
-  getStaticString,
-  matchesImport,
-  resolveConstNode,
-  resolveImport,
   unwrapExpression,
-} from '../util/imports.js';
+  variableSource,
+} from '../util/index.js';
+import { createRule } from '../util/create-rule.js';
 
 type MessageIds =
   | 'reflectedOriginWithCredentials'
@@ -335,7 +336,7 @@ export default createRule<Options, MessageIds>({
           if (parent.operator === 'in') return true;
           if (!['===', '!==', '==', '!='].includes(parent.operator)) return false;
           const other = parent.left === child ? parent.right : parent.left;
-          return !isNullish(other);
+          return !isEmptyValue(other);
         }
         case AST_NODE_TYPES.SwitchStatement:
           return parent.discriminant === child;
@@ -344,10 +345,9 @@ export default createRule<Options, MessageIds>({
       }
     }
 
-    function isNullish(node: TSESTree.Node): boolean {
-      if (node.type === AST_NODE_TYPES.Literal) return node.value === null || node.value === '';
-      if (node.type === AST_NODE_TYPES.Identifier) return node.name === 'undefined';
-      return node.type === AST_NODE_TYPES.UnaryExpression && node.operator === 'void';
+    /** `null`, `undefined`, `void 0` or `''`: a header value that says nothing. */
+    function isEmptyValue(node: TSESTree.Node): boolean {
+      return isNullish(context, node) || literalString(node) === '';
     }
 
     function isHeaderSetterCall(call: TSESTree.CallExpression | TSESTree.NewExpression): boolean {

@@ -1,7 +1,13 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import {
+  asMethodCall,
+  classifyOriginValue,
+  getStaticString,
+  type MethodCall,
+  type OriginValueKind,
+  unwrapExpression,
+} from '../util/index.js';
 import { createRule } from '../util/create-rule.js';
-import { getStaticString, unwrapExpression } from '../util/imports.js';
-import { asMethodCall, classifyOriginValue, type MethodCall, type OriginValueKind } from '../util/request-values.js';
 
 type MessageIds = 'prefixCheck' | 'suffixCheck' | 'substringCheck' | 'compareOrigin' | 'compareHostname' | 'compareHost' | 'exactOrSubdomain';
 

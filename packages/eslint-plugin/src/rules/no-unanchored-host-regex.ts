@@ -1,20 +1,26 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { mentions } from '../util/prefilter.js';
-import { guardOptionsIndex, isAdapterFactory, isCreateGuard } from '../util/rebind-guard-apis.js';
-import { createRule } from '../util/create-rule.js';
-import { findProperty, matchesImport, resolveConstNode, resolveImport, unwrapExpression } from '../util/imports.js';
 import {
   asMethodCall,
   classifyOriginValue,
   escapeDotsAt,
+  findProperty,
+  guardOptionsIndex,
+  isAdapterFactory,
+  isCreateGuard,
   isHostLikePattern,
+  matchesImport,
+  mentions,
   regexAnchoring,
   regexFix,
+  resolveConstNode,
+  resolveImport,
   resolveRegex,
   scanRegex,
-  unescapedHostDots,
   type StaticRegex,
-} from '../util/request-values.js';
+  unescapedHostDots,
+  unwrapExpression,
+} from '../util/index.js';
+import { createRule } from '../util/create-rule.js';
 
 type MessageIds = 'unescapedDot' | 'missingStart' | 'missingEnd' | 'escapeDots' | 'addStartAnchor' | 'addEndAnchor';
 

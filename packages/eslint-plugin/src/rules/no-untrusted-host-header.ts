@@ -1,20 +1,33 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { createRule } from '../util/create-rule.js';
-import { findProperty, findVariableFor, getStaticString, matchesImport, resolveConstNode, resolveImport, unwrapExpression } from '../util/imports.js';
-import { asMethodCall, isRequestReceiver, literalString, memberName, variableSource } from '../util/request-values.js';
-import { enclosingFunction, returnedExpressions, type FunctionNode } from '../util/app-frameworks.js';
 import {
+  asMethodCall,
   carriesForwardedHost,
   carriesHost,
   comparesValue,
+  enclosingFunction,
+  findProperty,
+  type FunctionNode,
+  getStaticString,
   HOST_HEADERS,
   HOST_PROPERTIES,
+  isFunctionOrProgram,
+  isGlobal,
   isHostAllowlistCheck,
   isHostSource,
   isKoaReceiver,
+  isRequestReceiver,
   KOA_URL_PROPERTIES,
+  literalString,
+  matchesImport,
+  memberName,
   rejects,
-} from '../util/host-checks.js';
+  resolveConstNode,
+  resolveImport,
+  returnedExpressions,
+  unwrapExpression,
+  variableSource,
+} from '../util/index.js';
+import { createRule } from '../util/create-rule.js';
 
 type MessageIds = 'urlFromHost' | 'redirectFromHost' | 'emailFromHost' | 'cookieDomainFromHost' | 'hostEquality';
 
@@ -133,7 +146,7 @@ export default createRule<[Options], MessageIds>({
           const call = asMethodCall(node);
           if (call !== undefined && TAINTED_METHODS.has(call.method)) return isTainted(call.object, depth + 1, direct);
           const callee = unwrapExpression(node.callee);
-          if (callee.type === AST_NODE_TYPES.Identifier && TAINTED_FUNCTIONS.has(callee.name) && isGlobal(callee)) {
+          if (callee.type === AST_NODE_TYPES.Identifier && TAINTED_FUNCTIONS.has(callee.name) && isGlobal(context, callee)) {
             const argument = node.arguments[0];
             return argument !== undefined && isTainted(argument, depth + 1, direct);
           }
@@ -172,14 +185,10 @@ export default createRule<[Options], MessageIds>({
       return false;
     }
 
-    function isGlobal(identifier: TSESTree.Identifier): boolean {
-      const variable = findVariableFor(context, identifier);
-      return variable === null || variable.defs.length === 0;
-    }
 
     function isUrlConstructor(node: TSESTree.NewExpression): boolean {
       const callee = unwrapExpression(node.callee);
-      return callee.type === AST_NODE_TYPES.Identifier && callee.name === 'URL' && isGlobal(callee);
+      return callee.type === AST_NODE_TYPES.Identifier && callee.name === 'URL' && isGlobal(context, callee);
     }
 
     /** Is `node` inside the arguments of a logging call (`console.*`, `logger.*`, `req.log.*`, …)? */
@@ -188,14 +197,7 @@ export default createRule<[Options], MessageIds>({
       let parent = node.parent;
       while (parent !== undefined) {
         if (parent.type === AST_NODE_TYPES.CallExpression && parent.callee !== child && isLoggingCallee(parent.callee)) return true;
-        if (
-          parent.type === AST_NODE_TYPES.FunctionDeclaration ||
-          parent.type === AST_NODE_TYPES.FunctionExpression ||
-          parent.type === AST_NODE_TYPES.ArrowFunctionExpression ||
-          parent.type === AST_NODE_TYPES.Program
-        ) {
-          return false;
-        }
+        if (isFunctionOrProgram(parent)) return false;
         child = parent;
         parent = parent.parent;
       }

@@ -1,11 +1,22 @@
 import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { isTestFile } from '../util/test-files.js';
-import { appFrameworkOf, memberName, resolveFunction, type AppFramework } from '../util/app-frameworks.js';
-import { isHostAllowlistCheck } from '../util/host-checks.js';
-import { isCreateGuard, isHostValidatorFactory } from '../util/rebind-guard-apis.js';
-import { APP_FRAMEWORKS_TEXT, mentions } from '../util/prefilter.js';
+import {
+  APP_FRAMEWORKS_TEXT,
+  type AppFramework,
+  appFrameworkOf,
+  findVariableFor,
+  type ImportRef,
+  isCreateGuard,
+  isHostAllowlistCheck,
+  isHostValidatorFactory,
+  isTestFile,
+  matchesImport,
+  memberName,
+  mentions,
+  resolveFunction,
+  resolveImport,
+  unwrapExpression,
+} from '../util/index.js';
 import { createRule } from '../util/create-rule.js';
-import { findVariableFor, matchesImport, resolveImport, unwrapExpression, type ImportRef } from '../util/imports.js';
 
 /** A user-declared host validator: an imported identifier name, or a module export. */
 export type ValidatorOption = string | { module: string; name?: string };

@@ -1,8 +1,16 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { JWT_MODULES_TEXT, mentions } from '../util/prefilter.js';
+import {
+  findProperty,
+  type ImportContext,
+  isNullish,
+  JWT_MODULES_TEXT,
+  type JwtApiCall,
+  matchJwtApiCall,
+  mentions,
+  resolveConstNode,
+  unwrapExpression,
+} from '../util/index.js';
 import { createRule } from '../util/create-rule.js';
-import { findProperty, findVariableFor, resolveConstNode, unwrapExpression, type ImportContext } from '../util/imports.js';
-import { matchJwtApiCall, type JwtApiCall } from '../util/jwt-apis.js';
 
 /** Options of `require-jwt-verify-options`. */
 export interface Options {
@@ -50,17 +58,6 @@ function requirementsFor(call: JwtApiCall, requireIssuer: boolean): Requirement[
   ];
   if (requireIssuer) list.push({ key: 'issuer', display: 'issuer', placeholder: ISSUER_PLACEHOLDER });
   return list;
-}
-
-function isNullish(context: ImportContext, raw: TSESTree.Node): boolean {
-  const node = unwrapExpression(raw);
-  if (node.type === AST_NODE_TYPES.Literal && node.value === null && !('regex' in node)) return true;
-  if (node.type === AST_NODE_TYPES.Identifier && node.name === 'undefined') {
-    const variable = findVariableFor(context, node);
-    return variable === null || variable.defs.length === 0;
-  }
-  if (node.type === AST_NODE_TYPES.UnaryExpression && node.operator === 'void') return true;
-  return false;
 }
 
 function isFunctionLike(node: TSESTree.Node): boolean {

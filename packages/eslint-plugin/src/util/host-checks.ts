@@ -9,8 +9,9 @@
  * @packageDocumentation
  */
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { findVariableFor, unwrapExpression, type ImportContext } from './imports.js';
-import { asMethodCall, isRequestReceiver, literalString, memberName, nameWords, readHeader, variableSource } from './request-values.js';
+import { asMethodCall, memberName } from './ast.js';
+import { findVariableFor, type ImportContext, literalString, unwrapExpression } from './imports.js';
+import { isRequestReceiver, nameWords, readHeader, variableSource } from './request-values.js';
 
 /** Header names that carry the Host a request was sent to (directly or through a proxy). */
 export const HOST_HEADERS: ReadonlySet<string> = new Set(['host', 'x-forwarded-host', ':authority']);

@@ -111,8 +111,16 @@ export function findVariableFor(
  * The declarator that binds `variable` when it is bound exactly once and never reassigned
  * (`const`, or `let`/`var` without later writes). Otherwise `undefined`.
  */
-/** Is the identifier a reference to a global (no declaration in the file)? */
-function isGlobal(context: ImportContext, identifier: TSESTree.Identifier): boolean {
+/**
+ * Is the identifier a reference to a global (no declaration in the file), such as `process`,
+ * `RegExp` or `URL`?
+ *
+ * @example
+ * ```ts
+ * isGlobal(context, callee) // true for `URL` in `new URL(x)` unless the file declares `URL`
+ * ```
+ */
+export function isGlobal(context: ImportContext, identifier: TSESTree.Identifier): boolean {
   const variable = findVariableFor(context, identifier);
   return variable === null || variable.defs.length === 0;
 }
@@ -239,7 +247,18 @@ function moduleSpecifierOf(context: ImportContext, node: TSESTree.Node, depth: n
   return undefined;
 }
 
-function literalString(node: TSESTree.Node): string | undefined {
+/**
+ * Static string of a string Literal or an expression-free TemplateLiteral, without following
+ * identifiers (see {@link getStaticString} for that); TS wrappers are looked through.
+ *
+ * @example
+ * ```ts
+ * literalString(node) // 'Bearer ' for `'Bearer '` or `` `Bearer ` ``
+ * ```
+ */
+export function literalString(raw: TSESTree.Node | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const node = unwrapExpression(raw);
   if (node.type === AST_NODE_TYPES.Literal && typeof node.value === 'string') return node.value;
   if (node.type === AST_NODE_TYPES.TemplateLiteral && node.expressions.length === 0) {
     return node.quasis[0]?.value.cooked ?? undefined;

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { matchesImport, resolveImport, type ImportContext } from './imports.js';
+import { type ImportContext, matchesImport, resolveImport } from './imports.js';
 
 /** One recognised JWT API. */
 export type JwtApiId =

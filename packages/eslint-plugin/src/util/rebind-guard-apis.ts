@@ -6,7 +6,9 @@
  *
  * @packageDocumentation
  */
-import { matchesImport, type ImportRef } from './imports.js';
+import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import { type ImportContext, type ImportRef, matchesImport, resolveConstNode } from './imports.js';
+import { isMatchAllRegexSource, staticRegExp } from './regex.js';
 
 /** The framework adapters of rebind-guard. */
 export const REBIND_GUARD_ADAPTERS = ['@rebind-guard/express', '@rebind-guard/koa', '@rebind-guard/fastify'] as const;
@@ -158,4 +160,26 @@ export function isMcpTransport(ref: ImportRef | undefined): boolean {
  */
 export function isHostValidatorFactory(ref: ImportRef | undefined): boolean {
   return isAdapterFactory(ref) || matchesImport(ref, 'host-validation', []) || isMcpHostValidator(ref);
+}
+
+/** Host allowlist strings that match every host. */
+const MATCH_ALL_HOST_STRINGS: ReadonlySet<string> = new Set(['*', '0.0.0.0/0', '::/0', '[::]/0', '0/0']);
+
+/**
+ * If `node` is a Host allowlist entry that matches every host (`/.*\/`, `/^.*$/`, `new RegExp('.*')`,
+ * `'*'`, `'0.0.0.0/0'`, `'::/0'`), returns its source text for messages; otherwise `undefined`.
+ *
+ * @example
+ * ```ts
+ * matchAllHostEntry(context, element) // '/.*\/' for `/.*\/`
+ * ```
+ */
+export function matchAllHostEntry(context: ImportContext, node: TSESTree.Node): string | undefined {
+  const regex = staticRegExp(context, node);
+  if (regex !== undefined) return isMatchAllRegexSource(regex.pattern) ? `/${regex.pattern}/${regex.flags}` : undefined;
+  const resolved = resolveConstNode(context, node);
+  if (resolved?.type === AST_NODE_TYPES.Literal && typeof resolved.value === 'string') {
+    return MATCH_ALL_HOST_STRINGS.has(resolved.value.trim()) ? resolved.value : undefined;
+  }
+  return undefined;
 }
