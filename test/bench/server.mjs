@@ -5,10 +5,17 @@
  *   node bench/server.mjs <framework> <variant>     (forked by run.mjs; reports { port } over IPC)
  *
  * framework: express | koa | fastify
- * variant:   bare       the framework alone
- *            guard      + rebind-guard, Host + Origin checks only
- *            guard-jwt  + rebind-guard with HS256 Bearer auth (audience, issuer, exp)
- *            usual-jwt  + the framework's usual JWT middleware: express-jwt, koa-jwt, @fastify/jwt
+ * variant:   bare               the framework alone
+ *            guard              + rebind-guard, Host + Origin checks only
+ *            guard-jwt          + rebind-guard with HS256 Bearer auth (audience, issuer, exp), its
+ *                               verified-token cache on (the default)
+ *            guard-jwt-nocache  the same with `auth.cache: false`: every request checks the signature
+ *            usual-jwt          + the framework's usual JWT middleware in its usual setup (a string
+ *                               secret): express-jwt, koa-jwt, @fastify/jwt
+ *            usual-jwt-key      express-jwt / koa-jwt with a prepared KeyObject secret, audience and
+ *                               issuer (jsonwebtoken re-parses a string secret on every call)
+ *            usual-jwt-cache    @fastify/jwt with fast-jwt's verified-token cache on, audience and
+ *                               issuer (fast-jwt prepares its key once by itself)
  *
  * Every variant serves the same `GET /` answering `{"ok":true}` on 127.0.0.1 only. The secret,
  * audience and issuer come from the environment (BENCH_JWT_SECRET, BENCH_JWT_AUDIENCE,
@@ -21,24 +28,29 @@ const issuer = process.env.BENCH_JWT_ISSUER ?? '';
 
 const HOSTS = ['localhost', '127.0.0.1'];
 const ORIGINS = ['http://localhost:3000'];
-const guardOptions = (withAuth) => ({
+const GUARDED = new Set(['guard', 'guard-jwt', 'guard-jwt-nocache']);
+const guardOptions = () => ({
   hosts: HOSTS,
   origins: ORIGINS,
-  ...(withAuth ? { auth: { key: secret, algorithms: ['HS256'], audience, issuer } } : {}),
+  ...(variant === 'guard' ? {} : { auth: { key: secret, algorithms: ['HS256'], audience, issuer, ...(variant === 'guard-jwt-nocache' ? { cache: false } : {}) } }),
 });
+const keyObjectSecret = async () => (await import('node:crypto')).createSecretKey(Buffer.from(secret, 'utf8'));
 
 const BODY = { ok: true };
 
 async function expressServer() {
   const { default: express } = await import('express');
   const app = express();
-  if (variant === 'guard' || variant === 'guard-jwt') {
+  if (GUARDED.has(variant)) {
     const { rebindGuard } = await import('@rebind-guard/express');
-    app.use(rebindGuard(guardOptions(variant === 'guard-jwt')));
+    app.use(rebindGuard(guardOptions()));
   } else if (variant === 'usual-jwt') {
     const { expressjwt } = await import('express-jwt');
     // eslint-disable-next-line @rebind-guard/require-jwt-verify-options -- the middleware's usual setup is what is measured
     app.use(expressjwt({ secret, algorithms: ['HS256'] }));
+  } else if (variant === 'usual-jwt-key') {
+    const { expressjwt } = await import('express-jwt');
+    app.use(expressjwt({ secret: await keyObjectSecret(), algorithms: ['HS256'], audience, issuer }));
   }
   app.get('/', (_req, res) => {
     res.json(BODY);
@@ -58,13 +70,16 @@ async function expressServer() {
 async function koaServer() {
   const { default: Koa } = await import('koa');
   const app = new Koa();
-  if (variant === 'guard' || variant === 'guard-jwt') {
+  if (GUARDED.has(variant)) {
     const { rebindGuard } = await import('@rebind-guard/koa');
-    app.use(rebindGuard(guardOptions(variant === 'guard-jwt')));
+    app.use(rebindGuard(guardOptions()));
   } else if (variant === 'usual-jwt') {
     const { default: koaJwt } = await import('koa-jwt');
     // eslint-disable-next-line @rebind-guard/require-jwt-verify-options -- the middleware's usual setup is what is measured
     app.use(koaJwt({ secret, algorithms: ['HS256'] }));
+  } else if (variant === 'usual-jwt-key') {
+    const { default: koaJwt } = await import('koa-jwt');
+    app.use(koaJwt({ secret: await keyObjectSecret(), algorithms: ['HS256'], audience, issuer }));
   }
   app.use((ctx) => {
     if (ctx.method === 'GET' && ctx.path === '/') ctx.body = BODY;
@@ -77,14 +92,15 @@ async function fastifyServer() {
   const { default: Fastify } = await import('fastify');
   const app = Fastify({ logger: false });
   let routeOptions = {};
-  if (variant === 'guard' || variant === 'guard-jwt') {
+  if (GUARDED.has(variant)) {
     const { rebindGuard } = await import('@rebind-guard/fastify');
-    await app.register(rebindGuard, guardOptions(variant === 'guard-jwt'));
-  } else if (variant === 'usual-jwt') {
+    await app.register(rebindGuard, guardOptions());
+  } else if (variant === 'usual-jwt' || variant === 'usual-jwt-cache') {
     const { default: fastifyJwt } = await import('@fastify/jwt');
-    // @fastify/jwt's verifier cache is off by default (fast-jwt `cache: false`); keep it that way.
-    // eslint-disable-next-line @rebind-guard/require-jwt-verify-options -- the middleware's usual setup is what is measured
-    await app.register(fastifyJwt, { secret });
+    // @fastify/jwt's verifier cache is off by default (fast-jwt `cache: false`): usual-jwt keeps it
+    // that way, usual-jwt-cache turns it on (with audience and issuer checks, like the guard).
+    const verify = variant === 'usual-jwt-cache' ? { verify: { cache: true, allowedAud: audience, allowedIss: issuer } } : {};
+    await app.register(fastifyJwt, { secret, ...verify });
     routeOptions = {
       onRequest: async (request) => {
         await request.jwtVerify();
@@ -100,8 +116,9 @@ const FACTORIES = { express: expressServer, koa: koaServer, fastify: fastifyServ
 
 async function main() {
   const factory = FACTORIES[framework];
-  if (factory === undefined || !['bare', 'guard', 'guard-jwt', 'usual-jwt'].includes(variant)) {
-    throw new Error(`usage: server.mjs <express|koa|fastify> <bare|guard|guard-jwt|usual-jwt>, got ${framework} ${variant}`);
+  const known = ['bare', 'guard', 'guard-jwt', 'guard-jwt-nocache', 'usual-jwt', framework === 'fastify' ? 'usual-jwt-cache' : 'usual-jwt-key'];
+  if (factory === undefined || !known.includes(variant)) {
+    throw new Error(`usage: server.mjs <express|koa|fastify> <${known.join('|')}>, got ${framework} ${variant}`);
   }
   const server = await factory();
   server.keepAliveTimeout = 60_000;
