@@ -5,7 +5,8 @@
  * - Every packages/eslint-plugin/docs/rules/<rule>.md becomes docs/rules/<rule>.md, unchanged
  *   except for links: `./other-rule.md` stays a site link when that page exists; any other
  *   relative link (into the package, its sources, its tests) is rewritten to the file on GitHub,
- *   so the site build (ignoreDeadLinks: false) never fails on a path that only exists in the repo.
+ *   so the site build (ignoreDeadLinks: false) never fails on a path that only exists in the repo;
+ *   a link into the public site (https://rebind-guard.dev/…) becomes a relative link.
  * - The page is wrapped in a `v-pre` container so `{{ }}` in a rule doc is shown, not evaluated.
  * - docs/rules/index.md is docs/scripts/rules-index.md with the rules table filled in. The table
  *   lists every rule file in packages/eslint-plugin/src/rules; description and config membership
@@ -25,6 +26,7 @@ const pluginRoot = resolve(docsRoot, '../packages/eslint-plugin');
 const sourceDir = join(pluginRoot, 'docs/rules');
 const rulesSourceDir = join(pluginRoot, 'src/rules');
 const outDir = join(docsRoot, 'rules');
+const SITE = 'https://rebind-guard.dev';
 const GITHUB = 'https://github.com/rebind-guard/rebind-guard/blob/main/packages/eslint-plugin/docs/rules/';
 
 const docFiles = existsSync(sourceDir) ? readdirSync(sourceDir).filter((file) => file.endsWith('.md')).sort() : [];
@@ -38,6 +40,12 @@ const ruleNames = existsSync(rulesSourceDir)
 
 /** Rewrites one markdown link target found in a rule doc. */
 function rewriteTarget(target) {
+  if (target.startsWith(`${SITE}/`)) {
+    // A link to the public site becomes relative, so the local and preview builds stay local.
+    const url = new URL(target);
+    const path = posix.relative('/rules', url.pathname.replace(/\/$/, '') || '/');
+    return (path.startsWith('.') ? path : `./${path}`) + url.hash;
+  }
   if (/^([a-z][a-z0-9+.-]*:|#|\/)/i.test(target)) return target; // absolute URL, anchor or site path
   const [path, hash = ''] = target.split(/(?=#)/);
   const sibling = /^(?:\.\/)?([a-z0-9-]+)\.md$/.exec(path);

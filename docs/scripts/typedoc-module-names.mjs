@@ -11,6 +11,8 @@ const NAMES = {
   'express/src': '@rebind-guard/express',
   'koa/src': '@rebind-guard/koa',
   'fastify/src': '@rebind-guard/fastify',
+  'eslint-plugin/src': '@rebind-guard/eslint-plugin',
+  'cli/src': '@rebind-guard/cli',
 };
 
 /** @param {import('typedoc').Application} app */

@@ -11,6 +11,7 @@
  * - the Bearer examples start with the exact `JWT_PUBLIC_KEY="$(cat public.pem)" npx tsx server.ts`
  *   line of /guide/tokens, after the page's openssl commands made the key pair, and the page's
  *   curl lines (tokens minted by its `token.mjs`) each get the answer their comment names;
+ * - the home page's "Thirty seconds" example runs with `node server.js` and answers its curl lines;
  * - the documented `tsconfig.json` type-checks every quick-start example with `tsc`.
  *
  * Port 3000 is replaced by a free port everywhere (code and shell lines). The projects live under
@@ -214,6 +215,18 @@ describe.each(['express', 'koa', 'fastify'])('the %s quick start', (framework) =
     expect(codes.length).toBeGreaterThanOrEqual(12);
     expectAnswers(observed);
   }, 60_000);
+});
+
+it('the home page example runs with node server.js and answers its curl lines as commented', async () => {
+  const text = readFileSync(join(docsRoot, 'index.md'), 'utf8');
+  for (const phrase of ['npm pkg set type=module', 'Run `node server.js`']) expect(text, phrase).toContain(phrase);
+  const dir = project('home', 'module');
+  const port = await startBlock(dir, 'server.js', block('index.md', 'server.js'), 'node server.js');
+  const [tryIt] = curlBlocks('index.md');
+  if (tryIt === undefined) throw new Error('index.md: no curl block');
+  const observed = await runCurlBlock(dir, tryIt, port);
+  expect(observed.map((entry) => entry.expected)).toEqual(['200', '403 host_not_allowed']);
+  expectAnswers(observed);
 });
 
 it('the documented tsconfig.json type-checks every quick-start example', async () => {

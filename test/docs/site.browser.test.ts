@@ -1,8 +1,10 @@
 /**
  * Headless Chromium over the built documentation site (docs/.vitepress/dist), served from a
  * loopback node:http server: the home page, a rule page and the result-codes page render without
- * console errors, a result-code anchor is reachable, and local search finds pages. Screenshots go
- * to test/artifacts/docs-*.png.
+ * console errors, a result-code anchor is reachable, and local search finds pages. At a 1280 px
+ * laptop viewport no code block and no table of the home page, the quick starts, Configuration and
+ * Result codes scrolls sideways, and no table shows an empty header row. Screenshots go to
+ * test/artifacts/docs-*.png.
  *
  * Uses the e2e suite's Chromium launcher: skipped locally without Chromium, a failure in CI. Builds the site when dist is missing.
  */
@@ -121,6 +123,66 @@ describe.skipIf(skipReason() !== undefined)('documentation site in headless Chro
     await results.first().waitFor({ state: 'visible', timeout: 15_000 });
     expect(await results.count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(artifacts, 'docs-search.png'), fullPage: false });
+    await page.close();
+  });
+
+  /** What MEASURE_LAYOUT reports about the page's code blocks and tables. */
+  interface Layout {
+    blocks: number;
+    tables: number;
+    wideBlocks: string[];
+    wideTables: string[];
+    emptyHeads: string[];
+    pageScrolls: boolean;
+  }
+
+  /**
+   * Runs in the page (a string: the test project has no DOM types). An element overflows when its
+   * content is wider than its box (it scrolls sideways) or it sticks out of the content column.
+   */
+  const MEASURE_LAYOUT = `(() => {
+    const column = document.querySelector('.vp-doc');
+    const right = column === null ? Infinity : column.getBoundingClientRect().right + 1;
+    const wide = (element) => element.scrollWidth - element.clientWidth > 1 || element.getBoundingClientRect().right > right;
+    const first = (element) => (element.textContent || '').trim().split('\\n')[0].slice(0, 100);
+    const blocks = [...document.querySelectorAll('.vp-doc div[class*="language-"] pre')];
+    const tables = [...document.querySelectorAll('.vp-doc table')];
+    const emptyHeads = tables.filter((table) => {
+      const head = table.querySelector('thead');
+      if (head === null || head.getBoundingClientRect().height === 0) return false;
+      return [...head.querySelectorAll('th')].every((cell) => (cell.textContent || '').trim() === '');
+    });
+    return {
+      blocks: blocks.length,
+      tables: tables.length,
+      wideBlocks: blocks.filter(wide).map(first),
+      wideTables: tables.filter(wide).map(first),
+      emptyHeads: emptyHeads.map(first),
+      pageScrolls: document.documentElement.scrollWidth > document.documentElement.clientWidth,
+    };
+  })()`;
+
+  /** Pages a first-time user reads first; each must fit a 1280 px viewport without sideways scrolling. */
+  const READ_FIRST = ['/', '/guide/express', '/guide/koa', '/guide/fastify', '/guide/tokens', '/reference/options', '/reference/result-codes'];
+
+  it.each(READ_FIRST)('%s fits 1280 px: no code block or table scrolls sideways, no empty header row', async (path) => {
+    const page = await open(path);
+    const layout = await page.evaluate<Layout>(MEASURE_LAYOUT);
+    expect(layout.blocks + layout.tables, `${path} has code blocks or tables`).toBeGreaterThan(0);
+    expect(layout.wideBlocks, `${path}: code blocks wider than the column`).toEqual([]);
+    expect(layout.wideTables, `${path}: tables wider than the column`).toEqual([]);
+    expect(layout.emptyHeads, `${path}: tables with an empty header row`).toEqual([]);
+    expect(layout.pageScrolls).toBe(false);
+    await page.screenshot({ path: join(artifacts, `docs-1280${path.replace(/\W+/g, '-')}.png`), fullPage: false });
+    await page.close();
+  });
+
+  it('shows the hero image and an install command on the home page', async () => {
+    const page = await open('/');
+    const image = page.locator('.VPHero .image-src');
+    await expect(image.isVisible()).resolves.toBe(true);
+    expect(((await image.boundingBox())?.width ?? 0) > 200).toBe(true);
+    await expect(page.locator('.vp-doc div[class*="language-sh"]').first().textContent()).resolves.toContain('npm install');
     await page.close();
   });
 
