@@ -8,7 +8,7 @@ import jsonwebtoken from 'jsonwebtoken';
 import { DEFAULT_MAX_TOKEN_LENGTH } from './bearer.js';
 import { keyServerUrl, RemoteKeys } from './internal/remote-keys.js';
 import type { ParsedHost } from './host.js';
-import { cacheSettings, TokenCache } from './internal/token-cache.js';
+import { cacheSettings, HeaderMemo, TokenCache } from './internal/token-cache.js';
 
 /**
  * The JWS algorithms rebind-guard verifies. `none` is never accepted.
@@ -424,6 +424,7 @@ export class JwtVerifier<Claims = JwtClaims> {
   readonly #claims: ClaimsValidator<Claims> | undefined;
   readonly #cache: TokenCache | undefined;
   #staticOptions: jsonwebtoken.VerifyOptions | undefined;
+  readonly #headers = new HeaderMemo(decodeSegment);
 
   /**
    * Validates options; throws `TypeError` saying what to change.
@@ -583,7 +584,7 @@ export class JwtVerifier<Claims = JwtClaims> {
     const segments = token.split('.');
     if (segments.length !== 3) return { ok: false, code: 'token_invalid' };
     const [headerPart = '', payloadPart = '', signaturePart = ''] = segments;
-    const header = decodeSegment(headerPart);
+    const header = this.#headers.decode(headerPart);
     if (!isObject(header) || typeof header.alg !== 'string') return { ok: false, code: 'token_invalid' };
     if (!(this.#algorithms as readonly string[]).includes(header.alg)) return { ok: false, code: 'token_algorithm_invalid' };
     // We implement no JWS extensions, so any critical one must be refused (RFC 7515 §4.1.11).

@@ -4,7 +4,7 @@ import { runInNewContext } from 'node:vm';
 import jsonwebtoken from 'jsonwebtoken';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createGuard, JwtVerifier, type AuthOptions, type GuardResult, type JwtClaims, type KeyInput } from '../src/index.js';
-import { TokenCache } from '../src/internal/token-cache.js';
+import { HeaderMemo, TokenCache } from '../src/internal/token-cache.js';
 
 const NOW = 1_700_000_000;
 const SECRET = 'a-long-random-hs256-secret-for-cache-tests-0123456789';
@@ -303,4 +303,45 @@ describe('bounded memory', () => {
     expect((await verifier.verify(mint(2000), API)).ok).toBe(true);
     expect(spy).toHaveBeenCalledTimes(1);
   }, 120_000);
+});
+
+describe('decoded headers (uncached path)', () => {
+  const decode = (segment: string): unknown => {
+    try {
+      return JSON.parse(Buffer.from(segment, 'base64url').toString('utf8')) as unknown;
+    } catch {
+      return undefined;
+    }
+  };
+
+  it('decodes each distinct header once and hands out fresh copies', () => {
+    let calls = 0;
+    const memo = new HeaderMemo((segment) => {
+      calls++;
+      return decode(segment);
+    });
+    const segment = enc({ alg: 'HS256', typ: 'JWT', x5c: ['a'] });
+    const first = memo.decode(segment) as { x5c: string[] };
+    first.x5c.push('b');
+    expect(memo.decode(segment)).toEqual({ alg: 'HS256', typ: 'JWT', x5c: ['a'] });
+    expect(memo.decode(segment)).not.toBe(memo.decode(segment));
+    expect(calls).toBe(1);
+  });
+
+  it('stays bounded and never remembers undecodable segments', () => {
+    let calls = 0;
+    const memo = new HeaderMemo((segment) => {
+      calls++;
+      return decode(segment);
+    }, 4);
+    for (let i = 0; i < 100; i++) memo.decode(enc({ alg: 'HS256', kid: `k${i}` }));
+    expect(calls).toBe(100);
+    memo.decode(enc({ alg: 'HS256', kid: 'k99' }));
+    expect(calls).toBe(100);
+    memo.decode(enc({ alg: 'HS256', kid: 'k0' }));
+    expect(calls).toBe(101);
+    expect(memo.decode('%%%')).toBeUndefined();
+    expect(memo.decode('%%%')).toBeUndefined();
+    expect(calls).toBe(103);
+  });
 });

@@ -65,7 +65,7 @@ export function cacheSettings(value: unknown): { readonly max: number } | undefi
 }
 
 /** A copy of a JSON value (what `JSON.parse` made), with own `__proto__` keys kept as data. */
-function copyJson(value: unknown): unknown {
+export function copyJson(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map(copyJson);
   const out: Record<string, unknown> = {};
@@ -155,5 +155,33 @@ export class TokenCache {
       const oldest = this.#entries.keys().next();
       if (oldest.done !== true) this.#entries.delete(oldest.value);
     }
+  }
+}
+
+/**
+ * Decoded JOSE header segments, remembered by their text: one issuer sends a handful of distinct
+ * headers (`alg`, `typ`, `kid`), so the uncached path decodes each once. Bounded (oldest dropped);
+ * every call returns a fresh copy, exactly what decoding the segment again would return.
+ */
+export class HeaderMemo {
+  readonly #decoded = new Map<string, unknown>();
+  readonly #decode: (segment: string) => unknown;
+  readonly #max: number;
+
+  constructor(decode: (segment: string) => unknown, max = 64) {
+    this.#decode = decode;
+    this.#max = max;
+  }
+
+  /** The decoded segment (a fresh copy), or `undefined` when it is not base64url JSON. */
+  decode(segment: string): unknown {
+    let value = this.#decoded.get(segment);
+    if (value === undefined) {
+      value = this.#decode(segment);
+      if (value === undefined) return undefined;
+      if (this.#decoded.size >= this.#max) this.#decoded.delete(this.#decoded.keys().next().value ?? '');
+      this.#decoded.set(segment, value);
+    }
+    return copyJson(value);
   }
 }
