@@ -47,6 +47,13 @@ function optionError(message: string): TypeError {
 /**
  * Validates the `auth.cache` option; returns `undefined` when the cache is off.
  * Throws a `TypeError` that says what to write instead.
+ *
+ * @example
+ * ```ts
+ * cacheSettings(undefined); // { max: 1000 }
+ * cacheSettings(false); // undefined
+ * cacheSettings({ max: 0 }); // throws TypeError: rebind-guard: auth.cache max must be a whole number…
+ * ```
  */
 export function cacheSettings(value: unknown): { readonly max: number } | undefined {
   if (value === false) return undefined;
@@ -64,7 +71,14 @@ export function cacheSettings(value: unknown): { readonly max: number } | undefi
   return { max };
 }
 
-/** A copy of a JSON value (what `JSON.parse` made), with own `__proto__` keys kept as data. */
+/**
+ * A copy of a JSON value (what `JSON.parse` made), with own `__proto__` keys kept as data.
+ *
+ * @example
+ * ```ts
+ * const claims = copyJson(JSON.parse('{"roles":["admin"]}')); // a new object and a new array
+ * ```
+ */
 export function copyJson(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map(copyJson);
@@ -82,6 +96,13 @@ const numeric = (value: unknown): number | undefined => (typeof value === 'numbe
 /**
  * The verified-token LRU of one verifier. Keys are the token, prefixed by the request host when
  * the audience is a function of the host (a token verified for one host is never a hit on another).
+ *
+ * @example
+ * ```ts
+ * const cache = new TokenCache({ max: 1000 }, { clockTolerance: 5, maxAge: undefined, hostBound: false });
+ * cache.set(token, host, payload, header, key); // after every check passed
+ * const hit = cache.get(token, host); // fresh copies of claims and header, or undefined
+ * ```
  */
 export class TokenCache {
   readonly #entries = new Map<string, Entry>();
@@ -162,6 +183,12 @@ export class TokenCache {
  * Decoded JOSE header segments, remembered by their text: one issuer sends a handful of distinct
  * headers (`alg`, `typ`, `kid`), so the uncached path decodes each once. Bounded (oldest dropped);
  * every call returns a fresh copy, exactly what decoding the segment again would return.
+ *
+ * @example
+ * ```ts
+ * const headers = new HeaderMemo(decodeSegment);
+ * const header = headers.decode(token.slice(0, token.indexOf('.'))); // { alg: 'HS256', … } or undefined
+ * ```
  */
 export class HeaderMemo {
   readonly #decoded = new Map<string, unknown>();
