@@ -19,7 +19,7 @@ import {
   resolveConstNode,
   resolveImport,
   staticBoolean,
-  staticRegExp,
+  resolveRegex,
   unwrapExpression,
 } from '../util/index.js';
 import { createRule } from '../util/create-rule.js';
@@ -172,7 +172,7 @@ export default createRule<[], MessageIds>({
     function entryProblem(entryNode: TSESTree.Node): string | undefined {
       const text = getStaticString(context, entryNode);
       if (text !== undefined) return hostEntryProblem(text);
-      const regex = staticRegExp(context, entryNode);
+      const regex = resolveRegex(context, entryNode);
       if (regex === undefined) return undefined;
       let value: RegExp;
       try {

@@ -427,7 +427,9 @@ export default createRule<[], MessageIds>({
       context.report({
         node: regex.node,
         messageId: 'caseSensitiveRegex',
-        suggest: [{ messageId: 'addIgnoreCase', fix: (fixer) => regexFix(fixer, sourceCode, regex, regex.pattern, `${regex.flags}i`) }],
+        suggest: regex.fixable
+          ? [{ messageId: 'addIgnoreCase', fix: (fixer) => regexFix(fixer, sourceCode, regex, regex.pattern, `${regex.flags}i`) }]
+          : [],
       });
     }
 

@@ -20,7 +20,7 @@ import {
   resolveImport,
   soleResult,
   staticBoolean,
-  staticRegExp,
+  resolveRegex,
   unwrapExpression,
   variableSource,
 } from '../util/index.js';
@@ -164,7 +164,7 @@ export default createRule<Options, MessageIds>({
       value: TSESTree.Node,
     ): { kind: OriginKind; nullEntries: TSESTree.Node[]; directNull: boolean } {
       const nullEntries: TSESTree.Node[] = [];
-      const regex = staticRegExp(context, value);
+      const regex = resolveRegex(context, value);
       if (regex !== undefined) {
         return { kind: isMatchAllRegexSource(regex.pattern) ? 'reflect' : 'safe', nullEntries, directNull: false };
       }
@@ -182,7 +182,7 @@ export default createRule<Options, MessageIds>({
         let kind: OriginKind = 'safe';
         for (const element of resolved.elements) {
           if (element === null || element.type === AST_NODE_TYPES.SpreadElement) continue;
-          const entryRegex = staticRegExp(context, element);
+          const entryRegex = resolveRegex(context, element);
           if (entryRegex !== undefined && isMatchAllRegexSource(entryRegex.pattern)) kind = 'reflect';
           if (getStaticString(context, element)?.trim().toLowerCase() === 'null') nullEntries.push(element);
         }

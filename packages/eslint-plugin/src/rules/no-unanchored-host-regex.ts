@@ -71,12 +71,9 @@ export default createRule<[], MessageIds>({
         context.report({
           node: regex.node,
           messageId: 'unescapedDot',
-          suggest: [
-            {
-              messageId: 'escapeDots',
-              fix: (fixer) => regexFix(fixer, sourceCode, regex, escapeDotsAt(regex.pattern, dots)),
-            },
-          ],
+          suggest: regex.fixable
+            ? [{ messageId: 'escapeDots', fix: (fixer) => regexFix(fixer, sourceCode, regex, escapeDotsAt(regex.pattern, dots)) }]
+            : [],
         });
       }
       if (usage === 'rebind-guard') return; // rebind-guard anchors RegExp entries itself.
@@ -88,7 +85,7 @@ export default createRule<[], MessageIds>({
         context.report({
           node: regex.node,
           messageId: 'missingStart',
-          suggest: [{ messageId: 'addStartAnchor', fix: (fixer) => regexFix(fixer, sourceCode, regex, pattern) }],
+          suggest: regex.fixable ? [{ messageId: 'addStartAnchor', fix: (fixer) => regexFix(fixer, sourceCode, regex, pattern) }] : [],
         });
       }
       if (!anchoring.end) {
@@ -96,7 +93,7 @@ export default createRule<[], MessageIds>({
         context.report({
           node: regex.node,
           messageId: 'missingEnd',
-          suggest: [{ messageId: 'addEndAnchor', fix: (fixer) => regexFix(fixer, sourceCode, regex, pattern) }],
+          suggest: regex.fixable ? [{ messageId: 'addEndAnchor', fix: (fixer) => regexFix(fixer, sourceCode, regex, pattern) }] : [],
         });
       }
     }

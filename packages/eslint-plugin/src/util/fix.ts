@@ -33,7 +33,8 @@ export function quoteString(value: string, quote: string): string {
 
 /**
  * Replaces the pattern (and optionally the flags) of a static regex, producing source text for
- * the node in {@link StaticRegex.node}'s position (regex Literal) or for its pattern string.
+ * the node in {@link StaticRegex.node}'s position (regex Literal) or for its pattern string. Only
+ * for regexes with `fixable: true`.
  *
  * @example
  * ```ts

@@ -8,7 +8,7 @@
  */
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import { type ImportContext, type ImportRef, matchesImport, resolveConstNode } from './imports.js';
-import { isMatchAllRegexSource, staticRegExp } from './regex.js';
+import { isMatchAllRegexSource, resolveRegex } from './regex.js';
 
 /** The framework adapters of rebind-guard. */
 export const REBIND_GUARD_ADAPTERS = ['@rebind-guard/express', '@rebind-guard/koa', '@rebind-guard/fastify'] as const;
@@ -175,7 +175,7 @@ const MATCH_ALL_HOST_STRINGS: ReadonlySet<string> = new Set(['*', '0.0.0.0/0', '
  * ```
  */
 export function matchAllHostEntry(context: ImportContext, node: TSESTree.Node): string | undefined {
-  const regex = staticRegExp(context, node);
+  const regex = resolveRegex(context, node);
   if (regex !== undefined) return isMatchAllRegexSource(regex.pattern) ? `/${regex.pattern}/${regex.flags}` : undefined;
   const resolved = resolveConstNode(context, node);
   if (resolved?.type === AST_NODE_TYPES.Literal && typeof resolved.value === 'string') {

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { type ImportContext, isGlobal, literalString, resolveConstNode, unwrapExpression } from './imports.js';
+import { getStaticString, type ImportContext, isGlobal, literalString, resolveConstNode, unwrapExpression } from './imports.js';
 import { variableSource } from './request-values.js';
 
 /** Maximum depth when following variables. */
@@ -23,11 +23,18 @@ export interface StaticRegex {
   patternNode?: TSESTree.Literal | TSESTree.TemplateLiteral;
   /** For `new RegExp('…', 'flags')`: the flags node, when present. */
   flagsNode?: TSESTree.Node;
+  /**
+   * Whether a suggestion can rewrite the pattern in place ({@link regexFix}): true for a regex
+   * literal and for `new RegExp('…')` with the pattern written as a string there; false when the
+   * pattern or flags come from a `const` elsewhere (`new RegExp(PATTERN)`).
+   */
+  fixable: boolean;
 }
 
 /**
- * Resolves a regex Literal, `new RegExp('static', 'flags')` / `RegExp(…)`, or a const identifier
- * bound to one of those. Dynamic patterns give `undefined`.
+ * Resolves a regex Literal, `new RegExp('static', 'flags')` / `RegExp(…)` with the global `RegExp`
+ * (pattern and flags may be `const` strings), or an identifier or `const` member bound to one of
+ * those. Dynamic patterns give `undefined`. The one regex resolver of the plugin.
  *
  * @example
  * ```ts
@@ -38,7 +45,7 @@ export function resolveRegex(context: ImportContext, node: TSESTree.Node, depth 
   if (depth > MAX_DEPTH) return undefined;
   const unwrapped = unwrapExpression(node);
   if (unwrapped.type === AST_NODE_TYPES.Literal && 'regex' in unwrapped) {
-    return { pattern: unwrapped.regex.pattern, flags: unwrapped.regex.flags, node: unwrapped };
+    return { pattern: unwrapped.regex.pattern, flags: unwrapped.regex.flags, node: unwrapped, fixable: true };
   }
   if (
     (unwrapped.type === AST_NODE_TYPES.NewExpression || unwrapped.type === AST_NODE_TYPES.CallExpression) &&
@@ -48,28 +55,34 @@ export function resolveRegex(context: ImportContext, node: TSESTree.Node, depth 
   ) {
     const [patternArg, flagsArg, extra] = unwrapped.arguments;
     if (patternArg === undefined || extra !== undefined) return undefined;
+    if (patternArg.type === AST_NODE_TYPES.SpreadElement || flagsArg?.type === AST_NODE_TYPES.SpreadElement) return undefined;
     const patternNode = unwrapExpression(patternArg);
-    const pattern = literalString(patternNode);
+    const pattern = getStaticString(context, patternNode);
     if (pattern === undefined) return undefined;
-    if (patternNode.type !== AST_NODE_TYPES.Literal && patternNode.type !== AST_NODE_TYPES.TemplateLiteral) return undefined;
-    let flags = '';
-    if (flagsArg !== undefined) {
-      const value = literalString(flagsArg);
-      if (value === undefined) return undefined;
-      flags = value;
-    }
+    const flags = flagsArg === undefined ? '' : getStaticString(context, flagsArg);
+    if (flags === undefined) return undefined;
+    const written =
+      (patternNode.type === AST_NODE_TYPES.Literal || patternNode.type === AST_NODE_TYPES.TemplateLiteral) &&
+      literalString(patternNode) !== undefined &&
+      (flagsArg === undefined || literalString(flagsArg) !== undefined);
+    if (!written) return { pattern, flags, node: unwrapped, fixable: false };
     return {
       pattern,
       flags,
       node: unwrapped,
       patternNode,
       ...(flagsArg === undefined ? {} : { flagsNode: flagsArg }),
+      fixable: true,
     };
   }
-  if (unwrapped.type === AST_NODE_TYPES.Identifier) {
-    const source = variableSource(context, unwrapped);
-    if (source === undefined || source.key !== undefined) return undefined;
-    return resolveRegex(context, source.init, depth + 1);
+  if (unwrapped.type === AST_NODE_TYPES.Identifier || unwrapped.type === AST_NODE_TYPES.MemberExpression) {
+    if (unwrapped.type === AST_NODE_TYPES.Identifier) {
+      const source = variableSource(context, unwrapped);
+      if (source !== undefined && source.key === undefined) return resolveRegex(context, source.init, depth + 1);
+    }
+    // `const { re } = CONFIG`, `CONFIG.re`: const object members.
+    const resolved = resolveConstNode(context, unwrapped);
+    if (resolved !== undefined && resolved !== unwrapped) return resolveRegex(context, resolved, depth + 1);
   }
   return undefined;
 }
@@ -393,51 +406,4 @@ export function isMatchAllRegexSource(source: string): boolean {
     body = group[1];
   }
   return /^(?:\.|\[\\s\\S\]|\[\\S\\s\]|\[\\w\\W\]|\[\\d\\D\]|\[\^\])[*+]\??$/u.test(body);
-}
-
-/** A statically known regular expression. */
-export interface StaticRegExp {
-  /** The pattern source, without slashes. */
-  pattern: string;
-  /** The flags, e.g. 'i'. */
-  flags: string;
-  /** The RegExp literal node when the expression is (or is a const bound to) a literal. */
-  literal?: TSESTree.RegExpLiteral;
-}
-
-/**
- * Static RegExp of a regex literal, a const bound to one, or `new RegExp('src', 'flags')` /
- * `RegExp('src')` with the global `RegExp` and static string arguments.
- *
- * @example
- * ```ts
- * staticRegExp(context, node) // { pattern: '.*', flags: '' } for `new RegExp('.*')`
- * ```
- */
-export function staticRegExp(context: ImportContext, raw: TSESTree.Node): StaticRegExp | undefined {
-  const node = unwrapExpression(raw);
-  if (
-    (node.type === AST_NODE_TYPES.NewExpression || node.type === AST_NODE_TYPES.CallExpression) &&
-    node.callee.type === AST_NODE_TYPES.Identifier &&
-    node.callee.name === 'RegExp' &&
-    isGlobal(context, node.callee)
-  ) {
-    const [patternNode, flagsNode] = node.arguments;
-    if (patternNode === undefined || patternNode.type === AST_NODE_TYPES.SpreadElement) return undefined;
-    const pattern = resolveConstNode(context, patternNode);
-    if (pattern?.type !== AST_NODE_TYPES.Literal || typeof pattern.value !== 'string') return undefined;
-    let flags = '';
-    if (flagsNode !== undefined) {
-      if (flagsNode.type === AST_NODE_TYPES.SpreadElement) return undefined;
-      const flagsValue = resolveConstNode(context, flagsNode);
-      if (flagsValue?.type !== AST_NODE_TYPES.Literal || typeof flagsValue.value !== 'string') return undefined;
-      flags = flagsValue.value;
-    }
-    return { pattern: pattern.value, flags };
-  }
-  const resolved = resolveConstNode(context, node);
-  if (resolved?.type === AST_NODE_TYPES.Literal && 'regex' in resolved) {
-    return { pattern: resolved.regex.pattern, flags: resolved.regex.flags, literal: resolved };
-  }
-  return undefined;
 }

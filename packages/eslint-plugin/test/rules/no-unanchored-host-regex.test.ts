@@ -36,6 +36,15 @@ app.use(cors({ origin: [/^https:\/\/([a-z]+\.)?example\.com$/, 'https://app.exam
   ],
   invalid: [
     {
+      // A pattern kept in a const string: reported, without a suggestion (the text lives elsewhere).
+      code: "const HOST_PATTERN = 'app.example.com';\nif (new RegExp(HOST_PATTERN).test(req.headers.host)) next();",
+      errors: [
+        { messageId: 'unescapedDot', line: 2, column: 5, suggestions: [] },
+        { messageId: 'missingStart', line: 2, column: 5, suggestions: [] },
+        { messageId: 'missingEnd', line: 2, column: 5, suggestions: [] },
+      ],
+    },
+    {
       // guardUpgrades from @rebind-guard/core/node takes the same hosts.
       code: "import { guardUpgrades } from '@rebind-guard/core/node';\nguardUpgrades(server, { hosts: [/tenant.example.com/] });",
       errors: [
