@@ -43,6 +43,7 @@ function adapterOptions(): string[] {
     const optionsInterface = /export interface (\w+GuardOptions)\b/.exec(source)?.[1];
     if (optionsInterface !== undefined) for (const key of interfaceKeys(`packages/${adapter}/src/index.ts`, optionsInterface)) names.add(key);
     if (/export function requireScopes\b/.test(source)) names.add('requireScopes');
+    if (/export function requireClaims\b/.test(source)) names.add('requireClaims');
     if (/^rebindGuard\.optional = /m.test(source)) names.add('rebindGuard.optional');
     if (/export \{[^}]*\bguardUpgrades\b/.test(source)) names.add('guardUpgrades');
     if (/export \{[^}]*\bguardRequests\b/.test(source)) names.add('guardRequests');

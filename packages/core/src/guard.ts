@@ -10,6 +10,7 @@ import { HostAllowlist, isHostFailure, parseHost, type HostEntry, type ParsedHos
 import { JwtVerifier, type AuthInfo, type AuthOptions, type JwtClaims } from './jwt.js';
 import { DEFAULT_PORTS, OriginAllowlist, parseOrigin, refererOrigin, type ParsedOrigin } from './origin.js';
 import { compileResourceMetadata, type GuardAnswer, type ResourceMetadataOptions } from './resource-metadata.js';
+import { meetsClaimRequirement, validateClaimRequirement, type ClaimRequirement } from './claims.js';
 
 /**
  * The framework-neutral request every adapter builds from its framework's request.
@@ -201,6 +202,11 @@ export interface Guard<Claims = JwtClaims> {
    * Returns `undefined` when it does, else an `insufficient_scope` (403) or `token_missing` (401) failure.
    */
   checkScopes(auth: AuthInfo<Claims> | undefined, scopes: readonly string[]): GuardFailure | undefined;
+  /**
+   * Does a verified token meet a claim requirement (`equals`, `includes`)? Returns `undefined`
+   * when it does, else `token_claims_invalid` (401, `error="invalid_token"`) or `token_missing`.
+   */
+  checkClaims(auth: AuthInfo<Claims> | undefined, requirement: ClaimRequirement<Claims>): GuardFailure | undefined;
   /** Whether `auth` is configured. */
   readonly hasAuth: boolean;
 }
@@ -576,6 +582,11 @@ export function createGuard<Claims = JwtClaims>(options: GuardOptions<Claims>): 
       const granted = grantedScopes(auth.claims);
       if (scopes.every((scope) => granted.has(scope))) return undefined;
       return failure('insufficient_scope', challenge('insufficient_scope', `, scope="${scopes.join(' ')}"`));
+    },
+    checkClaims(auth, requirement) {
+      validateClaimRequirement(requirement);
+      if (auth === undefined) return failure('token_missing', challenge());
+      return meetsClaimRequirement(auth.claims, requirement as ClaimRequirement<unknown>) ? undefined : failure('token_claims_invalid', challenge('invalid_token'));
     },
   };
 }

@@ -41,3 +41,4 @@ export {
 export { parseOrigin, refererOrigin, OriginAllowlist, type OriginFailure, type ParsedOrigin } from './origin.js';
 export { toProblem, problemResponse, PROBLEM_CONTENT_TYPE, type ProblemDetails, type ProblemResponse } from './problem.js';
 export { type GuardAnswer, type ResourceMetadataOptions } from './resource-metadata.js';
+export { type ClaimRequirement, type ClaimValue } from './claims.js';

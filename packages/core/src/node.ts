@@ -328,3 +328,5 @@ export function guardUpgrades<Claims = JwtClaims>(
   } as typeof server.emit;
   return guard;
 }
+
+export { validateClaimRequirement } from './claims.js';

@@ -4,8 +4,8 @@
  * @packageDocumentation
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { validateScopes, type AuthInfo, type Guard, type GuardFailure, type JwtClaims } from '@rebind-guard/core';
-import { compileAdapterOptions, sendAnswer, sendProblem, toGuardRequest, type AdapterOptions } from '@rebind-guard/core/node';
+import { validateScopes, type AuthInfo, type ClaimRequirement, type Guard, type GuardFailure, type JwtClaims } from '@rebind-guard/core';
+import { compileAdapterOptions, sendAnswer, sendProblem, toGuardRequest, validateClaimRequirement, type AdapterOptions } from '@rebind-guard/core/node';
 
 export {
   guardRequests,
@@ -79,6 +79,8 @@ export interface RebindGuardMiddleware<Claims = RebindGuardClaims> extends Reque
   readonly guard: Guard<Claims>;
   /** Route middleware: the verified token must grant all `scopes` (none: a token must be present). */
   requireScopes(...scopes: string[]): RequestHandler;
+  /** Route middleware: the verified token's claims must meet `requirement` (`equals`, `includes`). */
+  requireClaims(requirement: ClaimRequirement<Claims>): RequestHandler;
 }
 
 /** The guard that let a request through, and its onReject: standalone requireScopes() answers like it. */
@@ -95,19 +97,35 @@ function respond(failure: GuardFailure, req: Request, res: Response, next: NextF
   else onReject(failure, req, res, next);
 }
 
-function scopesMiddleware(scopes: readonly string[], fallback: Guard<unknown> | undefined, onReject: ExpressGuardOptions<never>['onReject']): RequestHandler {
-  validateScopes(scopes);
-  return function rebindGuardRequireScopes(req, res, next) {
+/** A route check on the verified token (scopes, claims), answered like the guard that let the request through. */
+type TokenCheck = (guard: Guard<unknown>, auth: AuthInfo<unknown> | undefined) => GuardFailure | undefined;
+
+function tokenCheckMiddleware(name: string, check: TokenCheck, fallback: Guard<unknown> | undefined, onReject: ExpressGuardOptions<never>['onReject']): RequestHandler {
+  return function rebindGuardTokenCheck(req, res, next) {
     const installed = (req as MarkedRequest)[INSTALLED];
     const guard = installed?.guard ?? fallback;
     if (guard === undefined) {
-      next(new Error('rebind-guard: requireScopes() runs before rebindGuard(); register rebindGuard(options) first.'));
+      next(new Error(`rebind-guard: ${name}() runs before rebindGuard(); register rebindGuard(options) first.`));
       return;
     }
-    const failure = guard.checkScopes(req.auth, scopes);
+    const failure = check(guard, req.auth);
     if (failure === undefined) next();
     else respond(failure, req, res, next, onReject ?? installed?.onReject);
   };
+}
+
+function scopesMiddleware(scopes: readonly string[], fallback: Guard<unknown> | undefined, onReject: ExpressGuardOptions<never>['onReject']): RequestHandler {
+  validateScopes(scopes);
+  return tokenCheckMiddleware('requireScopes', (guard, auth) => guard.checkScopes(auth, scopes), fallback, onReject);
+}
+
+function claimsMiddleware(
+  requirement: ClaimRequirement<never>,
+  fallback: Guard<unknown> | undefined,
+  onReject: ExpressGuardOptions<never>['onReject'],
+): RequestHandler {
+  validateClaimRequirement(requirement);
+  return tokenCheckMiddleware('requireClaims', (guard, auth) => guard.checkClaims(auth, requirement), fallback, onReject);
 }
 
 /**
@@ -153,6 +171,7 @@ export function rebindGuard<Claims = RebindGuardClaims>(options: ExpressGuardOpt
   return Object.assign(middleware, {
     guard,
     requireScopes: (...scopes: string[]) => scopesMiddleware(scopes, guard as Guard<unknown>, onReject),
+    requireClaims: (requirement: ClaimRequirement<Claims>) => claimsMiddleware(requirement as ClaimRequirement<never>, guard as Guard<unknown>, onReject),
   });
 }
 
@@ -184,6 +203,24 @@ rebindGuard.optional = function optional<Claims = RebindGuardClaims>(options: Ex
  */
 export function requireScopes(...scopes: string[]): RequestHandler {
   return scopesMiddleware(scopes, undefined, undefined);
+}
+
+/**
+ * Route middleware requiring that the token verified by an earlier `rebindGuard()` meets a claim
+ * requirement: `equals` (each claim exactly that value) and `includes` (each claim, an array or a
+ * space-separated string, holds every listed value). 401 `token_missing` without a token, 401
+ * `token_claims_invalid` (`error="invalid_token"`) otherwise — as express-oauth2-jwt-bearer's
+ * `claimEquals` / `claimIncludes`.
+ *
+ * @example
+ * ```ts
+ * import { rebindGuard, requireClaims } from '@rebind-guard/express';
+ * app.use(rebindGuard({ hosts, auth }));
+ * app.delete('/orgs/acme', requireClaims<{ org: string; roles: string[] }>({ equals: { org: 'acme' }, includes: { roles: ['admin'] } }), handler);
+ * ```
+ */
+export function requireClaims<Claims = RebindGuardClaims>(requirement: ClaimRequirement<Claims>): RequestHandler {
+  return claimsMiddleware(requirement, undefined, undefined);
 }
 
 export default rebindGuard;

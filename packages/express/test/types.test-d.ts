@@ -95,8 +95,8 @@ describe('express types', () => {
     rebindGuard({ hosts: ['localhost'], trustProxy: 'yes' });
     // @ts-expect-error 'none' is not an algorithm
     rebindGuard({ hosts: ['localhost'], auth: { ...auth, algorithms: ['none'] } });
-    // @ts-expect-error audience is required
-    rebindGuard({ hosts: ['localhost'], auth: { key: 'secret', algorithms: ['HS256'], issuer: false } });
+    // @ts-expect-error issuer is required (false skips it on purpose); audience may only be left out with resourceMetadata, checked at start-up
+    rebindGuard({ hosts: ['localhost'], auth: { key: 'secret', algorithms: ['HS256'], audience: 'api' } });
     // @ts-expect-error onReject must be a function
     rebindGuard({ hosts: ['localhost'], onReject: 'json' });
     // @ts-expect-error guardUpgrades needs a server

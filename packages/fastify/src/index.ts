@@ -5,8 +5,8 @@
  */
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { isAuthMode, problemResponse, validateScopes, type AuthInfo, type AuthMode, type Guard, type GuardFailure, type JwtClaims } from '@rebind-guard/core';
-import { compileAdapterOptions, toGuardRequest, type AdapterOptions } from '@rebind-guard/core/node';
+import { isAuthMode, problemResponse, validateScopes, type AuthInfo, type AuthMode, type ClaimRequirement, type Guard, type GuardFailure, type JwtClaims } from '@rebind-guard/core';
+import { compileAdapterOptions, toGuardRequest, validateClaimRequirement, type AdapterOptions } from '@rebind-guard/core/node';
 
 /**
  * The claims type of `request.auth`. Augment it to type your claims everywhere:
@@ -35,6 +35,8 @@ export interface RouteGuardConfig {
   readonly auth?: AuthMode;
   /** Scopes the verified token must grant (403 `insufficient_scope` otherwise). */
   readonly scopes?: readonly string[];
+  /** Claims the verified token must carry: `equals` / `includes` (401 `token_claims_invalid` otherwise). */
+  readonly claims?: ClaimRequirement<RebindGuardClaims>;
 }
 
 declare module 'fastify' {
@@ -68,9 +70,10 @@ export interface FastifyGuardOptions<Claims = RebindGuardClaims> extends Adapter
 function validateRouteConfig(config: unknown, url: string): void {
   if (config === undefined) return;
   if (typeof config !== 'object' || config === null) throw new TypeError(`rebind-guard: config.rebindGuard of route ${url} must be an object.`);
-  const { auth, scopes, ...rest } = config as { auth?: unknown; scopes?: unknown };
+  const { auth, scopes, claims, ...rest } = config as { auth?: unknown; scopes?: unknown; claims?: unknown };
   const unknownKeys = Object.keys(rest);
-  if (unknownKeys.length > 0) throw new TypeError(`rebind-guard: config.rebindGuard of route ${url} has unknown keys ${unknownKeys.join(', ')}; use auth and scopes.`);
+  if (unknownKeys.length > 0) throw new TypeError(`rebind-guard: config.rebindGuard of route ${url} has unknown keys ${unknownKeys.join(', ')}; use auth, scopes and claims.`);
+  if (claims !== undefined) validateClaimRequirement(claims);
   if (auth !== undefined && !isAuthMode(auth)) throw new TypeError(`rebind-guard: config.rebindGuard.auth of route ${url} must be "required", "optional" or "off".`);
   if (scopes !== undefined) validateScopes(scopes as unknown[]);
 }
@@ -117,6 +120,10 @@ const plugin: FastifyPluginCallback<FastifyGuardOptions> = (fastify, options, do
     request.auth = result.auth ?? null;
     if (route?.scopes !== undefined) {
       const failure = guard.checkScopes(result.auth, route.scopes);
+      if (failure !== undefined) return reject(failure, request, reply);
+    }
+    if (route?.claims !== undefined) {
+      const failure = guard.checkClaims(result.auth, route.claims);
       if (failure !== undefined) return reject(failure, request, reply);
     }
     return undefined;

@@ -4,8 +4,8 @@
  * @packageDocumentation
  */
 import type { Context, Middleware, Next } from 'koa';
-import { problemResponse, validateScopes, type AuthInfo, type Guard, type GuardFailure, type JwtClaims } from '@rebind-guard/core';
-import { compileAdapterOptions, toGuardRequest, type AdapterOptions } from '@rebind-guard/core/node';
+import { problemResponse, validateScopes, type AuthInfo, type ClaimRequirement, type Guard, type GuardFailure, type JwtClaims } from '@rebind-guard/core';
+import { compileAdapterOptions, toGuardRequest, validateClaimRequirement, type AdapterOptions } from '@rebind-guard/core/node';
 
 export {
   guardRequests,
@@ -59,6 +59,8 @@ export interface RebindGuardMiddleware<Claims = JwtClaims> extends Middleware<Re
   readonly guard: Guard<Claims>;
   /** Middleware requiring that the verified token grants all `scopes` (none: a token must be present). */
   requireScopes(...scopes: string[]): Middleware<RebindGuardState<Claims>>;
+  /** Middleware requiring that the verified token's claims meet `requirement` (`equals`, `includes`). */
+  requireClaims(requirement: ClaimRequirement<Claims>): Middleware<RebindGuardState<Claims>>;
 }
 
 type OnReject = KoaGuardOptions<never>['onReject'];
@@ -77,16 +79,28 @@ async function respond(failure: GuardFailure, ctx: Context, onReject: OnReject):
 
 const GUARD = Symbol('rebind-guard');
 
-function scopesMiddleware(scopes: readonly string[], fallback: Guard<unknown> | undefined, onReject: OnReject): Middleware<RebindGuardState> {
-  validateScopes(scopes);
-  return async function rebindGuardRequireScopes(ctx, next) {
+/** A route check on the verified token (scopes, claims), answered like the guard that let the request through. */
+type TokenCheck = (guard: Guard<unknown>, auth: AuthInfo<unknown> | undefined) => GuardFailure | undefined;
+
+function tokenCheckMiddleware(name: string, check: TokenCheck, fallback: Guard<unknown> | undefined, onReject: OnReject): Middleware<RebindGuardState> {
+  return async function rebindGuardTokenCheck(ctx, next) {
     const installed = (ctx.state as Record<symbol, unknown>)[GUARD] as { guard: Guard<unknown>; onReject: OnReject } | undefined;
     const guard = installed?.guard ?? fallback;
-    if (guard === undefined) throw new Error('rebind-guard: requireScopes() runs before rebindGuard(); register rebindGuard(options) first.');
-    const failure = guard.checkScopes(ctx.state.auth, scopes);
+    if (guard === undefined) throw new Error(`rebind-guard: ${name}() runs before rebindGuard(); register rebindGuard(options) first.`);
+    const failure = check(guard, ctx.state.auth);
     if (failure === undefined) await next();
     else await respond(failure, ctx, onReject ?? installed?.onReject);
   };
+}
+
+function scopesMiddleware(scopes: readonly string[], fallback: Guard<unknown> | undefined, onReject: OnReject): Middleware<RebindGuardState> {
+  validateScopes(scopes);
+  return tokenCheckMiddleware('requireScopes', (guard, auth) => guard.checkScopes(auth, scopes), fallback, onReject);
+}
+
+function claimsMiddleware(requirement: ClaimRequirement<never>, fallback: Guard<unknown> | undefined, onReject: OnReject): Middleware<RebindGuardState> {
+  validateClaimRequirement(requirement);
+  return tokenCheckMiddleware('requireClaims', (guard, auth) => guard.checkClaims(auth, requirement), fallback, onReject);
 }
 
 /**
@@ -129,6 +143,8 @@ export function rebindGuard<Claims = JwtClaims>(options: KoaGuardOptions<Claims>
   return Object.assign(middleware as Middleware<RebindGuardState<Claims>>, {
     guard,
     requireScopes: (...scopes: string[]) => scopesMiddleware(scopes, guard as Guard<unknown>, onReject) as Middleware<RebindGuardState<Claims>>,
+    requireClaims: (requirement: ClaimRequirement<Claims>) =>
+      claimsMiddleware(requirement as ClaimRequirement<never>, guard as Guard<unknown>, onReject) as Middleware<RebindGuardState<Claims>>,
   });
 }
 
@@ -155,6 +171,22 @@ rebindGuard.optional = function optional<Claims = JwtClaims>(options: KoaGuardOp
  */
 export function requireScopes(...scopes: string[]): Middleware<RebindGuardState> {
   return scopesMiddleware(scopes, undefined, undefined);
+}
+
+/**
+ * Middleware requiring that the token verified by an earlier `rebindGuard()` meets a claim
+ * requirement: `equals` (each claim exactly that value) and `includes` (each claim, an array or a
+ * space-separated string, holds every listed value). 401 `token_missing` without a token, 401
+ * `token_claims_invalid` (`error="invalid_token"`) otherwise.
+ *
+ * @example
+ * ```ts
+ * import { requireClaims } from '@rebind-guard/koa';
+ * router.delete('/orgs/acme', requireClaims<{ org: string }>({ equals: { org: 'acme' } }), handler);
+ * ```
+ */
+export function requireClaims<Claims = JwtClaims>(requirement: ClaimRequirement<Claims>): Middleware<RebindGuardState<Claims>> {
+  return claimsMiddleware(requirement, undefined, undefined) as Middleware<RebindGuardState<Claims>>;
 }
 
 export default rebindGuard;
