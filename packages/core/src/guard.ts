@@ -586,7 +586,7 @@ export function createGuard<Claims = JwtClaims>(options: GuardOptions<Claims>): 
     checkClaims(auth, requirement) {
       validateClaimRequirement(requirement);
       if (auth === undefined) return failure('token_missing', challenge());
-      return meetsClaimRequirement(auth.claims, requirement as ClaimRequirement<unknown>) ? undefined : failure('token_claims_invalid', challenge('invalid_token'));
+      return meetsClaimRequirement(auth.claims, requirement) ? undefined : failure('token_claims_invalid', challenge('invalid_token'));
     },
   };
 }
