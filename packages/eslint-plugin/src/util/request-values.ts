@@ -9,9 +9,9 @@
  *
  * @packageDocumentation
  */
-import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import { asMethodCall, memberName } from './ast.js';
-import { findVariableFor, type ImportContext, literalString, unwrapExpression } from './imports.js';
+import { getSingleAssignment, type ImportContext, literalString, unwrapExpression } from './imports.js';
 
 /** Maximum depth when following variables and derived expressions. */
 const MAX_DEPTH = 8;
@@ -105,8 +105,9 @@ export interface VariableSource {
 
 /**
  * Follows an identifier to the value it was assigned once (`const x = …`, `let x = …` never
- * reassigned, `const { key: x } = …`). Returns undefined for parameters, reassigned variables,
- * nested or computed destructuring.
+ * reassigned, `const { key: x } = …`): a one-level view of {@link getSingleAssignment}, which it
+ * is built on. Returns undefined for parameters, reassigned variables, nested or computed
+ * destructuring.
  *
  * @example
  * ```ts
@@ -114,27 +115,10 @@ export interface VariableSource {
  * ```
  */
 export function variableSource(context: ImportContext, identifier: TSESTree.Identifier): VariableSource | undefined {
-  const variable = findVariableFor(context, identifier);
-  if (variable === null || variable.defs.length !== 1) return undefined;
-  const def = variable.defs[0];
-  if (def?.type !== TSESLint.Scope.DefinitionType.Variable) return undefined;
-  const declarator = def.node;
-  if (declarator.init === null) return undefined;
-  for (const reference of variable.references) {
-    if (reference.isWrite() && !reference.init) return undefined;
-  }
-  if (declarator.id.type === AST_NODE_TYPES.Identifier) return { init: declarator.init };
-  if (declarator.id.type !== AST_NODE_TYPES.ObjectPattern) return undefined;
-  for (const property of declarator.id.properties) {
-    if (property.type !== AST_NODE_TYPES.Property) continue;
-    const value = property.value.type === AST_NODE_TYPES.AssignmentPattern ? property.value.left : property.value;
-    if (value !== def.name) continue;
-    let key: string | undefined;
-    if (!property.computed && property.key.type === AST_NODE_TYPES.Identifier) key = property.key.name;
-    else if (property.key.type === AST_NODE_TYPES.Literal && typeof property.key.value === 'string') key = property.key.value;
-    return key === undefined ? undefined : { init: declarator.init, key };
-  }
-  return undefined;
+  const binding = getSingleAssignment(context, identifier);
+  if (binding?.path === undefined || binding.path.length > 1) return undefined;
+  const [key] = binding.path;
+  return key === undefined ? { init: binding.init } : { init: binding.init, key };
 }
 
 /**
