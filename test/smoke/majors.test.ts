@@ -6,7 +6,7 @@
  * - the lower bounds of the adapters' peer ranges — Express 4.21.0, Koa 2.15.0, Fastify 4.23.0 —
  *   with @types/express 4 and @types/koa 2 (test/adapters/majors.test.ts runs the whole behaviour
  *   table on the newest Express 4, Koa 2 and Fastify 4), and ESLint 8.57.1 (+ @types/eslint 8);
- * - ESLint 9, alone with the plugin.
+ * - ESLint 9 with the plugin (and core, which the plugin uses for allowlist entries).
  *
  * One project per ESLint major, created in parallel. Needs `npm run build` first.
  */
@@ -61,7 +61,7 @@ function ready(project: ConsumerProject | undefined): ConsumerProject {
 beforeAll(async () => {
   const [created, created9] = await Promise.all([
     createConsumerProject('majors-previous', ['core', 'express', 'koa', 'fastify', 'eslint-plugin'], PREVIOUS),
-    createConsumerProject('majors-eslint9', ['eslint-plugin'], { eslint: '9.39.5' }),
+    createConsumerProject('majors-eslint9', ['core', 'eslint-plugin'], { eslint: '9.39.5' }),
   ]);
   previous = created;
   eslint9 = created9;
