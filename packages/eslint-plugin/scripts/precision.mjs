@@ -50,6 +50,8 @@ export const CORPUS = [
   { repo: 'gothinkster/koa-knex-realworld-example', commit: '602e234139c453825eb3939cf24bdf00fc164e0e', label: 'master', kind: 'RealWorld Koa backend (JWT)', include: [''] },
   { repo: 'hagopj13/node-express-boilerplate', commit: '179ae84efec61b14206d0305d941daed6c6d07f9', label: 'master', kind: 'Express boilerplate (passport-jwt, env config)', include: [''] },
   { repo: 'danielfsousa/express-rest-boilerplate', commit: 'b8bed6d7cfce3cf2ef89ec1b5e47b52dfc50e874', label: 'master', kind: 'Express REST boilerplate (JWT)', include: [''] },
+  { repo: 'facebook/create-react-app', commit: '6254386531d263688ccfa542d0e628fbc0de0b28', label: 'main', kind: 'Dev-server configuration (react-scripts webpack-dev-server config and start script)', include: ['packages/react-scripts/config/', 'packages/react-scripts/scripts/'] },
+  { repo: 'webpack/webpack-dev-server', commit: 'f78499fbb2f3cdb32f00894dd2535b997ae13104', label: 'main', kind: 'Dev-server configuration examples', include: ['examples/'] },
   { repo: 'juice-shop/juice-shop', commit: '33518f5a0911e25d9df747b1e70fb7af279a755c', label: 'master', kind: 'Deliberately vulnerable app (OWASP Juice Shop)', include: ['server.ts', 'app.ts', 'routes/', 'lib/'] },
 ];
 
@@ -233,8 +235,9 @@ function render(results, verdicts, rules) {
     '  doc under "What this rule does not catch".',
     '- The corpus is small and biased towards examples and boilerplates, where a missing Host check',
     '  is common; production services with a reverse proxy in front are under-represented. Several',
-    '  rules (dev-server switches, substring and regex origin checks, `jwt.decode` for auth, `none`)',
-    '  found nothing here: their precision is not measured by this corpus, only by their tests.',
+    '  rules (substring and regex origin checks, `jwt.decode` for auth, `none`) found nothing here,',
+    '  and `no-host-check-bypass` found one: their precision is not measured by this corpus, only by',
+    '  their tests.',
     '- Example apps that import their framework by a relative path (`require(\'../../\')` in the',
     '  Express and Fastify repositories) are not recognised as apps, so those examples yield nothing.',
     '- `strict` adds wildcard CORS without credentials, which is a real exposure for unauthenticated',
