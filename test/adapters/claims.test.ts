@@ -11,7 +11,7 @@ import Koa from 'koa';
 import Fastify from 'fastify';
 import jsonwebtoken from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClaimRequirement, GuardOptions } from '@rebind-guard/core';
+import type { ClaimRequirement } from '@rebind-guard/core';
 import * as expressAdapter from '@rebind-guard/express';
 import * as koaAdapter from '@rebind-guard/koa';
 import * as fastifyAdapter from '@rebind-guard/fastify';
@@ -26,11 +26,12 @@ interface OrgClaims {
 }
 
 const SECRET = 'claim-check tests: a long enough HS256 secret value';
-const OPTIONS: GuardOptions<OrgClaims> = {
+/** A plain literal, so it fits every adapter's options type whatever their claims type. */
+const OPTIONS = {
   hosts: ['localhost'],
-  authMode: 'optional',
-  auth: { key: SECRET, algorithms: ['HS256'], audience: 'api', issuer: false },
-} as GuardOptions<OrgClaims>;
+  authMode: 'optional' as const,
+  auth: { key: SECRET, algorithms: ['HS256' as const], audience: 'api', issuer: false as const },
+};
 
 const ROUTES: Record<string, ClaimRequirement<OrgClaims>> = {
   '/acme': { equals: { org: 'acme', email_verified: true } },
@@ -92,7 +93,7 @@ beforeAll(async () => {
   running.set('koa', { port: await listen(koaServer), close: closer(koaServer) });
 
   const fastify = Fastify();
-  await fastify.register(fastifyAdapter.rebindGuard, OPTIONS as GuardOptions);
+  await fastify.register(fastifyAdapter.rebindGuard, OPTIONS);
   for (const [path, claims] of Object.entries(ROUTES)) {
     fastify.get(path, { config: { rebindGuard: { claims } } }, () => ({ ok: true }));
   }
@@ -137,7 +138,7 @@ describe('claim requirements are checked at start-up', () => {
     expect(() => expressAdapter.requireClaims(claims)).toThrow(message);
     expect(() => koaAdapter.requireClaims(claims)).toThrow(message);
     const app = Fastify();
-    await app.register(fastifyAdapter.rebindGuard, OPTIONS as GuardOptions);
+    await app.register(fastifyAdapter.rebindGuard, OPTIONS);
     expect(() => app.get('/x', { config: { rebindGuard: { claims } } }, () => ({}))).toThrow(message);
     await app.close();
   });
