@@ -3,17 +3,21 @@ import {
   APP_FRAMEWORKS_TEXT,
   type AppFramework,
   appFrameworkOf,
+  findProperty,
   findVariableFor,
   type ImportRef,
   isCreateGuard,
   isHostAllowlistCheck,
   isHostValidatorFactory,
+  isMcpTransport,
   isTestFile,
   matchesImport,
   memberName,
   mentions,
+  resolveConstNode,
   resolveFunction,
   resolveImport,
+  staticBoolean,
   unwrapExpression,
 } from '../util/index.js';
 import { createRule } from '../util/create-rule.js';
@@ -138,6 +142,19 @@ export default createRule<Options, MessageIds>({
     if (options.ignoreTestFiles !== false && isTestFile(context.filename, context.cwd)) return {};
     const apps: TrackedApp[] = [];
     let createsCoreGuard = false;
+    let protectedMcpTransport = false;
+
+    /** `new StreamableHTTPServerTransport({ enableDnsRebindingProtection: true, … })` (v1 or v2 names). */
+    function isProtectedMcpTransport(node: TSESTree.NewExpression): boolean {
+      if (!isMcpTransport(resolveImport(context, node.callee))) return false;
+      return node.arguments.some((argument) => {
+        if (argument.type === AST_NODE_TYPES.SpreadElement) return false;
+        const options = resolveConstNode(context, argument);
+        if (options?.type !== AST_NODE_TYPES.ObjectExpression) return false;
+        const flag = findProperty(context, options, 'enableDnsRebindingProtection');
+        return flag.found === true && staticBoolean(context, flag.value) === true;
+      });
+    }
 
     function isBuiltinValidator(ref: ImportRef | undefined): boolean {
       return isHostValidatorFactory(ref);
@@ -364,11 +381,14 @@ export default createRule<Options, MessageIds>({
         track(node);
       },
       NewExpression(node) {
+        if (isProtectedMcpTransport(node)) protectedMcpTransport = true;
         track(node);
       },
       'Program:exit'() {
         // A module that builds a core guard wires it by hand (a custom adapter): stay silent.
         if (createsCoreGuard) return;
+        // The MCP transport validates the Host of the requests it serves (the app's MCP routes).
+        if (protectedMcpTransport) return;
         for (const app of apps) {
           const facts = analyse(app);
           if (!facts.routes || !facts.serves || facts.validated || facts.escaped) continue;

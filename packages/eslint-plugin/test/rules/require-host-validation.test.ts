@@ -157,6 +157,15 @@ app.addHook('onRequest', async (request, reply) => {
 });
 app.get('/', async () => 'ok');
 await app.listen({ port: 3000 });`,
+    // Issue 14 FP 3: an MCP transport with DNS-rebinding protection on (v2 package name).
+    `import express from 'express';
+import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
+const app = express();
+app.post('/mcp', async (req, res) => {
+  const transport = new NodeStreamableHTTPServerTransport({ enableDnsRebindingProtection: true, allowedHosts: ['127.0.0.1:3000'] });
+  await transport.handleRequest(req, res, req.body);
+});
+app.listen(3000, '127.0.0.1');`,
     // Issue 14 FP 3: the MCP SDK's Host validation from the v2 package names.
     `import express from 'express';
 import { hostHeaderValidation } from '@modelcontextprotocol/express';
@@ -172,6 +181,18 @@ app.post('/mcp', handler);
 app.listen(3000);`,
   ],
   invalid: [
+    {
+      // A transport whose protection is off validates nothing.
+      code: `import express from 'express';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+const app = express();
+app.post('/mcp', async (req, res) => {
+  const transport = new StreamableHTTPServerTransport({ enableDnsRebindingProtection: false });
+  await transport.handleRequest(req, res, req.body);
+});
+app.listen(3000);`,
+      errors: [{ messageId: 'missingHostValidation', line: 3, column: 13 }],
+    },
     {
       // Issue 14 miss 1: `const app = module.exports = new Koa()`.
       code: `const Koa = require('koa');
