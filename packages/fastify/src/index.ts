@@ -93,8 +93,12 @@ const plugin: FastifyPluginCallback<FastifyGuardOptions> = (fastify, options, do
 
   fastify.decorateRequest('auth', null);
   fastify.decorate('rebindGuard', guard);
+  // request.routeOptions builds a frozen object on every read: read it only if some route has a config.
+  let anyRouteConfig = false;
   fastify.addHook('onRoute', (route) => {
-    validateRouteConfig((route.config as { rebindGuard?: unknown } | undefined)?.rebindGuard, route.url);
+    const config = (route.config as { rebindGuard?: unknown } | undefined)?.rebindGuard;
+    validateRouteConfig(config, route.url);
+    if (config !== undefined) anyRouteConfig = true;
   });
 
   async function reject(failure: GuardFailure, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
@@ -110,7 +114,7 @@ const plugin: FastifyPluginCallback<FastifyGuardOptions> = (fastify, options, do
 
   // onRequest runs before body parsing, and for upgrades routed by @fastify/websocket too.
   fastify.addHook('onRequest', async (request, reply) => {
-    const route = request.routeOptions.config.rebindGuard;
+    const route = anyRouteConfig ? request.routeOptions.config.rebindGuard : undefined;
     const result = await guard.check(toGuardRequest(request.raw, request.url), {
       auth: route?.auth ?? authMode,
       servedHost: () => request.hostname,
