@@ -3,8 +3,7 @@
  * the standalone middleware), `config.rebindGuard.claims` on Fastify — the same answers on all
  * three, as express-oauth2-jwt-bearer's claimEquals / claimIncludes give them.
  */
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Koa from 'koa';
@@ -15,7 +14,7 @@ import type { ClaimRequirement } from '@rebind-guard/core';
 import * as expressAdapter from '@rebind-guard/express';
 import * as koaAdapter from '@rebind-guard/koa';
 import * as fastifyAdapter from '@rebind-guard/fastify';
-import { rawRequest } from './servers.js';
+import { closeServer, listen, rawRequest } from './servers.js';
 
 interface OrgClaims {
   sub: string;
@@ -48,16 +47,6 @@ const mint = (claims: Partial<OrgClaims>): string =>
 
 const running = new Map<string, { port: number; close: () => Promise<void> }>();
 
-async function listen(server: Server): Promise<number> {
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return (server.address() as AddressInfo).port;
-}
-const closer = (server: Server) => () =>
-  new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => { resolve(); });
-  });
 
 beforeAll(async () => {
   // Express: the guard's method for /acme and /writers, the standalone middleware for /admins.
@@ -68,7 +57,7 @@ beforeAll(async () => {
   app.get('/admins', expressAdapter.requireClaims<OrgClaims>(ROUTES['/admins'] ?? {}), (_req, res) => { res.json({ ok: true }); });
   app.get('/writers', guard.requireClaims(ROUTES['/writers'] ?? {}), (_req, res) => { res.json({ ok: true }); });
   const expressServer = createServer(app);
-  running.set('express', { port: await listen(expressServer), close: closer(expressServer) });
+  running.set('express', { port: await listen(expressServer), close: () => closeServer(expressServer) });
 
   const koa = new Koa<koaAdapter.RebindGuardState<OrgClaims>>();
   const koaGuard = koaAdapter.rebindGuard<OrgClaims>(OPTIONS);
@@ -90,7 +79,7 @@ beforeAll(async () => {
   const koaServer = createServer((req, res) => {
     void handle(req, res);
   });
-  running.set('koa', { port: await listen(koaServer), close: closer(koaServer) });
+  running.set('koa', { port: await listen(koaServer), close: () => closeServer(koaServer) });
 
   const fastify = Fastify();
   await fastify.register(fastifyAdapter.rebindGuard, OPTIONS);

@@ -4,8 +4,7 @@
  * (issue 17): RFC 9728 metadata, `resource_metadata` in the 401, the resource as audience (a token
  * minted for another MCP server is refused, RFC 8707), the verified token reaching the tool.
  */
-import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Koa from 'koa';
@@ -21,6 +20,7 @@ import { LOOPBACK_HOSTS, type AuthInfo, type GuardOptions } from '@rebind-guard/
 import * as expressAdapter from '@rebind-guard/express';
 import * as koaAdapter from '@rebind-guard/koa';
 import * as fastifyAdapter from '@rebind-guard/fastify';
+import { closeServer, listen } from './servers.js';
 
 const SECRET = 'mcp resource-server tests: a long enough HS256 secret';
 const ISSUER = 'https://auth.example.com';
@@ -61,11 +61,6 @@ async function handleMcp(req: IncomingMessage, res: ServerResponse, body: unknow
 type Framework = 'express' | 'koa' | 'fastify';
 const running = new Map<Framework, { port: number; close: () => Promise<void> }>();
 
-async function listen(server: Server): Promise<number> {
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return (server.address() as AddressInfo).port;
-}
 
 beforeAll(async () => {
   const app = express();
@@ -75,7 +70,7 @@ beforeAll(async () => {
     handleMcp(req, res, req.body, req.auth).catch(next);
   });
   const expressServer = createServer(app);
-  running.set('express', { port: await listen(expressServer), close: () => new Promise((resolve) => { expressServer.closeAllConnections(); expressServer.close(() => { resolve(); }); }) });
+  running.set('express', { port: await listen(expressServer), close: () => closeServer(expressServer) });
 
   const koa = new Koa<koaAdapter.RebindGuardState>();
   koa.use(koaAdapter.rebindGuard(options));
@@ -90,7 +85,7 @@ beforeAll(async () => {
   const koaServer = createServer((req, res) => {
     void handle(req, res);
   });
-  running.set('koa', { port: await listen(koaServer), close: () => new Promise((resolve) => { koaServer.closeAllConnections(); koaServer.close(() => { resolve(); }); }) });
+  running.set('koa', { port: await listen(koaServer), close: () => closeServer(koaServer) });
 
   const fastify = Fastify();
   await fastify.register(fastifyAdapter.rebindGuard, options);

@@ -3,8 +3,7 @@
  * at the well-known paths (no route of the app needed), byte-identical, behind the Host check, and
  * every 401 challenge points at it.
  */
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Koa from 'koa';
@@ -15,7 +14,7 @@ import { guardRequests } from '@rebind-guard/core/node';
 import * as expressAdapter from '@rebind-guard/express';
 import * as koaAdapter from '@rebind-guard/koa';
 import * as fastifyAdapter from '@rebind-guard/fastify';
-import { rawRequest } from './servers.js';
+import { closeServer, listen, rawRequest } from './servers.js';
 
 const OPTIONS: GuardOptions = {
   hosts: ['localhost'],
@@ -27,26 +26,14 @@ const METADATA = 'http://localhost/.well-known/oauth-protected-resource/mcp';
 type Setup = 'express' | 'koa' | 'fastify' | 'node';
 const running = new Map<Setup, { port: number; close: () => Promise<void> }>();
 
-async function listen(server: Server): Promise<number> {
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return (server.address() as AddressInfo).port;
-}
 
-function closer(server: Server): () => Promise<void> {
-  return () =>
-    new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => { resolve(); });
-    });
-}
 
 beforeAll(async () => {
   const app = express();
   app.use(expressAdapter.rebindGuard(OPTIONS));
   app.post('/mcp', (_req, res) => { res.json({ ok: true }); });
   const expressServer = createServer(app);
-  running.set('express', { port: await listen(expressServer), close: closer(expressServer) });
+  running.set('express', { port: await listen(expressServer), close: () => closeServer(expressServer) });
 
   const koa = new Koa();
   koa.use(koaAdapter.rebindGuard(OPTIONS));
@@ -57,7 +44,7 @@ beforeAll(async () => {
   const koaServer = createServer((req, res) => {
     void handle(req, res);
   });
-  running.set('koa', { port: await listen(koaServer), close: closer(koaServer) });
+  running.set('koa', { port: await listen(koaServer), close: () => closeServer(koaServer) });
 
   const fastify = Fastify();
   await fastify.register(fastifyAdapter.rebindGuard, OPTIONS);
@@ -69,7 +56,7 @@ beforeAll(async () => {
   const nodeServer = createServer((req, res) => {
     guard(req, res, () => res.end('{"ok":true}'));
   });
-  running.set('node', { port: await listen(nodeServer), close: closer(nodeServer) });
+  running.set('node', { port: await listen(nodeServer), close: () => closeServer(nodeServer) });
 });
 
 afterAll(async () => {

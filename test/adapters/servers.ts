@@ -66,13 +66,15 @@ function rawReject(socket: Duplex, response: { status: number; headers: Record<s
   socket.end(`${lines.join('\r\n')}\r\n\r\n${response.body}`);
 }
 
-async function listen(server: Server): Promise<number> {
+/** Listens on 127.0.0.1 on a free port and resolves with the port. */
+export async function listen(server: Server): Promise<number> {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return (server.address() as AddressInfo).port;
 }
 
-function closeServer(server: Server, wss?: WebSocketServer): Promise<void> {
+/** Closes a server (and its `ws` server) now, cutting open connections. */
+export function closeServer(server: Server, wss?: WebSocketServer): Promise<void> {
   return new Promise((resolve) => {
     for (const client of wss?.clients ?? []) client.terminate();
     wss?.close();

@@ -18,6 +18,7 @@ import * as expressAdapter from '@rebind-guard/express';
 import * as koaAdapter from '@rebind-guard/koa';
 import * as fastifyAdapter from '@rebind-guard/fastify';
 import { AUDIENCE, ISSUER, SECRET } from '../adapters/cases.js';
+import { closeServer, listen } from '../adapters/servers.js';
 
 export const SETUPS = ['express', 'koa', 'node', 'fastify'] as const;
 export type Setup = (typeof SETUPS)[number];
@@ -65,23 +66,12 @@ const thrower = (): never => {
   throw new Error('onReject exploded');
 };
 
-async function listen(server: Server): Promise<number> {
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return (server.address() as AddressInfo).port;
-}
 
 function subjectOf(req: IncomingMessage): string | null {
   const sub = (req as GuardedIncomingMessage).auth?.claims.sub;
   return typeof sub === 'string' ? sub : null;
 }
 
-function closeHttp(server: Server, wss?: WebSocketServer): Promise<void> {
-  for (const client of wss?.clients ?? []) client.terminate();
-  wss?.close();
-  server.closeAllConnections();
-  return new Promise((resolve) => server.close(() => { resolve(); }));
-}
 
 /** Starts a server of `setup` with a `ws` (or @fastify/websocket) endpoint at /ws and GET / and POST /items. */
 export async function startFaultServer(setup: Setup, options: FaultOptions = {}): Promise<FaultServer> {
@@ -143,7 +133,7 @@ export async function startFaultServer(setup: Setup, options: FaultOptions = {})
   const guardServer = setup === 'express' ? expressAdapter.guardUpgrades : setup === 'koa' ? koaAdapter.guardUpgrades : guardUpgrades;
   guardServer(server, { ...base, ...upgradeReject });
   const port = await listen(server);
-  return { setup, port, server, connectedSubjects, close: () => closeHttp(server, wss) };
+  return { setup, port, server, connectedSubjects, close: () => closeServer(server, wss) };
 }
 
 /** Open TCP connections on the server, as Node counts them. */

@@ -5,7 +5,6 @@
  * audience to — or the request is rejected. The token is minted for tenant A with a host-bound
  * audience, so an accepted request proves the guard bound it to A.
  */
-import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
@@ -17,7 +16,7 @@ import type { ParsedHost } from '@rebind-guard/core';
 import * as expressAdapter from '@rebind-guard/express';
 import * as koaAdapter from '@rebind-guard/koa';
 import * as fastifyAdapter from '@rebind-guard/fastify';
-import { rawRequest } from '../adapters/servers.js';
+import { closeServer, listen, rawRequest } from '../adapters/servers.js';
 
 const SECRET = 'trusted-proxy differential: a long enough HS256 secret';
 const A = 'a.tenant.example.com';
@@ -44,11 +43,6 @@ interface Running {
   close(): Promise<void>;
 }
 
-async function listen(server: Server): Promise<number> {
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return (server.address() as AddressInfo).port;
-}
 
 /** Every app answers 200 with the host name the framework serves the request as. */
 async function start(framework: Framework, frameworkTrust: boolean, guardTrust: boolean): Promise<Running> {
@@ -81,14 +75,7 @@ async function start(framework: Framework, frameworkTrust: boolean, guardTrust: 
     });
   }
   const port = await listen(server);
-  return {
-    port,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => { resolve(); });
-      }),
-  };
+  return { port, close: () => closeServer(server) };
 }
 
 /** Host and forwarded headers an attacker (or a misconfigured proxy) can combine. */

@@ -5,13 +5,13 @@
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import type { AuthInfo } from '@rebind-guard/core';
 import { guardUpgrades, type GuardedIncomingMessage } from '@rebind-guard/core/node';
 import { AUDIENCE, ISSUER, SECRET, sign } from '../adapters/cases.js';
+import { closeServer, listen } from '../adapters/servers.js';
 
 interface Claims {
   sub: string;
@@ -27,9 +27,7 @@ const OPTIONS = {
 
 let server: Server | undefined;
 afterEach(async () => {
-  server?.closeAllConnections();
-  const closing = server;
-  if (closing !== undefined) await new Promise((resolve) => { closing.close(resolve); });
+  if (server !== undefined) await closeServer(server);
   server = undefined;
 });
 
@@ -49,11 +47,6 @@ function greeting(req: IncomingMessage): string {
   return `hello ${auth?.claims.sub ?? 'guest'}`;
 }
 
-async function listen(target: Server): Promise<number> {
-  target.listen(0, '127.0.0.1');
-  await once(target, 'listening');
-  return (target.address() as AddressInfo).port;
-}
 
 describe('req.auth on accepted upgrades', () => {
   it('ws attached with { server }', async () => {
