@@ -4,7 +4,10 @@
  *   npm run bench -w @rebind-guard/test            full run (~4-5 minutes on 2 cores)
  *   npm run bench -w @rebind-guard/test -- --quick smoke run: 1 round, short durations
  *
- * Flags: --quick, --only adapters|eslint, --rounds N, --duration SECONDS, --connections N,
+ * 4. The loopback soak (soak.mjs; issue 11): every guarded setup under benign and hostile clients for
+ *    60 s (10 s with --quick), reporting process errors, open connections and memory growth.
+ *
+ * Flags: --quick, --only adapters|eslint|soak, --rounds N, --duration SECONDS, --connections N,
  *        --lint-rounds N, --files N
  *
  * 1. Adapters (issue #4): every server runs in its own child process (server.mjs) and autocannon
@@ -71,7 +74,7 @@ function numberFlag(name, fallback, { min = 1 } = {}) {
 }
 
 const quick = flags.quick === true;
-if (flags.only !== undefined && !['adapters', 'eslint'].includes(flags.only)) throw new TypeError('--only must be "adapters" or "eslint"');
+if (flags.only !== undefined && !['adapters', 'eslint', 'soak'].includes(flags.only)) throw new TypeError('--only must be "adapters", "eslint" or "soak"');
 const settings = {
   quick,
   adapters: {
@@ -89,6 +92,14 @@ const settings = {
 };
 const runAdapters = flags.only === undefined || flags.only === 'adapters';
 const runEslint = flags.only === undefined || flags.only === 'eslint';
+const runSoak = flags.only === undefined || flags.only === 'soak';
+
+/** Runs soak.mjs in its own process (it forks one server process per setup) and waits for it. */
+async function soak() {
+  const child = fork(join(HERE, 'soak.mjs'), ['--duration', quick ? '10' : '60'], { stdio: 'inherit' });
+  const [code] = await once(child, 'exit');
+  if (code !== 0) throw new Error(`the soak failed (exit ${String(code)}): see its output above`);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
@@ -647,6 +658,7 @@ async function main() {
     printEslint(results.eslint);
     printFindings(results.eslint);
   }
+  if (runSoak) await soak();
   meta.loadavgEnd = loadavg().map((value) => round(value, 2));
   meta.elapsedSeconds = round((performance.now() - started) / 1000, 1);
   await mkdir(dirname(ARTIFACT), { recursive: true });
