@@ -93,7 +93,12 @@ const REGISTRY = {
     title: 'Insufficient scope',
     message: 'The Bearer token does not grant the scope this resource requires.',
   },
-} as const satisfies Record<string, { status: 400 | 401 | 403 | 503; title: string; message: string }>;
+  guard_error: {
+    status: 500,
+    title: 'Request could not be checked',
+    message: 'The request could not be checked and was refused.',
+  },
+} as const satisfies Record<string, { status: 400 | 401 | 403 | 500 | 503; title: string; message: string }>;
 
 /**
  * Every result code a failed check can carry. Stable: codes are never renamed, only added.
@@ -109,7 +114,8 @@ export type ResultCode = keyof typeof REGISTRY;
 /**
  * The HTTP status each failure answers with: 400 for a missing, malformed or ambiguous Host and
  * for a malformed or repeated Authorization header (RFC 6750 `invalid_request`), 403 for hosts,
- * origins and scopes that are not allowed, 401 for missing or invalid tokens.
+ * origins and scopes that are not allowed, 401 for missing or invalid tokens, 503 when the
+ * identity provider's keys cannot be fetched, 500 when the guard itself failed (it fails closed).
  *
  * @example
  * ```ts

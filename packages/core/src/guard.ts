@@ -415,6 +415,7 @@ export function createGuard<Claims = JwtClaims>(options: GuardOptions<Claims>): 
         );
   const realm = verifier?.realm ?? 'api';
   const metadataParameter = metadata?.challengeParameter ?? '';
+  let reportedInternalError = false;
 
   const challenge = (error?: string, extra = ''): Record<string, string> => ({
     'www-authenticate': `Bearer realm="${realm}"${error === undefined ? '' : `, error="${error}"`}${extra}${metadataParameter}`,
@@ -562,9 +563,15 @@ export function createGuard<Claims = JwtClaims>(options: GuardOptions<Claims>): 
       if (excluded) return { ok: true, host, auth: undefined };
       const mode = checkOptions.auth ?? 'required';
       return await checkAuth(request, host, mode, counts);
-    } catch {
-      // Defence in depth: a request must never crash the server. Nothing above is expected to throw.
-      return failure('token_invalid');
+    } catch (error) {
+      // Defence in depth: a request must never crash the server, and an internal failure must fail
+      // closed under its own name rather than pass for a bad token. Nothing above is expected to throw.
+      if (!reportedInternalError) {
+        reportedInternalError = true;
+        const what = error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : typeof error;
+        process.emitWarning(`rebind-guard: a request could not be checked and was refused with guard_error (${what})`, { code: 'REBIND_GUARD_ERROR' });
+      }
+      return failure('guard_error');
     }
   }
 

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   createGuard,
   describeCode,
@@ -474,6 +474,7 @@ describe('result codes', () => {
     token_claims_invalid: 401,
     key_unavailable: 503,
     insufficient_scope: 403,
+    guard_error: 500,
   };
 
   it('every documented code exists with its status', () => {
@@ -510,5 +511,27 @@ describe('check never throws', () => {
     const guard = authGuard({ trustProxy: true });
     const result = await guard.check(request as GuardRequest);
     expect(typeof result.ok).toBe('boolean');
+  });
+
+  it('an internal failure fails closed as 500 guard_error, warned once, never as a token problem', async () => {
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      const guard = createGuard({ hosts: ['api.example.com'] });
+      const exploding = { method: 'GET', url: '/', headers: { host: 'api.example.com', 'x-forwarded-host': 'x' } };
+      const servedHost = (): string => {
+        throw new Error('framework getter failed');
+      };
+      for (let i = 0; i < 3; i++) {
+        const result = await guard.check(exploding, { servedHost });
+        expect(result).toMatchObject({ ok: false, code: 'guard_error', status: 500 });
+        expect(result.ok ? {} : result.headers).toEqual({});
+      }
+      const headers = new Proxy({}, { ownKeys: () => { throw new Error('hostile headers object'); } });
+      expect(await guard.check({ method: 'GET', url: '/', headers })).toMatchObject({ ok: false, code: 'guard_error' });
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]?.[0])).toMatch(/refused with guard_error \(Error: framework getter failed\)/);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

@@ -113,9 +113,9 @@ describe('guard.check is total', () => {
     await fc.assert(
       fc.asyncProperty(request, async (req) => {
         const a = await plain.check(req);
-        expect(a.ok || a.code !== 'token_invalid').toBe(true);
+        expect(a.ok || a.code !== 'guard_error').toBe(true);
         const b = await withAuth.check(req);
-        expect(typeof b.ok).toBe('boolean');
+        expect(b.ok || b.code !== 'guard_error').toBe(true);
       }),
       RUNS,
     );
