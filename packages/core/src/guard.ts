@@ -7,7 +7,7 @@ import { describeCode, type ResultCode, type ResultStatus } from './errors.js';
 import { parseBearer } from './bearer.js';
 import { forwardedHosts } from './internal/forwarded.js';
 import { HostAllowlist, isHostFailure, parseHost, type HostEntry, type ParsedHost } from './host.js';
-import { JwtVerifier, type AuthInfo, type AuthOptions, type JwtClaims } from './jwt.js';
+import { DEFAULT_REALM, JwtVerifier, type AuthInfo, type AuthOptions, type JwtClaims } from './jwt.js';
 import { DEFAULT_PORTS, OriginAllowlist, parseOrigin, refererOrigin, type ParsedOrigin } from './origin.js';
 import { compileResourceMetadata, type GuardAnswer, type ResourceMetadataOptions } from './resource-metadata.js';
 import { meetsClaimRequirement, validateClaimRequirement, type ClaimRequirement } from './claims.js';
@@ -413,7 +413,7 @@ export function createGuard<Claims = JwtClaims>(options: GuardOptions<Claims>): 
       : new JwtVerifier<Claims>(
           options.auth.audience === undefined && metadata !== undefined ? { ...options.auth, audience: metadata.resource } : options.auth,
         );
-  const realm = verifier?.realm ?? 'api';
+  const realm = verifier?.realm ?? DEFAULT_REALM;
   const metadataParameter = metadata?.challengeParameter ?? '';
   let reportedInternalError = false;
 

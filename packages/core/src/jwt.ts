@@ -244,6 +244,9 @@ export interface JwksTiming {
 
 type Family = 'HS' | 'RS' | 'ES';
 const CURVES: Readonly<Record<string, string>> = { ES256: 'prime256v1', ES384: 'secp384r1', ES512: 'secp521r1' };
+/** The `realm` of `WWW-Authenticate` challenges when `auth.realm` is not set. */
+export const DEFAULT_REALM = 'api';
+
 const AUTH_KEYS = new Set([
   'key', 'getKey', 'algorithms', 'audience', 'issuer', 'clockTolerance', 'maxAge', 'requireExp', 'typ', 'cache',
   'requiredClaims', 'claims', 'realm', 'maxTokenLength', 'jwksUri', 'discovery', 'jwks',
@@ -499,7 +502,7 @@ export class JwtVerifier<Claims = JwtClaims> {
       throw optionError('claims must be a function or an object with a parse(claims) method.');
     }
     this.#claims = options.claims;
-    const realm = options.realm ?? 'api';
+    const realm = options.realm ?? DEFAULT_REALM;
     if (typeof realm !== 'string' || !/^[\x20-\x7e]*$/.test(realm) || /["\\]/.test(realm)) {
       throw optionError('realm must be printable ASCII without quotes or backslashes.');
     }
