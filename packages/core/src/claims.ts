@@ -5,7 +5,15 @@
  * @packageDocumentation
  */
 
-/** Claim values that can be compared for equality. */
+/**
+ * Claim values a {@link ClaimRequirement} compares: strings, finite numbers and booleans.
+ *
+ * @example
+ * ```ts
+ * import type { ClaimValue } from '@rebind-guard/core';
+ * const tier: ClaimValue = 'enterprise';
+ * ```
+ */
 export type ClaimValue = string | number | boolean;
 
 /**

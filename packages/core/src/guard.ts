@@ -211,7 +211,30 @@ export interface Guard<Claims = JwtClaims> {
   readonly hasAuth: boolean;
 }
 
-const OPTION_KEYS = new Set(['hosts', 'origins', 'requireOrigin', 'safeMethods', 'trustProxy', 'auth', 'exclude', 'excludeHost', 'resourceMetadata']);
+/**
+ * The name of every option of {@link GuardOptions}, derived from the type: an option added to the
+ * interface does not compile until it is listed here, so validation and docs cannot drift from it.
+ *
+ * @example
+ * ```ts
+ * import { GUARD_OPTION_KEYS } from '@rebind-guard/core';
+ * GUARD_OPTION_KEYS.includes('trustProxy'); // true
+ * ```
+ */
+export const GUARD_OPTION_KEYS: readonly (keyof GuardOptions)[] = Object.freeze(
+  Object.keys({
+    hosts: true,
+    origins: true,
+    requireOrigin: true,
+    safeMethods: true,
+    trustProxy: true,
+    auth: true,
+    exclude: true,
+    excludeHost: true,
+    resourceMetadata: true,
+  } satisfies Record<keyof GuardOptions, true>) as (keyof GuardOptions)[],
+);
+const OPTION_KEYS: ReadonlySet<string> = new Set(GUARD_OPTION_KEYS);
 const DEFAULT_SAFE_METHODS = ['GET', 'HEAD', 'OPTIONS'];
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 

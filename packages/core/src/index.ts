@@ -2,6 +2,7 @@ export { parseBearer, DEFAULT_MAX_TOKEN_LENGTH, type BearerToken, type BearerFai
 export { RESULT_CODES, DOCS_URL, describeCode, type ResultCode, type ResultCodeInfo, type ResultStatus } from './errors.js';
 export {
   createGuard,
+  GUARD_OPTION_KEYS,
   isAuthMode,
   validateScopes,
   type AuthMode,
@@ -25,6 +26,7 @@ export {
   type ParsedHost,
 } from './host.js';
 export {
+  AUTH_OPTION_KEYS,
   JwtVerifier,
   type AuthInfo,
   type AuthOptions,

@@ -247,10 +247,38 @@ const CURVES: Readonly<Record<string, string>> = { ES256: 'prime256v1', ES384: '
 /** The `realm` of `WWW-Authenticate` challenges when `auth.realm` is not set. */
 export const DEFAULT_REALM = 'api';
 
-const AUTH_KEYS = new Set([
-  'key', 'getKey', 'algorithms', 'audience', 'issuer', 'clockTolerance', 'maxAge', 'requireExp', 'typ', 'cache',
-  'requiredClaims', 'claims', 'realm', 'maxTokenLength', 'jwksUri', 'discovery', 'jwks',
-]);
+/**
+ * The name of every option of {@link AuthOptions}, derived from the type: an option added to the
+ * interface does not compile until it is listed here, so validation and docs cannot drift from it.
+ *
+ * @example
+ * ```ts
+ * import { AUTH_OPTION_KEYS } from '@rebind-guard/core';
+ * AUTH_OPTION_KEYS.includes('jwksUri'); // true
+ * ```
+ */
+export const AUTH_OPTION_KEYS: readonly (keyof AuthOptions)[] = Object.freeze(
+  Object.keys({
+    key: true,
+    getKey: true,
+    jwksUri: true,
+    discovery: true,
+    jwks: true,
+    algorithms: true,
+    audience: true,
+    issuer: true,
+    clockTolerance: true,
+    maxAge: true,
+    requireExp: true,
+    typ: true,
+    requiredClaims: true,
+    claims: true,
+    realm: true,
+    maxTokenLength: true,
+    cache: true,
+  } satisfies Record<keyof AuthOptions, true>) as (keyof AuthOptions)[],
+);
+const AUTH_KEYS: ReadonlySet<string> = new Set(AUTH_OPTION_KEYS);
 
 const familyOf = (alg: string): Family => (alg.startsWith('HS') ? 'HS' : alg.startsWith('ES') ? 'ES' : 'RS');
 
