@@ -81,6 +81,9 @@ function validateRouteConfig(config: unknown, url: string): void {
 const plugin: FastifyPluginCallback<FastifyGuardOptions> = (fastify, options, done) => {
   let compiled: ReturnType<typeof compileAdapterOptions<RebindGuardClaims>>;
   try {
+    if (fastify.hasDecorator('rebindGuard')) {
+      throw new TypeError('rebind-guard: @rebind-guard/fastify is registered twice on this instance (or a parent); register it once, with all hosts in one options object.');
+    }
     compiled = compileAdapterOptions(options);
   } catch (error) {
     // A callback plugin must report through done(): avvio does not catch a synchronous throw, so
@@ -102,6 +105,7 @@ const plugin: FastifyPluginCallback<FastifyGuardOptions> = (fastify, options, do
   });
 
   async function reject(failure: GuardFailure, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    request.log.debug({ rebindGuard: failure.code }, 'rebind-guard rejected the request');
     if (onReject !== undefined) {
       await onReject(failure, request, reply);
       return reply;

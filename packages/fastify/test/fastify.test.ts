@@ -36,6 +36,28 @@ describe('options are validated at registration', () => {
     await app.close();
   });
 
+  it('registering twice is a start-up error that names rebind-guard', async () => {
+    const app = Fastify();
+    app.register(rebindGuard, { hosts: ['localhost'] });
+    app.register(rebindGuard, { hosts: ['localhost'] });
+    await expect(app.ready()).rejects.toThrow(/rebind-guard: @rebind-guard\/fastify is registered twice/);
+    await app.close();
+  });
+
+  it('logs the rejection code at debug level', async () => {
+    const lines: string[] = [];
+    const app = Fastify({ logger: { level: 'debug', stream: { write: (line: string) => lines.push(line) } } });
+    await app.register(rebindGuard, { hosts: ['localhost'] });
+    app.get('/', () => 'ok');
+    const response = await app.inject({ url: '/', headers: { host: 'rebind.test' } });
+    expect(response.statusCode).toBe(403);
+    expect(lines.map((line) => JSON.parse(line) as { rebindGuard?: string; level: number }).find((entry) => entry.rebindGuard !== undefined)).toMatchObject({
+      rebindGuard: 'host_not_allowed',
+      level: 20,
+    });
+    await app.close();
+  });
+
   it('decorates the instance with the compiled guard', async () => {
     const app = Fastify();
     await app.register(rebindGuard, { hosts: ['localhost'], origins: ['https://app.example.com'] });
