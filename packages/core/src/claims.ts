@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import { isPlainObject } from './internal/objects.js';
 
 /**
  * Claim values a {@link ClaimRequirement} compares: strings, finite numbers and booleans.
@@ -38,8 +39,6 @@ function requirementError(message: string): TypeError {
   return new TypeError(`rebind-guard: claim requirement ${message}`);
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 const isClaimValue = (value: unknown): value is ClaimValue =>
   typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
 

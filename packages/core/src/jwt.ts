@@ -7,6 +7,7 @@ import { createPublicKey, createSecretKey, KeyObject, type JsonWebKey } from 'no
 import jsonwebtoken from 'jsonwebtoken';
 import { DEFAULT_MAX_TOKEN_LENGTH } from './bearer.js';
 import { keyServerUrl, RemoteKeys } from './internal/remote-keys.js';
+import { isPlainObject } from './internal/objects.js';
 import type { ParsedHost } from './host.js';
 import { cacheSettings, HeaderMemo, TokenCache } from './internal/token-cache.js';
 
@@ -314,7 +315,7 @@ function publicKeyLookalike(bytes: Buffer): string | undefined {
   if (trimmed.startsWith('{')) {
     try {
       const parsed: unknown = JSON.parse(trimmed);
-      if (isObject(parsed) && 'kty' in parsed) return 'is a JWK (as JSON text)';
+      if (isPlainObject(parsed) && 'kty' in parsed) return 'is a JWK (as JSON text)';
     } catch {
       // not JSON: fine
     }
@@ -404,8 +405,6 @@ function decodeSegment(segment: string): unknown {
   }
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const normaliseTyp = (typ: string): string => typ.toLowerCase().replace(/^application\//, '');
 
@@ -467,7 +466,7 @@ export class JwtVerifier<Claims = JwtClaims> {
    * ```
    */
   constructor(options: AuthOptions<Claims>) {
-    if (!isObject(options)) throw optionError('must be an object with key, algorithms, audience and issuer.');
+    if (!isPlainObject(options)) throw optionError('must be an object with key, algorithms, audience and issuer.');
     for (const name of Object.keys(options)) {
       if (!AUTH_KEYS.has(name)) throw optionError(`${name} is not an option; valid options are ${[...AUTH_KEYS].join(', ')}.`);
     }
@@ -526,7 +525,7 @@ export class JwtVerifier<Claims = JwtClaims> {
     this.#typ = options.typ === undefined ? undefined : new Set(stringList(options.typ, 'typ', '"at+jwt"').map(normaliseTyp));
     this.#requiredClaims = options.requiredClaims === undefined ? [] : stringList(options.requiredClaims, 'requiredClaims', '["sub"]');
     const claims: unknown = options.claims;
-    if (claims !== undefined && typeof claims !== 'function' && !(isObject(claims) && typeof claims.parse === 'function')) {
+    if (claims !== undefined && typeof claims !== 'function' && !(isPlainObject(claims) && typeof claims.parse === 'function')) {
       throw optionError('claims must be a function or an object with a parse(claims) method.');
     }
     this.#claims = options.claims;
@@ -616,7 +615,7 @@ export class JwtVerifier<Claims = JwtClaims> {
     if (segments.length !== 3) return { ok: false, code: 'token_invalid' };
     const [headerPart = '', payloadPart = '', signaturePart = ''] = segments;
     const header = this.#headers.decode(headerPart);
-    if (!isObject(header) || typeof header.alg !== 'string') return { ok: false, code: 'token_invalid' };
+    if (!isPlainObject(header) || typeof header.alg !== 'string') return { ok: false, code: 'token_invalid' };
     if (!(this.#algorithms as readonly string[]).includes(header.alg)) return { ok: false, code: 'token_algorithm_invalid' };
     // We implement no JWS extensions, so any critical one must be refused (RFC 7515 §4.1.11).
     if ('crit' in header) return { ok: false, code: 'token_invalid' };
@@ -640,9 +639,9 @@ export class JwtVerifier<Claims = JwtClaims> {
     } catch (error) {
       // A payload that is not a JSON object is token_invalid whatever else is wrong (checked only
       // on failure: on success the payload is checked below, so valid tokens are decoded once).
-      return { ok: false, code: isObject(decodeSegment(payloadPart)) ? mapJsonWebTokenError(error) : 'token_invalid' };
+      return { ok: false, code: isPlainObject(decodeSegment(payloadPart)) ? mapJsonWebTokenError(error) : 'token_invalid' };
     }
-    if (!isObject(payload)) return { ok: false, code: 'token_invalid' };
+    if (!isPlainObject(payload)) return { ok: false, code: 'token_invalid' };
 
     // jsonwebtoken accepts a missing exp and exp: 1e400 (Infinity); we do not.
     for (const claim of ['exp', 'nbf', 'iat']) {
@@ -698,7 +697,7 @@ export class JwtVerifier<Claims = JwtClaims> {
     try {
       const result: unknown = typeof validator === 'function' ? await validator(payload) : await validator.parse(payload);
       if (result === true) return payload as Claims;
-      return isObject(result) ? (result as Claims) : undefined;
+      return isPlainObject(result) ? (result as Claims) : undefined;
     } catch {
       return undefined;
     }
@@ -733,7 +732,7 @@ function remoteKeysFor(options: Pick<AuthOptions, 'jwksUri' | 'discovery' | 'jwk
     throw optionError('jwksUri and discovery serve public keys: use RS*, PS* or ES* algorithms, never HS* (anyone holding the published key could sign).');
   }
   const timing: unknown = options.jwks ?? {};
-  if (!isObject(timing)) throw optionError('jwks must be an object such as { cooldown: 30, timeout: 5, maxAge: 600 } (seconds).');
+  if (!isPlainObject(timing)) throw optionError('jwks must be an object such as { cooldown: 30, timeout: 5, maxAge: 600 } (seconds).');
   for (const name of Object.keys(timing)) {
     if (!['cooldown', 'timeout', 'maxAge'].includes(name)) throw optionError(`jwks.${name} is not an option; use cooldown, timeout and maxAge (seconds).`);
   }

@@ -7,6 +7,7 @@
  */
 import { KeyObject } from 'node:crypto';
 import { createLocalJWKSet, createRemoteJWKSet, errors, type JSONWebKeySet } from 'jose';
+import { isPlainObject } from './objects.js';
 
 /** Where remote keys come from. */
 export type RemoteKeySource = { readonly jwksUri: URL } | { readonly issuer: string };
@@ -43,10 +44,6 @@ export function keyServerUrl(value: unknown): URL | string {
   if (url.protocol === 'https:') return url;
   if (url.protocol === 'http:' && LOOPBACK.test(url.hostname)) return url;
   return 'must use https (http is accepted only for localhost, 127.0.0.0/8 and [::1])';
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The discovery documents to try for an issuer: OpenID Connect first, then RFC 8414. */
@@ -115,7 +112,7 @@ export class RemoteKeys {
     for (const url of discoveryUrls(issuerUrl)) {
       const { status, json } = await this.#fetchJson(url);
       if (status === 404) continue;
-      if (status !== 200 || !isObject(json)) throw new Unavailable(`discovery at ${url.href} answered ${status}`);
+      if (status !== 200 || !isPlainObject(json)) throw new Unavailable(`discovery at ${url.href} answered ${status}`);
       if (json.issuer !== issuer) {
         this.#warn(`the discovery document at ${url.href} names another issuer than auth.issuer; its keys are not used`);
         throw new Unavailable('issuer mismatch');
