@@ -10,7 +10,7 @@ import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { Duplex } from 'node:stream';
 import { createGuard, isAuthMode, type AuthMode, type Guard, type GuardFailure, type GuardOptions, type GuardRequest, type GuardResult } from './guard.js';
 import type { AuthInfo, JwtClaims } from './jwt.js';
-import { problemResponse } from './problem.js';
+import { problemResponse, type ProblemResponse } from './problem.js';
 import type { GuardAnswer } from './resource-metadata.js';
 
 /**
@@ -86,13 +86,11 @@ export function toGuardRequest(req: IncomingMessage | Http2ServerRequest, url?: 
  * ```
  */
 export function sendProblem(res: ServerResponse | Http2ServerResponse, result: GuardFailure): void {
-  const { status, headers, body } = problemResponse(result);
   if (res.headersSent) {
     res.end();
     return;
   }
-  (res as ServerResponse).writeHead(status, headers);
-  res.end(body);
+  sendAnswer(res, problemResponse(result));
 }
 
 /**
@@ -105,7 +103,7 @@ export function sendProblem(res: ServerResponse | Http2ServerResponse, result: G
  * if (result.ok && result.answer !== undefined) { sendAnswer(res, result.answer); return; }
  * ```
  */
-export function sendAnswer(res: ServerResponse | Http2ServerResponse, answer: GuardAnswer): void {
+export function sendAnswer(res: ServerResponse | Http2ServerResponse, answer: GuardAnswer | ProblemResponse): void {
   (res as ServerResponse).writeHead(answer.status, answer.headers);
   res.end(answer.body);
 }

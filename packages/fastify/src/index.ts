@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { isAuthMode, problemResponse, validateScopes, type AuthInfo, type AuthMode, type ClaimRequirement, type Guard, type GuardFailure, type JwtClaims } from '@rebind-guard/core';
+import { isAuthMode, problemResponse, validateScopes, type AuthInfo, type AuthMode, type ClaimRequirement, type Guard, type GuardAnswer, type ProblemResponse, type GuardFailure, type JwtClaims } from '@rebind-guard/core';
 import { compileAdapterOptions, toGuardRequest, validateClaimRequirement, type AdapterOptions } from '@rebind-guard/core/node';
 
 /**
@@ -78,6 +78,13 @@ function validateRouteConfig(config: unknown, url: string): void {
   if (scopes !== undefined) validateScopes(scopes as unknown[]);
 }
 
+/** Answers with a response core built (a problem, or the resource metadata document). */
+function send(reply: FastifyReply, response: GuardAnswer | ProblemResponse): FastifyReply {
+  // A Buffer, not a string: Fastify appends "; charset=utf-8" to the content-type of string
+  // payloads, which would make this adapter's answer differ from Express's and Koa's.
+  return reply.code(response.status).headers(response.headers).send(Buffer.from(response.body));
+}
+
 const plugin: FastifyPluginCallback<FastifyGuardOptions> = (fastify, options, done) => {
   let compiled: ReturnType<typeof compileAdapterOptions<RebindGuardClaims>>;
   try {
@@ -110,10 +117,7 @@ const plugin: FastifyPluginCallback<FastifyGuardOptions> = (fastify, options, do
       await onReject(failure, request, reply);
       return reply;
     }
-    const { status, headers, body } = problemResponse(failure);
-    // A Buffer, not a string: Fastify appends "; charset=utf-8" to the content-type of string
-    // payloads, which would make this adapter's answer differ from Express's and Koa's.
-    return reply.code(status).headers(headers).send(Buffer.from(body));
+    return send(reply, problemResponse(failure));
   }
 
   // onRequest runs before body parsing, and for upgrades routed by @fastify/websocket too.
@@ -124,7 +128,7 @@ const plugin: FastifyPluginCallback<FastifyGuardOptions> = (fastify, options, do
       servedHost: () => request.hostname,
     });
     if (!result.ok) return reject(result, request, reply);
-    if (result.answer !== undefined) return reply.code(result.answer.status).headers(result.answer.headers).send(Buffer.from(result.answer.body));
+    if (result.answer !== undefined) return send(reply, result.answer);
     request.auth = result.auth ?? null;
     if (route?.scopes !== undefined) {
       const failure = guard.checkScopes(result.auth, route.scopes);

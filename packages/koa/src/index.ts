@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import type { Context, Middleware, Next } from 'koa';
-import { problemResponse, validateScopes, type AuthInfo, type ClaimRequirement, type Guard, type GuardFailure, type JwtClaims } from '@rebind-guard/core';
+import { problemResponse, validateScopes, type AuthInfo, type ClaimRequirement, type GuardAnswer, type ProblemResponse, type Guard, type GuardFailure, type JwtClaims } from '@rebind-guard/core';
 import { compileAdapterOptions, toGuardRequest, validateClaimRequirement, type AdapterOptions } from '@rebind-guard/core/node';
 
 export {
@@ -70,11 +70,16 @@ async function respond(failure: GuardFailure, ctx: Context, onReject: OnReject):
     await onReject(failure, ctx);
     return;
   }
-  const { status, headers, body } = problemResponse(failure);
-  ctx.status = status;
-  ctx.set(headers);
-  ctx.body = body;
-  ctx.type = headers['content-type'] ?? 'application/problem+json';
+  setResponse(ctx, problemResponse(failure));
+}
+
+/** Answers with a response core built (a problem, or the resource metadata document). */
+function setResponse(ctx: Context, response: GuardAnswer | ProblemResponse): void {
+  ctx.status = response.status;
+  ctx.set(response.headers);
+  ctx.body = response.body;
+  const type = response.headers['content-type'];
+  if (type !== undefined) ctx.type = type;
 }
 
 const GUARD = Symbol('rebind-guard');
@@ -130,9 +135,7 @@ export function rebindGuard<Claims = JwtClaims>(options: KoaGuardOptions<Claims>
       return;
     }
     if (result.answer !== undefined) {
-      ctx.status = result.answer.status;
-      ctx.set(result.answer.headers);
-      ctx.body = result.answer.body;
+      setResponse(ctx, result.answer);
       return;
     }
     // The guard that let the request through, and its onReject: standalone requireScopes() answers like it.
