@@ -8,6 +8,7 @@
 import { KeyObject } from 'node:crypto';
 import { createLocalJWKSet, createRemoteJWKSet, errors, type JSONWebKeySet } from 'jose';
 import { isPlainObject } from './objects.js';
+import { HostAllowlist, isHostFailure, LOOPBACK_HOSTS, parseHost } from '../host.js';
 
 /** Where remote keys come from. */
 export type RemoteKeySource = { readonly jwksUri: URL } | { readonly issuer: string };
@@ -25,7 +26,8 @@ export type RemoteKeyResult =
   | { readonly ok: false; readonly code: 'token_invalid' }
   | { readonly ok: false; readonly code: 'key_unavailable'; readonly retryAfter: number };
 
-const LOOPBACK = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
+/** The loopback names and addresses (the same list the guard uses, plus all of 127.0.0.0/8). */
+const LOOPBACK = new HostAllowlist([...LOOPBACK_HOSTS, '127.0.0.0/8']);
 
 /**
  * Checks that a URL may serve keys or metadata: https, or http on a loopback host (tests, local
@@ -42,8 +44,11 @@ export function keyServerUrl(value: unknown): URL | string {
   if (url.username !== '' || url.password !== '') return 'must not contain credentials';
   if (url.hash !== '') return 'must not have a #fragment';
   if (url.protocol === 'https:') return url;
-  if (url.protocol === 'http:' && LOOPBACK.test(url.hostname)) return url;
-  return 'must use https (http is accepted only for localhost, 127.0.0.0/8 and [::1])';
+  if (url.protocol === 'http:') {
+    const host = parseHost(url.hostname);
+    if (!isHostFailure(host) && LOOPBACK.allows(host)) return url;
+  }
+  return 'must use https (http is accepted only for loopback: localhost and its subdomains, 127.0.0.0/8 and [::1])';
 }
 
 /** The discovery documents to try for an issuer: OpenID Connect first, then RFC 8414. */
