@@ -6,7 +6,16 @@ import rebindGuard from '@rebind-guard/eslint-plugin';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', 'docs/.vitepress/cache/**', 'docs/.vitepress/dist/**', 'test/artifacts/**', '.reports/**', '**/fixtures/**'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/.turbo/**',
+      'docs/.vitepress/cache/**',
+      'docs/.vitepress/dist/**',
+      'test/artifacts/**',
+      '.reports/**',
+      '**/fixtures/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,

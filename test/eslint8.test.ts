@@ -23,7 +23,11 @@ interface LintMessage {
 interface FlatEngine {
   lintText(code: string, options: { filePath: string }): Promise<{ messages: LintMessage[] }[]>;
 }
-type FlatEngineClass = new (options: { cwd: string; overrideConfigFile: string | true; overrideConfig?: unknown }) => FlatEngine;
+type FlatEngineClass = new (options: {
+  cwd: string;
+  overrideConfigFile: string | true;
+  overrideConfig?: unknown;
+}) => FlatEngine;
 
 /** ESLint 8.57's own API (its `@types/eslint` predates `loadESLint`). */
 interface ESLint8Module {
@@ -66,18 +70,28 @@ beforeAll(async () => {
   // The plugin as a project that installed it resolves it (through its exports map, to dist).
   const id = createRequire(import.meta.url).resolve('@rebind-guard/eslint-plugin');
   cjsConfig = path.join(dir, 'eslint.config.cjs');
-  writeFileSync(cjsConfig, `const rebindGuard = require(${JSON.stringify(id)});\nmodule.exports = [rebindGuard.configs.recommended];\n`);
+  writeFileSync(
+    cjsConfig,
+    `const rebindGuard = require(${JSON.stringify(id)});\nmodule.exports = [rebindGuard.configs.recommended];\n`,
+  );
 });
 
 afterAll(() => {
   if (dir !== '') rmSync(dir, { recursive: true, force: true });
 });
 
-async function lint(Engine: FlatEngineClass, options: { overrideConfigFile: string | true; overrideConfig?: unknown }): Promise<string[]> {
-  const [result] = await new Engine({ cwd: dir, ...options }).lintText(vulnerable, { filePath: path.join(dir, 'src/server.js') });
+async function lint(
+  Engine: FlatEngineClass,
+  options: { overrideConfigFile: string | true; overrideConfig?: unknown },
+): Promise<string[]> {
+  const [result] = await new Engine({ cwd: dir, ...options }).lintText(vulnerable, {
+    filePath: path.join(dir, 'src/server.js'),
+  });
   const messages = result?.messages ?? [];
   expect(messages.filter((message) => message.fatal === true)).toEqual([]);
-  return messages.map((message) => `${message.line}:${message.column} ${message.ruleId ?? ''} ${message.messageId ?? ''}`);
+  return messages.map(
+    (message) => `${message.line}:${message.column} ${message.ruleId ?? ''} ${message.messageId ?? ''}`,
+  );
 }
 
 const engines = (): [string, FlatEngineClass][] => [

@@ -28,7 +28,10 @@ const expected = [
   '@rebind-guard/require-jwt-verify-options',
 ];
 
-async function ruleIds(ESLintClass: typeof ESLint10 | typeof ESLint9, config: 'recommended' | 'strict'): Promise<string[]> {
+async function ruleIds(
+  ESLintClass: typeof ESLint10 | typeof ESLint9,
+  config: 'recommended' | 'strict',
+): Promise<string[]> {
   const eslint = new ESLintClass({
     overrideConfigFile: true,
     overrideConfig: [plugin.configs[config]] as never,

@@ -28,13 +28,19 @@ const MODULES = [
 
 const index = join(apiRoot, 'index.md');
 if (!existsSync(index)) throw new Error('api-index: docs/api/index.md is missing; run typedoc first.');
-const listed = [...readFileSync(index, 'utf8').matchAll(/^- \[([^\]]+)\]\(([^)]+)\)$/gm)].map((match) => match[1] ?? '');
+const listed = [...readFileSync(index, 'utf8').matchAll(/^- \[([^\]]+)\]\(([^)]+)\)$/gm)].map(
+  (match) => match[1] ?? '',
+);
 if (listed.length === 0) throw new Error('api-index: no modules in the TypeDoc index; has its format changed?');
 
 /** The module page's first paragraph (its TSDoc summary), on one line. */
 function summary(name) {
   const page = readFileSync(join(apiRoot, name, 'index.md'), 'utf8');
-  const paragraph = page.replace(/^# .*\n/, '').trim().split(/\n\s*\n/)[0] ?? '';
+  const paragraph =
+    page
+      .replace(/^# .*\n/, '')
+      .trim()
+      .split(/\n\s*\n/)[0] ?? '';
   return paragraph.startsWith('#') ? '' : paragraph.replace(/\s+/g, ' ').trim();
 }
 
@@ -46,7 +52,10 @@ function description(name) {
   return JSON.parse(readFileSync(manifest, 'utf8')).description ?? summary(name);
 }
 
-const ordered = [...MODULES.filter(({ name }) => listed.includes(name)), ...listed.filter((name) => !MODULES.some((entry) => entry.name === name)).map((name) => ({ name, guide: '' }))];
+const ordered = [
+  ...MODULES.filter(({ name }) => listed.includes(name)),
+  ...listed.filter((name) => !MODULES.some((entry) => entry.name === name)).map((name) => ({ name, guide: '' })),
+];
 const cell = (text) => text.replace(/\|/g, '\\|');
 const rows = ordered.map(({ name, guide }) => `| [\`${name}\`](./${name}/) | ${cell(description(name))} | ${guide} |`);
 

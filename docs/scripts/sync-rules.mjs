@@ -29,7 +29,11 @@ const outDir = join(docsRoot, 'rules');
 const SITE = 'https://rebind-guard.dev';
 const GITHUB = 'https://github.com/rebind-guard/rebind-guard/blob/main/packages/eslint-plugin/docs/rules/';
 
-const docFiles = existsSync(sourceDir) ? readdirSync(sourceDir).filter((file) => file.endsWith('.md')).sort() : [];
+const docFiles = existsSync(sourceDir)
+  ? readdirSync(sourceDir)
+      .filter((file) => file.endsWith('.md'))
+      .sort()
+  : [];
 const documented = new Set(docFiles.map((file) => file.slice(0, -3)));
 const ruleNames = existsSync(rulesSourceDir)
   ? readdirSync(rulesSourceDir)
@@ -123,6 +127,11 @@ const table = [
   ...rows,
 ].join('\n');
 const template = readFileSync(join(here, 'rules-index.md'), 'utf8');
-writeFileSync(join(outDir, 'index.md'), template.replace('<!-- rules-table -->', () => table));
+writeFileSync(
+  join(outDir, 'index.md'),
+  template.replace('<!-- rules-table -->', () => table),
+);
 
-console.log(`sync-rules: ${docFiles.length} rule docs, ${names.length} rules in the index -> ${posix.relative(process.cwd(), outDir) || outDir}`);
+console.log(
+  `sync-rules: ${docFiles.length} rule docs, ${names.length} rules in the index -> ${posix.relative(process.cwd(), outDir) || outDir}`,
+);

@@ -4,7 +4,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CASES, VARIANTS, expectedContentType, type Case, type Variant } from './cases.js';
-import { FRAMEWORKS, rawRequest, startServer, type Framework, type RawResponse, type RunningServer } from './servers.js';
+import {
+  FRAMEWORKS,
+  rawRequest,
+  startServer,
+  type Framework,
+  type RawResponse,
+  type RunningServer,
+} from './servers.js';
 
 /** What must be identical across frameworks and equal to the table. */
 interface Observed {
@@ -99,7 +106,9 @@ describe('cross-framework identity', () => {
       }
       const [first, ...rest] = FRAMEWORKS.map((framework) => JSON.stringify(row[framework]));
       if (rest.some((other) => other !== first)) {
-        differences.push(`${testCase.name}: ${FRAMEWORKS.map((framework) => `${framework}=${JSON.stringify(row[framework])}`).join(' ')}`);
+        differences.push(
+          `${testCase.name}: ${FRAMEWORKS.map((framework) => `${framework}=${JSON.stringify(row[framework])}`).join(' ')}`,
+        );
       }
     }
     expect(differences).toEqual([]);

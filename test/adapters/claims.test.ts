@@ -39,23 +39,39 @@ const ROUTES: Record<string, ClaimRequirement<OrgClaims>> = {
 };
 
 const mint = (claims: Partial<OrgClaims>): string =>
-  jsonwebtoken.sign({ sub: 'u1', org: 'acme', roles: ['admin', 'dev'], scope: 'items:read items:write', email_verified: true, ...claims }, SECRET, {
-    algorithm: 'HS256',
-    audience: 'api',
-    expiresIn: 300,
-  });
+  jsonwebtoken.sign(
+    {
+      sub: 'u1',
+      org: 'acme',
+      roles: ['admin', 'dev'],
+      scope: 'items:read items:write',
+      email_verified: true,
+      ...claims,
+    },
+    SECRET,
+    {
+      algorithm: 'HS256',
+      audience: 'api',
+      expiresIn: 300,
+    },
+  );
 
 const running = new Map<string, { port: number; close: () => Promise<void> }>();
-
 
 beforeAll(async () => {
   // Express: the guard's method for /acme and /writers, the standalone middleware for /admins.
   const app = express();
   const guard = expressAdapter.rebindGuard<OrgClaims>(OPTIONS);
   app.use(guard);
-  app.get('/acme', guard.requireClaims(ROUTES['/acme'] ?? {}), (_req, res) => { res.json({ ok: true }); });
-  app.get('/admins', expressAdapter.requireClaims<OrgClaims>(ROUTES['/admins'] ?? {}), (_req, res) => { res.json({ ok: true }); });
-  app.get('/writers', guard.requireClaims(ROUTES['/writers'] ?? {}), (_req, res) => { res.json({ ok: true }); });
+  app.get('/acme', guard.requireClaims(ROUTES['/acme'] ?? {}), (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/admins', expressAdapter.requireClaims<OrgClaims>(ROUTES['/admins'] ?? {}), (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/writers', guard.requireClaims(ROUTES['/writers'] ?? {}), (_req, res) => {
+    res.json({ ok: true });
+  });
   const expressServer = createServer(app);
   running.set('express', { port: await listen(expressServer), close: () => closeServer(expressServer) });
 
@@ -99,13 +115,48 @@ const get = (path: string, token?: string): string =>
 
 const CASES: readonly (readonly [string, string, string | undefined, number, string | null, string | null])[] = [
   ['equals: matching claims', '/acme', mint({}), 200, null, null],
-  ['equals: another org', '/acme', mint({ org: 'evil' }), 401, 'token_claims_invalid', 'Bearer realm="api", error="invalid_token"'],
-  ['equals: a boolean must be exactly true', '/acme', mint({ email_verified: 'true' as unknown as boolean }), 401, 'token_claims_invalid', 'Bearer realm="api", error="invalid_token"'],
+  [
+    'equals: another org',
+    '/acme',
+    mint({ org: 'evil' }),
+    401,
+    'token_claims_invalid',
+    'Bearer realm="api", error="invalid_token"',
+  ],
+  [
+    'equals: a boolean must be exactly true',
+    '/acme',
+    mint({ email_verified: 'true' as unknown as boolean }),
+    401,
+    'token_claims_invalid',
+    'Bearer realm="api", error="invalid_token"',
+  ],
   ['includes: array holds the value', '/admins', mint({}), 200, null, null],
-  ['includes: array lacks the value', '/admins', mint({ roles: ['dev'] }), 401, 'token_claims_invalid', 'Bearer realm="api", error="invalid_token"'],
-  ['includes: a string claim counts as a space-separated list', '/admins', mint({ roles: 'admin' as unknown as string[] }), 200, null, null],
+  [
+    'includes: array lacks the value',
+    '/admins',
+    mint({ roles: ['dev'] }),
+    401,
+    'token_claims_invalid',
+    'Bearer realm="api", error="invalid_token"',
+  ],
+  [
+    'includes: a string claim counts as a space-separated list',
+    '/admins',
+    mint({ roles: 'admin' as unknown as string[] }),
+    200,
+    null,
+    null,
+  ],
   ['includes: space-separated string holds every value', '/writers', mint({}), 200, null, null],
-  ['includes: space-separated string lacks one', '/writers', mint({ scope: 'items:read' }), 401, 'token_claims_invalid', 'Bearer realm="api", error="invalid_token"'],
+  [
+    'includes: space-separated string lacks one',
+    '/writers',
+    mint({ scope: 'items:read' }),
+    401,
+    'token_claims_invalid',
+    'Bearer realm="api", error="invalid_token"',
+  ],
   ['no token (optional auth) on a claim route', '/acme', undefined, 401, 'token_missing', 'Bearer realm="api"'],
 ];
 

@@ -103,14 +103,21 @@ function typeCheck(): string[] {
   const disk = ts.createCompilerHost(options);
   host.getSourceFile = (fileName, language, ...rest) => {
     const text = files.get(resolve(fileName));
-    return text === undefined ? disk.getSourceFile(fileName, language, ...rest) : ts.createSourceFile(fileName, text, language);
+    return text === undefined
+      ? disk.getSourceFile(fileName, language, ...rest)
+      : ts.createSourceFile(fileName, text, language);
   };
-  host.fileExists = (fileName) => files.has(resolve(fileName)) || resolve(fileName) === virtualPackageJson || disk.fileExists(fileName);
+  host.fileExists = (fileName) =>
+    files.has(resolve(fileName)) || resolve(fileName) === virtualPackageJson || disk.fileExists(fileName);
   host.readFile = (fileName) =>
-    files.get(resolve(fileName)) ?? (resolve(fileName) === virtualPackageJson ? '{ "type": "module" }' : disk.readFile(fileName));
+    files.get(resolve(fileName)) ??
+    (resolve(fileName) === virtualPackageJson ? '{ "type": "module" }' : disk.readFile(fileName));
   const program = ts.createProgram([...files.keys()], options, host);
   return ts.getPreEmitDiagnostics(program).map((diagnostic) => {
-    const where = diagnostic.file === undefined ? '' : `${diagnostic.file.fileName.slice(join(here, '__consumer__').length + 1)}:${diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0).line + 1}: `;
+    const where =
+      diagnostic.file === undefined
+        ? ''
+        : `${diagnostic.file.fileName.slice(join(here, '__consumer__').length + 1)}:${diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0).line + 1}: `;
     return `${where}${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`;
   });
 }

@@ -27,7 +27,12 @@ function h2request(port: number, headers: http2.OutgoingHttpHeaders): Promise<H2
     session.on('error', (error: Error) => {
       reject(error);
     });
-    const stream = session.request({ ':method': 'GET', ':path': '/', authorization: `Bearer ${TOKENS.valid}`, ...headers });
+    const stream = session.request({
+      ':method': 'GET',
+      ':path': '/',
+      authorization: `Bearer ${TOKENS.valid}`,
+      ...headers,
+    });
     let body = '';
     let responseHeaders: http2.IncomingHttpHeaders = {};
     stream.setEncoding('utf8');
@@ -57,7 +62,12 @@ async function listen(server: http2.Http2Server): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-const closeH2 = (server: http2.Http2Server): Promise<void> => new Promise((resolve) => server.close(() => { resolve(); }));
+const closeH2 = (server: http2.Http2Server): Promise<void> =>
+  new Promise((resolve) =>
+    server.close(() => {
+      resolve();
+    }),
+  );
 
 type Starter = () => Promise<{ port: number; close: () => Promise<void> }>;
 
@@ -77,7 +87,11 @@ const STARTERS: Record<'koa' | 'fastify', Starter> = {
   fastify: async () => {
     const app = Fastify({ http2: true });
     await app.register(fastifyGuard, VARIANTS.default);
-    app.get('/', (request) => ({ route: 'GET /', sub: request.auth?.claims.sub ?? null, httpVersion: request.raw.httpVersion }));
+    app.get('/', (request) => ({
+      route: 'GET /',
+      sub: request.auth?.claims.sub ?? null,
+      httpVersion: request.raw.httpVersion,
+    }));
     await app.listen({ port: 0, host: '127.0.0.1' });
     return { port: (app.server.address() as AddressInfo).port, close: () => app.close() };
   },
@@ -100,7 +114,10 @@ for (const [framework, start] of Object.entries(STARTERS)) {
     });
 
     it('an allowed :authority with a matching host header passes', async () => {
-      const response = await h2request(server.port, { ':authority': 'api.example.com:8443', host: 'api.example.com:8443' });
+      const response = await h2request(server.port, {
+        ':authority': 'api.example.com:8443',
+        host: 'api.example.com:8443',
+      });
       expect(response.status).toBe(200);
     });
 
@@ -152,7 +169,9 @@ describe('HTTP/2 (h2c) on Express', () => {
     app.get('/', (_req, res) => {
       res.json({ route: 'GET /' });
     });
-    const server = http2.createServer(app as unknown as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void);
+    const server = http2.createServer(
+      app as unknown as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void,
+    );
     const port = await listen(server);
     try {
       const response = await h2request(port, { ':authority': 'api.example.com' });

@@ -53,7 +53,10 @@ describe('the servers are built from the previous majors', () => {
 describe('declared ranges', () => {
   /** The peerDependencies of a workspace package, read through its exports map. */
   function peersOf(name: string): Record<string, string> {
-    return (require(`@rebind-guard/${name}/package.json`) as { peerDependencies?: Record<string, string> }).peerDependencies ?? {};
+    return (
+      (require(`@rebind-guard/${name}/package.json`) as { peerDependencies?: Record<string, string> })
+        .peerDependencies ?? {}
+    );
   }
 
   it('the adapters and the plugin declare the supported majors as peer ranges', () => {
@@ -64,7 +67,9 @@ describe('declared ranges', () => {
   });
 
   it('the Fastify plugin checks the same range at registration (fastify-plugin metadata)', () => {
-    const meta = (fastifyPlugin as unknown as Record<symbol, { fastify?: string } | undefined>)[Symbol.for('plugin-meta')];
+    const meta = (fastifyPlugin as unknown as Record<symbol, { fastify?: string } | undefined>)[
+      Symbol.for('plugin-meta')
+    ];
     expect(meta?.fastify).toBe(peersOf('fastify').fastify);
   });
 });

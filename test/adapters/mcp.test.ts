@@ -40,11 +40,21 @@ const mint = (aud: string, sub = 'alice'): string =>
 function mcpAuth(auth: AuthInfo | undefined): McpAuthInfo | undefined {
   if (auth === undefined) return undefined;
   const { sub, scope, exp } = auth.claims;
-  return { token: auth.token, clientId: typeof sub === 'string' ? sub : '', scopes: typeof scope === 'string' ? scope.split(' ') : [], ...(exp === undefined ? {} : { expiresAt: exp }) };
+  return {
+    token: auth.token,
+    clientId: typeof sub === 'string' ? sub : '',
+    scopes: typeof scope === 'string' ? scope.split(' ') : [],
+    ...(exp === undefined ? {} : { expiresAt: exp }),
+  };
 }
 
 /** One stateless MCP server per request, with a tool that says who called it. */
-async function handleMcp(req: IncomingMessage, res: ServerResponse, body: unknown, auth: AuthInfo | undefined): Promise<void> {
+async function handleMcp(
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: unknown,
+  auth: AuthInfo | undefined,
+): Promise<void> {
   const server = new McpServer({ name: 'rebind-guard-test', version: '1.0.0' });
   server.registerTool('whoami', { description: 'The authenticated subject' }, (extra) => ({
     content: [{ type: 'text', text: `hello ${extra.authInfo?.clientId ?? 'nobody'}` }],
@@ -60,7 +70,6 @@ async function handleMcp(req: IncomingMessage, res: ServerResponse, body: unknow
 
 type Framework = 'express' | 'koa' | 'fastify';
 const running = new Map<Framework, { port: number; close: () => Promise<void> }>();
-
 
 beforeAll(async () => {
   const app = express();
@@ -128,10 +137,16 @@ describe.each(['express', 'koa', 'fastify'] as const)('%s', (framework) => {
   });
 
   it('without a token: 401 pointing at the resource metadata, which is served', async () => {
-    const response = await fetch(`${base()}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const response = await fetch(`${base()}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(response.status).toBe(401);
     const challenge = response.headers.get('www-authenticate') ?? '';
-    expect(challenge).toBe('Bearer realm="api", resource_metadata="http://127.0.0.1/.well-known/oauth-protected-resource/mcp"');
+    expect(challenge).toBe(
+      'Bearer realm="api", resource_metadata="http://127.0.0.1/.well-known/oauth-protected-resource/mcp"',
+    );
     const metadata = await fetch(`${base()}/.well-known/oauth-protected-resource/mcp`);
     expect(await metadata.json()).toMatchObject({ resource: RESOURCE, authorization_servers: [ISSUER] });
   });

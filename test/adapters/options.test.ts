@@ -15,14 +15,23 @@ import { rebindGuard as expressGuard } from '@rebind-guard/express';
 import { rebindGuard as koaGuard } from '@rebind-guard/koa';
 import { rebindGuard as fastifyGuard } from '@rebind-guard/fastify';
 import { buildRequest, TOKENS, VARIANTS, wsHandshake } from './cases.js';
-import { FRAMEWORKS, rawRequest, startServer, type Framework, type RawResponse, type RunningServer } from './servers.js';
+import {
+  FRAMEWORKS,
+  rawRequest,
+  startServer,
+  type Framework,
+  type RawResponse,
+  type RunningServer,
+} from './servers.js';
 
 const customReject = (result: GuardFailure) => ({
   status: result.status === 401 ? 401 : 404,
   headers: {
     'content-type': 'application/json; charset=utf-8',
     'x-rejected': result.code,
-    ...(result.headers['www-authenticate'] === undefined ? {} : { 'www-authenticate': result.headers['www-authenticate'] }),
+    ...(result.headers['www-authenticate'] === undefined
+      ? {}
+      : { 'www-authenticate': result.headers['www-authenticate'] }),
   },
   body: JSON.stringify({ error: result.code }),
 });
@@ -38,7 +47,8 @@ const summary = (response: RawResponse) => ({
 describe('onReject replaces the default problem+json answer, identically on every adapter', () => {
   const servers = new Map<Framework, RunningServer>();
   beforeAll(async () => {
-    for (const framework of FRAMEWORKS) servers.set(framework, await startServer(framework, VARIANTS.default, customReject));
+    for (const framework of FRAMEWORKS)
+      servers.set(framework, await startServer(framework, VARIANTS.default, customReject));
   });
   afterAll(async () => {
     await Promise.all([...servers.values()].map((server) => server.close()));
@@ -53,9 +63,27 @@ describe('onReject replaces the default problem+json answer, identically on ever
     'websocket without a token': wsHandshake({ token: null }),
   };
   const expected: Record<keyof typeof requests, ReturnType<typeof summary>> = {
-    'foreign Host': { status: 404, contentType: 'application/json; charset=utf-8', rejected: 'host_not_allowed', wwwAuthenticate: null, body: '{"error":"host_not_allowed"}' },
-    'foreign Origin': { status: 404, contentType: 'application/json; charset=utf-8', rejected: 'origin_not_allowed', wwwAuthenticate: null, body: '{"error":"origin_not_allowed"}' },
-    'missing token': { status: 401, contentType: 'application/json; charset=utf-8', rejected: 'token_missing', wwwAuthenticate: 'Bearer realm="api"', body: '{"error":"token_missing"}' },
+    'foreign Host': {
+      status: 404,
+      contentType: 'application/json; charset=utf-8',
+      rejected: 'host_not_allowed',
+      wwwAuthenticate: null,
+      body: '{"error":"host_not_allowed"}',
+    },
+    'foreign Origin': {
+      status: 404,
+      contentType: 'application/json; charset=utf-8',
+      rejected: 'origin_not_allowed',
+      wwwAuthenticate: null,
+      body: '{"error":"origin_not_allowed"}',
+    },
+    'missing token': {
+      status: 401,
+      contentType: 'application/json; charset=utf-8',
+      rejected: 'token_missing',
+      wwwAuthenticate: 'Bearer realm="api"',
+      body: '{"error":"token_missing"}',
+    },
     'missing scope': {
       status: 404,
       contentType: 'application/json; charset=utf-8',
@@ -63,14 +91,27 @@ describe('onReject replaces the default problem+json answer, identically on ever
       wwwAuthenticate: 'Bearer realm="api", error="insufficient_scope", scope="admin"',
       body: '{"error":"insufficient_scope"}',
     },
-    'websocket from a foreign Origin': { status: 404, contentType: 'application/json; charset=utf-8', rejected: 'origin_not_allowed', wwwAuthenticate: null, body: '{"error":"origin_not_allowed"}' },
-    'websocket without a token': { status: 401, contentType: 'application/json; charset=utf-8', rejected: 'token_missing', wwwAuthenticate: 'Bearer realm="api"', body: '{"error":"token_missing"}' },
+    'websocket from a foreign Origin': {
+      status: 404,
+      contentType: 'application/json; charset=utf-8',
+      rejected: 'origin_not_allowed',
+      wwwAuthenticate: null,
+      body: '{"error":"origin_not_allowed"}',
+    },
+    'websocket without a token': {
+      status: 401,
+      contentType: 'application/json; charset=utf-8',
+      rejected: 'token_missing',
+      wwwAuthenticate: 'Bearer realm="api"',
+      body: '{"error":"token_missing"}',
+    },
   };
 
   for (const [name, bytes] of Object.entries(requests) as [keyof typeof requests, string][]) {
     it(name, async () => {
       const seen: Partial<Record<Framework, ReturnType<typeof summary>>> = {};
-      for (const framework of FRAMEWORKS) seen[framework] = summary(await rawRequest(servers.get(framework)?.port ?? 0, bytes));
+      for (const framework of FRAMEWORKS)
+        seen[framework] = summary(await rawRequest(servers.get(framework)?.port ?? 0, bytes));
       expect(seen).toEqual({ express: expected[name], koa: expected[name], fastify: expected[name] });
     });
   }
@@ -113,7 +154,14 @@ describe("authMode: 'optional' (app-wide)", () => {
     });
     const expressServer = http.createServer(expressApp);
     ports.set('express', await listen(expressServer));
-    closers.push(() => new Promise((resolve) => expressServer.close(() => { resolve(); })));
+    closers.push(
+      () =>
+        new Promise((resolve) =>
+          expressServer.close(() => {
+            resolve();
+          }),
+        ),
+    );
 
     const koaApp = new Koa().use(koaGuard(OPTIONAL));
     koaApp.use((ctx) => {
@@ -124,7 +172,14 @@ describe("authMode: 'optional' (app-wide)", () => {
       void handle(req, res);
     });
     ports.set('koa', await listen(koaServer));
-    closers.push(() => new Promise((resolve) => koaServer.close(() => { resolve(); })));
+    closers.push(
+      () =>
+        new Promise((resolve) =>
+          koaServer.close(() => {
+            resolve();
+          }),
+        ),
+    );
 
     const fastifyApp = Fastify();
     await fastifyApp.register(fastifyGuard, OPTIONAL);
@@ -155,7 +210,11 @@ describe("authMode: 'optional' (app-wide)", () => {
   it('a valid token is verified and exposed', async () => {
     for (const framework of FRAMEWORKS) {
       const response = await rawRequest(ports.get(framework) ?? 0, buildRequest({}));
-      expect([framework, response.status, JSON.parse(response.body)]).toEqual([framework, 200, { auth: 'set', sub: 'alice' }]);
+      expect([framework, response.status, JSON.parse(response.body)]).toEqual([
+        framework,
+        200,
+        { auth: 'set', sub: 'alice' },
+      ]);
     }
   });
 
@@ -192,11 +251,26 @@ describe('exclude with excludeHost: true (probes that send a pod IP)', () => {
   });
 
   it.each([
-    ['excluded path, foreign Host', buildRequest({ target: '/healthz', host: '10.1.2.3:8080', token: null }), 200, null],
-    ['excluded path, no Host at all (HTTP/1.0)', buildRequest({ target: '/healthz', host: null, version: '1.0', token: null }), 200, null],
+    [
+      'excluded path, foreign Host',
+      buildRequest({ target: '/healthz', host: '10.1.2.3:8080', token: null }),
+      200,
+      null,
+    ],
+    [
+      'excluded path, no Host at all (HTTP/1.0)',
+      buildRequest({ target: '/healthz', host: null, version: '1.0', token: null }),
+      200,
+      null,
+    ],
     ['other paths still check Host', buildRequest({ host: '10.1.2.3:8080' }), 403, 'host_not_allowed'],
     ['other paths still need a token', buildRequest({ token: null }), 401, 'token_missing'],
-    ['dot segments do not reach the exclusion', buildRequest({ target: '/healthz/../', host: '10.1.2.3' }), 403, 'host_not_allowed'],
+    [
+      'dot segments do not reach the exclusion',
+      buildRequest({ target: '/healthz/../', host: '10.1.2.3' }),
+      403,
+      'host_not_allowed',
+    ],
   ] as const)('%s', async (_name, bytes, status, code) => {
     for (const framework of FRAMEWORKS) {
       const response = await rawRequest(servers.get(framework)?.port ?? 0, bytes);

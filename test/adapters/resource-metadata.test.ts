@@ -18,7 +18,11 @@ import { closeServer, listen, rawRequest } from './servers.js';
 
 const OPTIONS: GuardOptions = {
   hosts: ['localhost'],
-  resourceMetadata: { resource: 'http://localhost/mcp', authorizationServers: ['https://auth.example.com'], scopesSupported: ['mcp:tools'] },
+  resourceMetadata: {
+    resource: 'http://localhost/mcp',
+    authorizationServers: ['https://auth.example.com'],
+    scopesSupported: ['mcp:tools'],
+  },
   auth: { key: 'rfc 9728 adapter tests: a long enough HS256 secret', algorithms: ['HS256'], issuer: false },
 };
 const METADATA = 'http://localhost/.well-known/oauth-protected-resource/mcp';
@@ -26,12 +30,12 @@ const METADATA = 'http://localhost/.well-known/oauth-protected-resource/mcp';
 type Setup = 'express' | 'koa' | 'fastify' | 'node';
 const running = new Map<Setup, { port: number; close: () => Promise<void> }>();
 
-
-
 beforeAll(async () => {
   const app = express();
   app.use(expressAdapter.rebindGuard(OPTIONS));
-  app.post('/mcp', (_req, res) => { res.json({ ok: true }); });
+  app.post('/mcp', (_req, res) => {
+    res.json({ ok: true });
+  });
   const expressServer = createServer(app);
   running.set('express', { port: await listen(expressServer), close: () => closeServer(expressServer) });
 
@@ -64,23 +68,27 @@ afterAll(async () => {
 });
 
 const SETUPS: Setup[] = ['express', 'koa', 'fastify', 'node'];
-const get = (path: string, host = 'localhost'): string => `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`;
+const get = (path: string, host = 'localhost'): string =>
+  `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`;
 
 describe.each(SETUPS)('%s', (setup) => {
   const port = (): number => running.get(setup)?.port ?? 0;
 
-  it.each(['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource'])('serves %s', async (path) => {
-    const response = await rawRequest(port(), get(path));
-    expect(response.status).toBe(200);
-    expect(response.header('content-type')).toBe('application/json; charset=utf-8');
-    expect(response.header('access-control-allow-origin')).toBe('*');
-    expect(JSON.parse(response.body)).toEqual({
-      resource: 'http://localhost/mcp',
-      authorization_servers: ['https://auth.example.com'],
-      scopes_supported: ['mcp:tools'],
-      bearer_methods_supported: ['header'],
-    });
-  });
+  it.each(['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource'])(
+    'serves %s',
+    async (path) => {
+      const response = await rawRequest(port(), get(path));
+      expect(response.status).toBe(200);
+      expect(response.header('content-type')).toBe('application/json; charset=utf-8');
+      expect(response.header('access-control-allow-origin')).toBe('*');
+      expect(JSON.parse(response.body)).toEqual({
+        resource: 'http://localhost/mcp',
+        authorization_servers: ['https://auth.example.com'],
+        scopes_supported: ['mcp:tools'],
+        bearer_methods_supported: ['header'],
+      });
+    },
+  );
 
   it('refuses the metadata to a rebound Host', async () => {
     const response = await rawRequest(port(), get('/.well-known/oauth-protected-resource/mcp', 'rebind.test:8080'));
@@ -88,7 +96,10 @@ describe.each(SETUPS)('%s', (setup) => {
   });
 
   it('points every 401 at the metadata', async () => {
-    const response = await rawRequest(port(), `POST /mcp HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+    const response = await rawRequest(
+      port(),
+      `POST /mcp HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
+    );
     expect(response.status).toBe(401);
     expect(response.header('www-authenticate')).toBe(`Bearer realm="api", resource_metadata="${METADATA}"`);
   });

@@ -53,7 +53,15 @@ interface Identity {
   sub: string | null;
 }
 
-const ROUTES = new Set(['GET /', 'POST /items', 'PUT /items', 'DELETE /items', 'GET /healthz', 'GET /admin', 'GET /feed']);
+const ROUTES = new Set([
+  'GET /',
+  'POST /items',
+  'PUT /items',
+  'DELETE /items',
+  'GET /healthz',
+  'GET /admin',
+  'GET /feed',
+]);
 
 function identity(route: string, auth: { claims: { sub?: unknown } } | null | undefined): Identity {
   const sub = auth?.claims.sub;
@@ -61,7 +69,11 @@ function identity(route: string, auth: { claims: { sub?: unknown } } | null | un
 }
 
 function rawReject(socket: Duplex, response: { status: number; headers: Record<string, string>; body: string }): void {
-  const lines = [`HTTP/1.1 ${response.status} Rejected`, 'connection: close', `content-length: ${Buffer.byteLength(response.body)}`];
+  const lines = [
+    `HTTP/1.1 ${response.status} Rejected`,
+    'connection: close',
+    `content-length: ${Buffer.byteLength(response.body)}`,
+  ];
   for (const [name, value] of Object.entries(response.headers)) lines.push(`${name}: ${value}`);
   socket.end(`${lines.join('\r\n')}\r\n\r\n${response.body}`);
 }
@@ -79,7 +91,9 @@ export function closeServer(server: Server, wss?: WebSocketServer): Promise<void
     for (const client of wss?.clients ?? []) client.terminate();
     wss?.close();
     server.closeAllConnections();
-    server.close(() => { resolve(); });
+    server.close(() => {
+      resolve();
+    });
   });
 }
 
@@ -113,11 +127,19 @@ async function startExpress(options: AppOptions, onReject?: NeutralReject): Prom
   const server = createServer(app);
   // The WebSocket server is attached BEFORE guardUpgrades on purpose: the guard must still run first.
   const wss = new WebSocketServer({ server, path: '/ws' });
-  wss.on('connection', (socket) => { socket.send('hello'); });
+  wss.on('connection', (socket) => {
+    socket.send('hello');
+  });
   const upgradeListenersBeforeGuard = server.listenerCount('upgrade');
   expressAdapter.guardUpgrades(server, {
     ...options,
-    ...(onReject === undefined ? {} : { onReject: (result: GuardFailure, _req: unknown, socket: Duplex) => { rawReject(socket, onReject(result)); } }),
+    ...(onReject === undefined
+      ? {}
+      : {
+          onReject: (result: GuardFailure, _req: unknown, socket: Duplex) => {
+            rawReject(socket, onReject(result));
+          },
+        }),
   });
   const port = await listen(server);
   return { framework: 'express', port, upgradeListenersBeforeGuard, close: () => closeServer(server, wss) };
@@ -165,7 +187,13 @@ async function startKoa(options: AppOptions, onReject?: NeutralReject): Promise<
   const upgradeListenersBeforeGuard = server.listenerCount('upgrade');
   koaAdapter.guardUpgrades(server, {
     ...options,
-    ...(onReject === undefined ? {} : { onReject: (result: GuardFailure, _req: unknown, socket: Duplex) => { rawReject(socket, onReject(result)); } }),
+    ...(onReject === undefined
+      ? {}
+      : {
+          onReject: (result: GuardFailure, _req: unknown, socket: Duplex) => {
+            rawReject(socket, onReject(result));
+          },
+        }),
   });
   const port = await listen(server);
   return { framework: 'koa', port, upgradeListenersBeforeGuard, close: () => closeServer(server, wss) };
@@ -210,7 +238,11 @@ async function startFastify(options: AppOptions, onReject?: NeutralReject): Prom
 }
 
 /** Starts the test API on `framework` with `options` (and optionally a custom rejection). */
-export function startServer(framework: Framework, options: AppOptions, onReject?: NeutralReject): Promise<RunningServer> {
+export function startServer(
+  framework: Framework,
+  options: AppOptions,
+  onReject?: NeutralReject,
+): Promise<RunningServer> {
   if (framework === 'express') return startExpress(options, onReject);
   if (framework === 'koa') return startKoa(options, onReject);
   return startFastify(options, onReject);
@@ -323,8 +355,12 @@ export function rawRequest(port: number, bytes: string | Buffer, timeoutMs = 500
       chunks.push(chunk);
       finish(false);
     });
-    socket.on('end', () => { finish(true); });
-    socket.on('close', () => { finish(true); });
+    socket.on('end', () => {
+      finish(true);
+    });
+    socket.on('close', () => {
+      finish(true);
+    });
     socket.on('error', (error) => {
       if (chunks.length > 0) finish(true);
       else if (!settled) {

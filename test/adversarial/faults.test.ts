@@ -6,7 +6,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sign } from '../adapters/cases.js';
-import { closedByServer, drained, firstData, handshake, open, ORIGIN, SETUPS, startFaultServer, type FaultServer } from './harness.js';
+import {
+  closedByServer,
+  drained,
+  firstData,
+  handshake,
+  open,
+  ORIGIN,
+  SETUPS,
+  startFaultServer,
+  type FaultServer,
+} from './harness.js';
 
 /** Errors that reached the process (they would also fail the run as unhandled). */
 const processErrors: unknown[] = [];
@@ -72,7 +82,10 @@ describe.each(SETUPS)('%s', (setup) => {
   it('RST while getKey is pending on a plain HTTP request', async () => {
     const token = sign({ sub: 'http-pending' });
     for (let i = 0; i < 5; i++) {
-      const socket = await open(server.port, `GET / HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${token}\r\n\r\n`);
+      const socket = await open(
+        server.port,
+        `GET / HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${token}\r\n\r\n`,
+      );
       await sleep(30);
       socket.resetAndDestroy();
     }
@@ -150,7 +163,8 @@ describe.each(SETUPS)('%s with a throwing onReject', (setup) => {
   it('a rejected HTTP request gets a 500 from the framework error path; the process survives', async () => {
     const socket = await open(server.port, 'GET / HTTP/1.1\r\nHost: rebind.test\r\nConnection: close\r\n\r\n');
     const answer = await firstData(socket);
-    if (setup === 'node') expect(answer).toMatch(/^HTTP\/1\.1 200 /); // no HTTP guard on the bare server
+    if (setup === 'node')
+      expect(answer).toMatch(/^HTTP\/1\.1 200 /); // no HTTP guard on the bare server
     else expect(answer).toMatch(/^HTTP\/1\.1 500 /);
     socket.destroy();
     expect(await drained(server.server)).toBe(0);

@@ -66,12 +66,10 @@ const thrower = (): never => {
   throw new Error('onReject exploded');
 };
 
-
 function subjectOf(req: IncomingMessage): string | null {
   const sub = (req as GuardedIncomingMessage).auth?.claims.sub;
   return typeof sub === 'string' ? sub : null;
 }
-
 
 /** Starts a server of `setup` with a `ws` (or @fastify/websocket) endpoint at /ws and GET / and POST /items. */
 export async function startFaultServer(setup: Setup, options: FaultOptions = {}): Promise<FaultServer> {
@@ -82,7 +80,10 @@ export async function startFaultServer(setup: Setup, options: FaultOptions = {})
   if (setup === 'fastify') {
     const app = Fastify();
     await app.register(fastifyWebsocket);
-    await app.register(fastifyAdapter.rebindGuard, { ...base, ...(options.throwingOnReject === true ? { onReject: thrower } : {}) });
+    await app.register(fastifyAdapter.rebindGuard, {
+      ...base,
+      ...(options.throwingOnReject === true ? { onReject: thrower } : {}),
+    });
     app.get('/', () => ({ ok: true }));
     app.post('/items', () => ({ ok: true }));
     app.get('/ws', { websocket: true }, (socket, request) => {
@@ -90,7 +91,9 @@ export async function startFaultServer(setup: Setup, options: FaultOptions = {})
       connectedSubjects.push(typeof sub === 'string' ? sub : null);
       socket.send('hello');
     });
-    app.get('/public/live', { websocket: true }, (socket) => { socket.send('public'); });
+    app.get('/public/live', { websocket: true }, (socket) => {
+      socket.send('public');
+    });
     await app.listen({ port: 0, host: '127.0.0.1' });
     return {
       setup,
@@ -107,9 +110,15 @@ export async function startFaultServer(setup: Setup, options: FaultOptions = {})
   let server: Server;
   if (setup === 'express') {
     const app = express();
-    app.use(expressAdapter.rebindGuard({ ...base, ...(options.throwingOnReject === true ? { onReject: thrower } : {}) }));
-    app.get('/', (_req, res) => { res.json({ ok: true }); });
-    app.post('/items', (_req, res) => { res.json({ ok: true }); });
+    app.use(
+      expressAdapter.rebindGuard({ ...base, ...(options.throwingOnReject === true ? { onReject: thrower } : {}) }),
+    );
+    app.get('/', (_req, res) => {
+      res.json({ ok: true });
+    });
+    app.post('/items', (_req, res) => {
+      res.json({ ok: true });
+    });
     server = createServer(app);
   } else if (setup === 'koa') {
     const app = new Koa();
@@ -123,14 +132,17 @@ export async function startFaultServer(setup: Setup, options: FaultOptions = {})
       void handle(req, res);
     });
   } else {
-    server = createServer((_req, res) => { res.end('{"ok":true}'); });
+    server = createServer((_req, res) => {
+      res.end('{"ok":true}');
+    });
   }
   const wss = new WebSocketServer({ server, path: undefined });
   wss.on('connection', (socket, req) => {
     connectedSubjects.push(subjectOf(req));
     socket.send('hello');
   });
-  const guardServer = setup === 'express' ? expressAdapter.guardUpgrades : setup === 'koa' ? koaAdapter.guardUpgrades : guardUpgrades;
+  const guardServer =
+    setup === 'express' ? expressAdapter.guardUpgrades : setup === 'koa' ? koaAdapter.guardUpgrades : guardUpgrades;
   guardServer(server, { ...base, ...upgradeReject });
   const port = await listen(server);
   return { setup, port, server, connectedSubjects, close: () => closeServer(server, wss) };
@@ -195,15 +207,21 @@ export async function open(port: number, bytes?: string, allowHalfOpen = false):
 /** Resolves with the first chunk the server sends (or '' if it closes first). */
 export function firstData(socket: Socket): Promise<string> {
   return new Promise((resolve) => {
-    socket.once('data', (chunk: Buffer) => { resolve(chunk.toString('latin1')); });
-    socket.once('close', () => { resolve(''); });
+    socket.once('data', (chunk: Buffer) => {
+      resolve(chunk.toString('latin1'));
+    });
+    socket.once('close', () => {
+      resolve('');
+    });
   });
 }
 
 /** Resolves when the server closes the socket (or after `timeoutMs` with false). */
 export function closedByServer(socket: Socket, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => { resolve(false); }, timeoutMs);
+    const timer = setTimeout(() => {
+      resolve(false);
+    }, timeoutMs);
     socket.once('close', () => {
       clearTimeout(timer);
       resolve(true);

@@ -15,7 +15,13 @@ import * as fastifyAdapter from '@rebind-guard/fastify';
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const pem = rsa.publicKey.export({ format: 'pem', type: 'spki' }).toString();
-const hs256 = (key: unknown) => ({ key, algorithms: ['HS256'], audience: 'https://api.example.com', issuer: false }) as unknown as GuardOptions['auth'];
+const hs256 = (key: unknown) =>
+  ({
+    key,
+    algorithms: ['HS256'],
+    audience: 'https://api.example.com',
+    issuer: false,
+  }) as unknown as GuardOptions['auth'];
 
 /** [what, options, the fix the message must name] */
 const BAD: readonly (readonly [string, GuardOptions, RegExp])[] = [
@@ -36,12 +42,32 @@ const BAD: readonly (readonly [string, GuardOptions, RegExp])[] = [
   ['exclude /.*/', { hosts: ['api.example.com'], exclude: [/.*/] }, /Anchor it to the paths you mean/],
   ['JWK k ""', { hosts: ['api.example.com'], auth: hs256({ kty: 'oct', k: '' }) }, /needs at least 32 random bytes/],
   ['JWK k "A"', { hosts: ['api.example.com'], auth: hs256({ kty: 'oct', k: 'A' }) }, /needs at least 32 random bytes/],
-  ['empty KeyObject', { hosts: ['api.example.com'], auth: hs256(createSecretKey(Buffer.alloc(0))) }, /needs at least 32 random bytes/],
+  [
+    'empty KeyObject',
+    { hosts: ['api.example.com'], auth: hs256(createSecretKey(Buffer.alloc(0))) },
+    /needs at least 32 random bytes/,
+  ],
   ['short string secret', { hosts: ['api.example.com'], auth: hs256('changeme') }, /randomBytes\(32\)/],
-  ['lower-case PEM as HMAC secret', { hosts: ['api.example.com'], auth: hs256(pem.toLowerCase()) }, /use RS256\/ES256 with the public key/],
-  ['DER public key as HMAC secret', { hosts: ['api.example.com'], auth: hs256(rsa.publicKey.export({ format: 'der', type: 'spki' })) }, /use RS256\/ES256/],
-  ['JWK JSON as HMAC secret', { hosts: ['api.example.com'], auth: hs256(JSON.stringify(rsa.publicKey.export({ format: 'jwk' }))) }, /use RS256\/ES256/],
-  ['ssh-rsa line as HMAC secret', { hosts: ['api.example.com'], auth: hs256(`ssh-rsa AAAAB3NzaC1yc2E${'x'.repeat(200)}`) }, /use RS256\/ES256/],
+  [
+    'lower-case PEM as HMAC secret',
+    { hosts: ['api.example.com'], auth: hs256(pem.toLowerCase()) },
+    /use RS256\/ES256 with the public key/,
+  ],
+  [
+    'DER public key as HMAC secret',
+    { hosts: ['api.example.com'], auth: hs256(rsa.publicKey.export({ format: 'der', type: 'spki' })) },
+    /use RS256\/ES256/,
+  ],
+  [
+    'JWK JSON as HMAC secret',
+    { hosts: ['api.example.com'], auth: hs256(JSON.stringify(rsa.publicKey.export({ format: 'jwk' }))) },
+    /use RS256\/ES256/,
+  ],
+  [
+    'ssh-rsa line as HMAC secret',
+    { hosts: ['api.example.com'], auth: hs256(`ssh-rsa AAAAB3NzaC1yc2E${'x'.repeat(200)}`) },
+    /use RS256\/ES256/,
+  ],
   [
     'maxAge 0',
     { hosts: ['api.example.com'], auth: { ...hs256('k'.repeat(32)), maxAge: 0 } as GuardOptions['auth'] },

@@ -22,7 +22,11 @@ const SECRET = 'trusted-proxy differential: a long enough HS256 secret';
 const A = 'a.tenant.example.com';
 const B = 'b.tenant.example.com';
 const tokenFor = (host: string): string =>
-  jsonwebtoken.sign({ sub: host, aud: `https://${host}` }, SECRET, { algorithm: 'HS256', expiresIn: 600, issuer: 'https://idp.example.com' });
+  jsonwebtoken.sign({ sub: host, aud: `https://${host}` }, SECRET, {
+    algorithm: 'HS256',
+    expiresIn: 600,
+    issuer: 'https://idp.example.com',
+  });
 const TOKEN_A = tokenFor(A);
 
 const guardOptions = (trustProxy: boolean) => ({
@@ -42,7 +46,6 @@ interface Running {
   readonly port: number;
   close(): Promise<void>;
 }
-
 
 /** Every app answers 200 with the host name the framework serves the request as. */
 async function start(framework: Framework, frameworkTrust: boolean, guardTrust: boolean): Promise<Running> {
@@ -81,50 +84,132 @@ async function start(framework: Framework, frameworkTrust: boolean, guardTrust: 
 /** Host and forwarded headers an attacker (or a misconfigured proxy) can combine. */
 const REQUESTS: readonly (readonly [string, readonly (readonly [string, string])[]])[] = [
   ['Host a, nothing forwarded', [['Host', A]]],
-  ['Host b, X-Forwarded-Host a', [['Host', B], ['X-Forwarded-Host', A]]],
-  ['Host a, X-Forwarded-Host b', [['Host', A], ['X-Forwarded-Host', B]]],
-  ['Host b, X-Forwarded-Host a, b', [['Host', B], ['X-Forwarded-Host', `${A}, ${B}`]]],
-  ['Host b, X-Forwarded-Host b, a', [['Host', B], ['X-Forwarded-Host', `${B}, ${A}`]]],
-  ['Host b, two X-Forwarded-Host lines a / b', [['Host', B], ['X-Forwarded-Host', A], ['X-Forwarded-Host', B]]],
-  ['Host b, Forwarded host=a', [['Host', B], ['Forwarded', `host=${A}`]]],
-  ['Host a, Forwarded host=b', [['Host', A], ['Forwarded', `host=${B}`]]],
-  ['Host b, X-Forwarded-Host a, Forwarded host=a', [['Host', B], ['X-Forwarded-Host', A], ['Forwarded', `host=${A}`]]],
-  ['Host internal, X-Forwarded-Host a', [['Host', 'internal:3000'], ['X-Forwarded-Host', A]]],
-  ['Host internal, X-Forwarded-Host evil', [['Host', 'internal:3000'], ['X-Forwarded-Host', 'a.tenant.example.com.evil.net']]],
+  [
+    'Host b, X-Forwarded-Host a',
+    [
+      ['Host', B],
+      ['X-Forwarded-Host', A],
+    ],
+  ],
+  [
+    'Host a, X-Forwarded-Host b',
+    [
+      ['Host', A],
+      ['X-Forwarded-Host', B],
+    ],
+  ],
+  [
+    'Host b, X-Forwarded-Host a, b',
+    [
+      ['Host', B],
+      ['X-Forwarded-Host', `${A}, ${B}`],
+    ],
+  ],
+  [
+    'Host b, X-Forwarded-Host b, a',
+    [
+      ['Host', B],
+      ['X-Forwarded-Host', `${B}, ${A}`],
+    ],
+  ],
+  [
+    'Host b, two X-Forwarded-Host lines a / b',
+    [
+      ['Host', B],
+      ['X-Forwarded-Host', A],
+      ['X-Forwarded-Host', B],
+    ],
+  ],
+  [
+    'Host b, Forwarded host=a',
+    [
+      ['Host', B],
+      ['Forwarded', `host=${A}`],
+    ],
+  ],
+  [
+    'Host a, Forwarded host=b',
+    [
+      ['Host', A],
+      ['Forwarded', `host=${B}`],
+    ],
+  ],
+  [
+    'Host b, X-Forwarded-Host a, Forwarded host=a',
+    [
+      ['Host', B],
+      ['X-Forwarded-Host', A],
+      ['Forwarded', `host=${A}`],
+    ],
+  ],
+  [
+    'Host internal, X-Forwarded-Host a',
+    [
+      ['Host', 'internal:3000'],
+      ['X-Forwarded-Host', A],
+    ],
+  ],
+  [
+    'Host internal, X-Forwarded-Host evil',
+    [
+      ['Host', 'internal:3000'],
+      ['X-Forwarded-Host', 'a.tenant.example.com.evil.net'],
+    ],
+  ],
 ];
 
 function bytes(headers: readonly (readonly [string, string])[]): string {
-  const lines = ['GET / HTTP/1.1', ...headers.map(([name, value]) => `${name}: ${value}`), `Authorization: Bearer ${TOKEN_A}`, 'Connection: close'];
+  const lines = [
+    'GET / HTTP/1.1',
+    ...headers.map(([name, value]) => `${name}: ${value}`),
+    `Authorization: Bearer ${TOKEN_A}`,
+    'Connection: close',
+  ];
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
 
 const CONFIGS = (['express', 'koa', 'fastify'] as const).flatMap((framework) =>
-  [true, false].flatMap((frameworkTrust) => [true, false].map((guardTrust) => ({ framework, frameworkTrust, guardTrust }))),
+  [true, false].flatMap((frameworkTrust) =>
+    [true, false].map((guardTrust) => ({ framework, frameworkTrust, guardTrust })),
+  ),
 );
 
-describe.each(CONFIGS)('$framework (framework trusts proxy: $frameworkTrust, guard trustProxy: $guardTrust)', ({ framework, frameworkTrust, guardTrust }) => {
-  let running: Running;
-  beforeAll(async () => {
-    running = await start(framework, frameworkTrust, guardTrust);
-  });
-  afterAll(async () => {
-    await running.close();
-  });
+describe.each(CONFIGS)(
+  '$framework (framework trusts proxy: $frameworkTrust, guard trustProxy: $guardTrust)',
+  ({ framework, frameworkTrust, guardTrust }) => {
+    let running: Running;
+    beforeAll(async () => {
+      running = await start(framework, frameworkTrust, guardTrust);
+    });
+    afterAll(async () => {
+      await running.close();
+    });
 
-  it.each(REQUESTS)('%s: served as the bound host, or rejected', async (_name, headers) => {
-    const response = await rawRequest(running.port, bytes(headers));
-    if (response.status === 200) {
-      // Accepted with tenant A's token: the guard bound the audience to A, so A is what must be served.
-      expect((JSON.parse(response.body) as { served: string }).served).toBe(A);
-    } else {
-      expect([400, 401, 403]).toContain(response.status);
-    }
-  });
+    it.each(REQUESTS)('%s: served as the bound host, or rejected', async (_name, headers) => {
+      const response = await rawRequest(running.port, bytes(headers));
+      if (response.status === 200) {
+        // Accepted with tenant A's token: the guard bound the audience to A, so A is what must be served.
+        expect((JSON.parse(response.body) as { served: string }).served).toBe(A);
+      } else {
+        expect([400, 401, 403]).toContain(response.status);
+      }
+    });
 
-  it('the honest requests still pass', async () => {
-    expect((await rawRequest(running.port, bytes([['Host', A]]))).status).toBe(200);
-    if (frameworkTrust && guardTrust) {
-      expect((await rawRequest(running.port, bytes([['Host', 'internal:3000'], ['X-Forwarded-Host', A]]))).status).toBe(200);
-    }
-  });
-});
+    it('the honest requests still pass', async () => {
+      expect((await rawRequest(running.port, bytes([['Host', A]]))).status).toBe(200);
+      if (frameworkTrust && guardTrust) {
+        expect(
+          (
+            await rawRequest(
+              running.port,
+              bytes([
+                ['Host', 'internal:3000'],
+                ['X-Forwarded-Host', A],
+              ]),
+            )
+          ).status,
+        ).toBe(200);
+      }
+    });
+  },
+);

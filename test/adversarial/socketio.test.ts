@@ -111,10 +111,15 @@ describe.each(['express', 'koa', 'fastify'] as const)('%s + socket.io', (framewo
       ].join('\r\n'),
     );
     expect(upgrade.status).toBe(403);
-    const client = connectClient(`http://localhost:${running.port}`, { transports: ['polling', 'websocket'], extraHeaders: { origin: 'http://localhost:5173' } });
+    const client = connectClient(`http://localhost:${running.port}`, {
+      transports: ['polling', 'websocket'],
+      extraHeaders: { origin: 'http://localhost:5173' },
+    });
     try {
       const message = await new Promise<string>((resolve) => {
-        client.once('hello', (text: string) => { resolve(text); });
+        client.once('hello', (text: string) => {
+          resolve(text);
+        });
       });
       expect(message).toBe('world');
     } finally {

@@ -47,13 +47,14 @@ function greeting(req: IncomingMessage): string {
   return `hello ${auth?.claims.sub ?? 'guest'}`;
 }
 
-
 describe('req.auth on accepted upgrades', () => {
   it('ws attached with { server }', async () => {
     server = createServer();
     guardUpgrades<Claims>(server, OPTIONS);
     const wss = new WebSocketServer({ server });
-    wss.on('connection', (socket, req) => { socket.send(greeting(req)); });
+    wss.on('connection', (socket, req) => {
+      socket.send(greeting(req));
+    });
     const port = await listen(server);
     expect(await greet(port, sign({ sub: 'carol' }))).toBe('hello carol');
     expect(await greet(port)).toBe('hello guest');
@@ -63,7 +64,9 @@ describe('req.auth on accepted upgrades', () => {
     server = createServer();
     const wss = new WebSocketServer({ noServer: true });
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      wss.handleUpgrade(req, socket, head, (ws) => { ws.send(greeting(req)); });
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        ws.send(greeting(req));
+      });
     });
     guardUpgrades<Claims>(server, OPTIONS);
     const port = await listen(server);

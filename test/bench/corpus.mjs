@@ -16,8 +16,21 @@ import { dirname, join, relative, sep } from 'node:path';
 import { Linter } from 'eslint';
 
 const FIRST = [
-  'express', 'koa', 'fastify', 'jsonwebtoken', 'express-jwt', 'koa-jwt', '@fastify/jwt', 'fast-jwt',
-  'body-parser', 'router', 'cors', 'koa-compose', 'cookies', '@fastify/websocket', 'ws',
+  'express',
+  'koa',
+  'fastify',
+  'jsonwebtoken',
+  'express-jwt',
+  'koa-jwt',
+  '@fastify/jwt',
+  'fast-jwt',
+  'body-parser',
+  'router',
+  'cors',
+  'koa-compose',
+  'cookies',
+  '@fastify/websocket',
+  'ws',
 ];
 
 async function isDirectory(path) {
@@ -110,16 +123,29 @@ export async function buildCorpus({ modules, target = 2000, maxBytes = 6 * 1024,
           skipped.tooLarge++;
           continue;
         }
-        const sourceType = file.endsWith('.cjs') ? 'commonjs' : file.endsWith('.mjs') ? 'module' : await moduleType(file, root, typeCache);
+        const sourceType = file.endsWith('.cjs')
+          ? 'commonjs'
+          : file.endsWith('.mjs')
+            ? 'module'
+            : await moduleType(file, root, typeCache);
         // A bare file name: the real path is inside node_modules, which Linter would ignore unparsed.
-        const messages = linter.verify(text, [{ languageOptions: { ecmaVersion: 'latest', sourceType } }], 'corpus-file.js');
+        const messages = linter.verify(
+          text,
+          [{ languageOptions: { ecmaVersion: 'latest', sourceType } }],
+          'corpus-file.js',
+        );
         if (messages.some((message) => message.fatal === true)) {
           skipped.parseError++;
           continue;
         }
         // Keep the .js extension (ESLint lints **/*.js, *.cjs, *.mjs by default); cjs/ is configured
         // as CommonJS by lint-worker.mjs, esm/ keeps the default (module).
-        const destination = join(dir, sourceType === 'commonjs' ? 'cjs' : 'esm', name.replace('/', '__'), relative(root, file).split(sep).join('/'));
+        const destination = join(
+          dir,
+          sourceType === 'commonjs' ? 'cjs' : 'esm',
+          name.replace('/', '__'),
+          relative(root, file).split(sep).join('/'),
+        );
         await mkdir(dirname(destination), { recursive: true });
         await copyFile(file, destination);
         files++;

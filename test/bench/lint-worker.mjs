@@ -28,14 +28,17 @@ async function pluginConfig() {
     const plugin = mod.default ?? mod;
     const config = variant === 'ours' ? plugin?.configs?.recommended : plugin?.configs?.strict;
     if (config === undefined || typeof config !== 'object') {
-      throw new Error(`@rebind-guard/eslint-plugin loaded but has no configs.${variant === 'ours' ? 'recommended' : 'strict'}`);
+      throw new Error(
+        `@rebind-guard/eslint-plugin loaded but has no configs.${variant === 'ours' ? 'recommended' : 'strict'}`,
+      );
     }
     return [config];
   }
   if (variant === 'security') {
     const mod = await import('eslint-plugin-security');
     const plugin = mod.default ?? mod;
-    if (plugin?.configs?.recommended === undefined) throw new Error('eslint-plugin-security has no configs.recommended');
+    if (plugin?.configs?.recommended === undefined)
+      throw new Error('eslint-plugin-security has no configs.recommended');
     return [plugin.configs.recommended];
   }
   throw new Error(`unknown variant ${JSON.stringify(variant)}`);
@@ -79,7 +82,12 @@ async function main() {
     const eslint = new ESLint(options);
     results = await eslint.lintFiles(['.']);
   } catch (error) {
-    print({ ok: false, variant, stage: 'lint', error: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) });
+    print({
+      ok: false,
+      variant,
+      stage: 'lint',
+      error: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error),
+    });
     return;
   }
   const lintMs = performance.now() - lintStart;

@@ -69,12 +69,14 @@ function numberFlag(name, fallback, { min = 1 } = {}) {
   const raw = flags[name];
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < min) throw new TypeError(`--${name} must be a number >= ${min}, got ${JSON.stringify(raw)}`);
+  if (!Number.isFinite(value) || value < min)
+    throw new TypeError(`--${name} must be a number >= ${min}, got ${JSON.stringify(raw)}`);
   return value;
 }
 
 const quick = flags.quick === true;
-if (flags.only !== undefined && !['adapters', 'eslint', 'soak'].includes(flags.only)) throw new TypeError('--only must be "adapters", "eslint" or "soak"');
+if (flags.only !== undefined && !['adapters', 'eslint', 'soak'].includes(flags.only))
+  throw new TypeError('--only must be "adapters", "eslint" or "soak"');
 const settings = {
   quick,
   adapters: {
@@ -112,11 +114,16 @@ const median = (values) => {
 };
 
 const round = (value, digits = 0) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : null);
-const fmt = (value, digits = 0) => (Number.isFinite(value) ? value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : 'n/a');
+const fmt = (value, digits = 0) =>
+  Number.isFinite(value)
+    ? value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+    : 'n/a';
 const pct = (value) => (Number.isFinite(value) ? `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)}%` : 'n/a');
 
 function table(headers, rows) {
-  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => String(row[column]).length)));
+  const widths = headers.map((header, column) =>
+    Math.max(header.length, ...rows.map((row) => String(row[column]).length)),
+  );
   const line = (cells) => `| ${cells.map((cell, column) => String(cell).padEnd(widths[column])).join(' | ')} |`;
   return [line(headers), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }
@@ -161,7 +168,14 @@ const FRAMEWORKS = [
   { name: 'koa', usual: 'koa-jwt', prepared: 'usual-jwt-key', best: 'usual-jwt-key' },
   { name: 'fastify', usual: '@fastify/jwt', prepared: 'usual-jwt', best: 'usual-jwt-cache' },
 ];
-const variantsOf = (framework) => ['bare', 'guard', 'usual-jwt', framework.name === 'fastify' ? 'usual-jwt-cache' : 'usual-jwt-key', 'guard-jwt', 'guard-jwt-nocache'];
+const variantsOf = (framework) => [
+  'bare',
+  'guard',
+  'usual-jwt',
+  framework.name === 'fastify' ? 'usual-jwt-cache' : 'usual-jwt-key',
+  'guard-jwt',
+  'guard-jwt-nocache',
+];
 /** How a variant is named in the tables. */
 function variantLabel(usual, variant) {
   if (variant === 'usual-jwt') return usual;
@@ -180,7 +194,13 @@ const JWT = {
 /** Forks one server; resolves with { port, child } or { error }. */
 async function startServer(framework, variant) {
   const child = fork(join(HERE, 'server.mjs'), [framework, variant], {
-    env: { ...process.env, NODE_ENV: 'production', BENCH_JWT_SECRET: JWT.secret, BENCH_JWT_AUDIENCE: JWT.audience, BENCH_JWT_ISSUER: JWT.issuer },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      BENCH_JWT_SECRET: JWT.secret,
+      BENCH_JWT_AUDIENCE: JWT.audience,
+      BENCH_JWT_ISSUER: JWT.issuer,
+    },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
   let stderr = '';
@@ -217,16 +237,19 @@ async function stopServer(server) {
 
 function httpGet(port, headers) {
   return new Promise((resolvePromise) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', method: 'GET', headers, setHost: false, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => {
-        body += chunk;
-      });
-      res.on('end', () => {
-        resolvePromise({ status: res.statusCode, body: body.slice(0, 200) });
-      });
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path: '/', method: 'GET', headers, setHost: false, agent: false },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => {
+          body += chunk;
+        });
+        res.on('end', () => {
+          resolvePromise({ status: res.statusCode, body: body.slice(0, 200) });
+        });
+      },
+    );
     req.on('error', (error) => {
       resolvePromise({ status: 0, body: error.message });
     });
@@ -309,7 +332,9 @@ async function benchFramework(framework, headers) {
       }
       out.variants[variant].checks = await sanityCheck(server.port, variant, headers);
       const failed = out.variants[variant].checks.filter((check) => !check.pass);
-      if (failed.length > 0) out.variants[variant].error = `sanity check failed: ${failed.map((check) => `${check.name} (got ${check.status})`).join(', ')}`;
+      if (failed.length > 0)
+        out.variants[variant].error =
+          `sanity check failed: ${failed.map((check) => `${check.name} (got ${check.status})`).join(', ')}`;
     }
     const live = VARIANTS.filter((variant) => out.variants[variant].error === undefined);
     progress(`${name}: warm-up ${live.join(', ')}`);
@@ -319,7 +344,8 @@ async function benchFramework(framework, headers) {
       for (const variant of order) {
         const run = await load(servers[variant], headers, settings.adapters.duration);
         out.variants[variant].runs.push({ round: index + 1, ...run });
-        if (run.non2xx > 0 || run.errors > 0) progress(`${name}/${variant}: ${run.non2xx} non-2xx, ${run.errors} errors in round ${index + 1}`);
+        if (run.non2xx > 0 || run.errors > 0)
+          progress(`${name}/${variant}: ${run.non2xx} non-2xx, ${run.errors} errors in round ${index + 1}`);
       }
       progress(`${name}: round ${index + 1}/${settings.adapters.rounds} done`);
     }
@@ -355,7 +381,10 @@ async function benchFramework(framework, headers) {
       meetsGoal: Number.isFinite(ratio) ? ratio >= goal : null,
       // JWT pairs: the guard must also cost no more server CPU per request than the middleware.
       cpuGoal,
-      meetsCpuGoal: cpuGoal && Number.isFinite(a.medianCpuUsPerRequest / b.medianCpuUsPerRequest) ? a.medianCpuUsPerRequest / b.medianCpuUsPerRequest >= 1 : null,
+      meetsCpuGoal:
+        cpuGoal && Number.isFinite(a.medianCpuUsPerRequest / b.medianCpuUsPerRequest)
+          ? a.medianCpuUsPerRequest / b.medianCpuUsPerRequest >= 1
+          : null,
       error: a.error ?? b.error,
     });
   };
@@ -384,7 +413,9 @@ async function adapters() {
 
 function printAdapters(results) {
   const { rounds, duration, connections, pipelining } = settings.adapters;
-  say(`## Adapters (issue #4) — autocannon, ${connections} connections, pipelining ${pipelining}, ${duration} s x ${rounds} alternating round(s), median req/s`);
+  say(
+    `## Adapters (issue #4) — autocannon, ${connections} connections, pipelining ${pipelining}, ${duration} s x ${rounds} alternating round(s), median req/s`,
+  );
   say();
   const rows = [];
   for (const result of results) {
@@ -401,18 +432,54 @@ function printAdapters(results) {
         `${fmt(pair.baselineCpuUs, 1)} / ${fmt(pair.candidateCpuUs, 1)}`,
         Number.isFinite(pair.cpuRatio) ? `${pair.cpuRatio.toFixed(3)}x` : 'n/a',
         `>= ${pair.goal.toFixed(2)}x${pair.cpuGoal ? ' (both)' : ''}`,
-        pair.error !== undefined ? `ERROR: ${pair.error}` : `${pair.meetsGoal ? 'yes' : 'no'}${pair.cpuGoal ? ` / CPU ${pair.meetsCpuGoal ? 'yes' : 'no'}` : ''}`,
+        pair.error !== undefined
+          ? `ERROR: ${pair.error}`
+          : `${pair.meetsGoal ? 'yes' : 'no'}${pair.cpuGoal ? ` / CPU ${pair.meetsCpuGoal ? 'yes' : 'no'}` : ''}`,
       ]);
     }
   }
-  say(table(['framework', 'comparison', 'baseline req/s', 'candidate req/s', 'ratio', 'per-round', 'server CPU µs/req', 'CPU ratio', 'goal', 'meets goal'], rows));
-  say('ratio = candidate / baseline median req/s (the goal applies to it); CPU ratio = baseline / candidate server CPU per request,');
+  say(
+    table(
+      [
+        'framework',
+        'comparison',
+        'baseline req/s',
+        'candidate req/s',
+        'ratio',
+        'per-round',
+        'server CPU µs/req',
+        'CPU ratio',
+        'goal',
+        'meets goal',
+      ],
+      rows,
+    ),
+  );
+  say(
+    'ratio = candidate / baseline median req/s (the goal applies to it); CPU ratio = baseline / candidate server CPU per request,',
+  );
   say('the same comparison expressed as cost, which stays meaningful when other processes compete for the cores.');
-  say('JWT goals (issue 17) apply to both: req/s ratio >= 1 and CPU ratio >= 1 (the guard, with Host + Origin checks included,');
-  say('costs no more server CPU per request than the framework\'s usual JWT middleware).');
-  const failedChecks = results.flatMap((result) => result.variantNames.flatMap((variant) => result.variants[variant].checks.filter((check) => !check.pass).map((check) => `${result.framework}/${variant}: ${check.name} got ${check.status}`)));
-  const checkCount = results.reduce((sum, result) => sum + result.variantNames.reduce((inner, variant) => inner + result.variants[variant].checks.length, 0), 0);
-  say(failedChecks.length === 0 ? `sanity checks before timing: ${checkCount} passed (valid token 200; rebound Host 403; no/bad token 401)` : `!! sanity checks failed: ${failedChecks.join('; ')}`);
+  say(
+    'JWT goals (issue 17) apply to both: req/s ratio >= 1 and CPU ratio >= 1 (the guard, with Host + Origin checks included,',
+  );
+  say("costs no more server CPU per request than the framework's usual JWT middleware).");
+  const failedChecks = results.flatMap((result) =>
+    result.variantNames.flatMap((variant) =>
+      result.variants[variant].checks
+        .filter((check) => !check.pass)
+        .map((check) => `${result.framework}/${variant}: ${check.name} got ${check.status}`),
+    ),
+  );
+  const checkCount = results.reduce(
+    (sum, result) =>
+      sum + result.variantNames.reduce((inner, variant) => inner + result.variants[variant].checks.length, 0),
+    0,
+  );
+  say(
+    failedChecks.length === 0
+      ? `sanity checks before timing: ${checkCount} passed (valid token 200; rebound Host 403; no/bad token 401)`
+      : `!! sanity checks failed: ${failedChecks.join('; ')}`,
+  );
   say();
   const latencyRows = [];
   for (const result of results) {
@@ -432,7 +499,21 @@ function printAdapters(results) {
       ]);
     }
   }
-  say(table(['framework', 'variant', 'median req/s', 'mean lat ms', 'p99 lat ms', 'server CPU µs/req', 'runs req/s', 'non-2xx+errors'], latencyRows));
+  say(
+    table(
+      [
+        'framework',
+        'variant',
+        'median req/s',
+        'mean lat ms',
+        'p99 lat ms',
+        'server CPU µs/req',
+        'runs req/s',
+        'non-2xx+errors',
+      ],
+      latencyRows,
+    ),
+  );
   say();
 }
 
@@ -449,15 +530,26 @@ const LINT_LABELS = {
 function lintRun(variant, dir) {
   return new Promise((resolvePromise) => {
     const start = performance.now();
-    execFile(process.execPath, [join(HERE, 'lint-worker.mjs'), variant, dir], { cwd: TEST_DIR, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const processMs = performance.now() - start;
-      const line = stdout.trim().split('\n').at(-1) ?? '';
-      try {
-        resolvePromise({ ...JSON.parse(line), processMs });
-      } catch {
-        resolvePromise({ ok: false, variant, stage: 'process', error: (error?.message ?? stderr.trim()) || 'no output', processMs });
-      }
-    });
+    execFile(
+      process.execPath,
+      [join(HERE, 'lint-worker.mjs'), variant, dir],
+      { cwd: TEST_DIR, maxBuffer: 256 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const processMs = performance.now() - start;
+        const line = stdout.trim().split('\n').at(-1) ?? '';
+        try {
+          resolvePromise({ ...JSON.parse(line), processMs });
+        } catch {
+          resolvePromise({
+            ok: false,
+            variant,
+            stage: 'process',
+            error: (error?.message ?? stderr.trim()) || 'no output',
+            processMs,
+          });
+        }
+      },
+    );
   });
 }
 
@@ -481,12 +573,21 @@ async function eslintBench() {
   const out = { corpus: undefined, plugin: await pluginRuleSets(), runs: {}, summary: {}, findings: {} };
   progress(`building lint corpus (${settings.eslint.files} files from node_modules)`);
   const corpus = await buildCorpus({ modules: join(REPO, 'node_modules'), target: settings.eslint.files });
-  out.corpus = { files: corpus.files, bytes: corpus.bytes, lines: corpus.lines, packages: corpus.packages, skipped: corpus.skipped, dir: corpus.dir };
+  out.corpus = {
+    files: corpus.files,
+    bytes: corpus.bytes,
+    lines: corpus.lines,
+    packages: corpus.packages,
+    skipped: corpus.skipped,
+    dir: corpus.dir,
+  };
   try {
     // Untimed first: our strict config, for the findings table (also warms the OS file cache).
     progress('findings run (@rebind-guard strict)');
     const strict = await lintRun('ours-strict', corpus.dir);
-    out.findings.strict = strict.ok ? { byRule: pick(strict.byRule), findings: strict.findings, fatalFiles: strict.fatalFiles } : { error: strict.error };
+    out.findings.strict = strict.ok
+      ? { byRule: pick(strict.byRule), findings: strict.findings, fatalFiles: strict.fatalFiles }
+      : { error: strict.error };
 
     const unavailable = {};
     for (const variant of LINT_VARIANTS) out.runs[variant] = [];
@@ -500,12 +601,23 @@ async function eslintBench() {
           progress(`${variant} unavailable — ${unavailable[variant]}`);
           continue;
         }
-        out.runs[variant].push({ round: index + 1, lintMs: run.lintMs, cpuMs: run.cpuMs, processMs: run.processMs, loadMs: run.loadMs, files: run.files, fatalFiles: run.fatalFiles, messages: run.messages });
+        out.runs[variant].push({
+          round: index + 1,
+          lintMs: run.lintMs,
+          cpuMs: run.cpuMs,
+          processMs: run.processMs,
+          loadMs: run.loadMs,
+          files: run.files,
+          fatalFiles: run.fatalFiles,
+          messages: run.messages,
+        });
         if (variant === 'ours' && out.findings.recommended === undefined) {
           out.findings.recommended = { byRule: pick(run.byRule), findings: run.findings };
         }
         if (variant === 'security' && out.findings.security === undefined) {
-          out.findings.security = { byRule: Object.fromEntries(Object.entries(run.byRule).filter(([rule]) => rule.startsWith('security/'))) };
+          out.findings.security = {
+            byRule: Object.fromEntries(Object.entries(run.byRule).filter(([rule]) => rule.startsWith('security/'))),
+          };
         }
       }
       progress(`eslint: round ${index + 1}/${settings.eslint.rounds} done`);
@@ -541,7 +653,10 @@ async function eslintBench() {
     const security = out.summary.security;
     out.goals = {
       oursAtMost10Percent: ours.error === undefined && Number.isFinite(ours.overhead) ? ours.overhead <= 0.1 : null,
-      oursBelowSecurity: ours.error === undefined && security.error === undefined && Number.isFinite(ours.overhead) ? ours.overhead < security.overhead : null,
+      oursBelowSecurity:
+        ours.error === undefined && security.error === undefined && Number.isFinite(ours.overhead)
+          ? ours.overhead < security.overhead
+          : null,
     };
   } finally {
     await corpus.remove();
@@ -555,30 +670,54 @@ function pick(byRule = {}) {
 
 function printEslint(result) {
   const { corpus } = result;
-  say(`## ESLint (issue #5) — ${fmt(corpus.files)} files, ${fmt(corpus.bytes / 1e6, 1)} MB, ${fmt(corpus.lines)} lines from ${corpus.packages.length} packages in node_modules; ${settings.eslint.rounds} alternating round(s), a fresh process per run, median`);
+  say(
+    `## ESLint (issue #5) — ${fmt(corpus.files)} files, ${fmt(corpus.bytes / 1e6, 1)} MB, ${fmt(corpus.lines)} lines from ${corpus.packages.length} packages in node_modules; ${settings.eslint.rounds} alternating round(s), a fresh process per run, median`,
+  );
   say();
   if (!result.plugin.ok) say(`!! @rebind-guard/eslint-plugin could not be loaded: ${result.plugin.error}\n`);
   const rows = LINT_VARIANTS.map((variant) => {
     const summary = result.summary[variant];
-    if (summary.error !== undefined) return [summary.label, 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', `UNAVAILABLE (${summary.error})`];
+    if (summary.error !== undefined)
+      return [summary.label, 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', `UNAVAILABLE (${summary.error})`];
     return [
       summary.label,
       fmt(summary.medianLintMs),
       variant === 'base' ? '—' : pct(summary.overhead),
-      variant === 'base' || !Number.isFinite(summary.perRoundOverheadMin) ? '—' : `${pct(summary.perRoundOverheadMin)} .. ${pct(summary.perRoundOverheadMax)}`,
+      variant === 'base' || !Number.isFinite(summary.perRoundOverheadMin)
+        ? '—'
+        : `${pct(summary.perRoundOverheadMin)} .. ${pct(summary.perRoundOverheadMax)}`,
       `${fmt(summary.medianCpuMs)} (${variant === 'base' ? '—' : pct(summary.cpuOverhead)})`,
       `${fmt(summary.medianProcessMs)} (${variant === 'base' ? '—' : pct(summary.processOverhead)})`,
       result.runs[variant].map((run) => fmt(run.lintMs)).join(' / '),
     ];
   });
-  say(table(['config', 'lint ms', 'overhead', 'per-round overhead', 'lint CPU ms (overhead)', 'process ms (overhead)', 'runs lint ms'], rows));
+  say(
+    table(
+      [
+        'config',
+        'lint ms',
+        'overhead',
+        'per-round overhead',
+        'lint CPU ms (overhead)',
+        'process ms (overhead)',
+        'runs lint ms',
+      ],
+      rows,
+    ),
+  );
   say();
   const goals = result.goals ?? {};
   const show = (value) => (value === null || value === undefined ? 'n/a' : value ? 'yes' : 'no');
-  say('overhead = median lint wall time / median of js.configs.recommended alone - 1 (goals apply to it); lint CPU = user + system');
+  say(
+    'overhead = median lint wall time / median of js.configs.recommended alone - 1 (goals apply to it); lint CPU = user + system',
+  );
   say('time of the lint call; process = spawn to exit of the worker (Node start, imports, plugin load, lint).');
-  say(`goal: ours <= 10% overhead: ${show(goals.oursAtMost10Percent)}; ours below eslint-plugin-security: ${show(goals.oursBelowSecurity)}`);
-  say(`plugin load time (import, median): ours ${fmt(result.summary.ours.medianLoadMs, 1)} ms, eslint-plugin-security ${fmt(result.summary.security.medianLoadMs, 1)} ms (not in lint ms)`);
+  say(
+    `goal: ours <= 10% overhead: ${show(goals.oursAtMost10Percent)}; ours below eslint-plugin-security: ${show(goals.oursBelowSecurity)}`,
+  );
+  say(
+    `plugin load time (import, median): ours ${fmt(result.summary.ours.medianLoadMs, 1)} ms, eslint-plugin-security ${fmt(result.summary.security.medianLoadMs, 1)} ms (not in lint ms)`,
+  );
   say(`files with parse errors: ${result.summary.base.fatalFiles ?? 'n/a'}`);
   say();
 }
@@ -620,7 +759,12 @@ function printFindings(result) {
   const security = result.findings.security?.byRule;
   if (security !== undefined) {
     const total = Object.values(security).reduce((sum, count) => sum + count, 0);
-    say(`for comparison, eslint-plugin-security recommended: ${fmt(total)} findings (${Object.entries(security).sort((a, b) => b[1] - a[1]).map(([rule, count]) => `${rule.replace('security/', '')} ${count}`).join(', ')})`);
+    say(
+      `for comparison, eslint-plugin-security recommended: ${fmt(total)} findings (${Object.entries(security)
+        .sort((a, b) => b[1] - a[1])
+        .map(([rule, count]) => `${rule.replace('security/', '')} ${count}`)
+        .join(', ')})`,
+    );
   }
   say(`every finding with file:line is in ${join('test', 'artifacts', 'bench.json')} (eslint.findings)`);
   say();
@@ -640,12 +784,31 @@ async function main() {
     loadavgStart: loadavg().map((value) => round(value, 2)),
     settings,
     versions: Object.fromEntries(
-      ['express', 'koa', 'fastify', 'express-jwt', 'koa-jwt', '@fastify/jwt', 'jsonwebtoken', 'autocannon', 'eslint', '@eslint/js', 'eslint-plugin-security', '@rebind-guard/core', '@rebind-guard/eslint-plugin'].map((name) => [name, versionOf(name)]),
+      [
+        'express',
+        'koa',
+        'fastify',
+        'express-jwt',
+        'koa-jwt',
+        '@fastify/jwt',
+        'jsonwebtoken',
+        'autocannon',
+        'eslint',
+        '@eslint/js',
+        'eslint-plugin-security',
+        '@rebind-guard/core',
+        '@rebind-guard/eslint-plugin',
+      ].map((name) => [name, versionOf(name)]),
     ),
   };
   say(`# rebind-guard bench${quick ? ' (--quick: smoke run, numbers are indicative only)' : ''}`);
-  say(`node ${meta.node}, ${meta.cpus} x ${meta.cpuModel ?? 'cpu'}, load average at start ${meta.loadavgStart.join(' ')}`);
-  if (meta.loadavgStart[0] > meta.cpus) say(`!! the machine is busy (load ${meta.loadavgStart[0]} on ${meta.cpus} cores): ratios are measured side by side, but expect wider spreads`);
+  say(
+    `node ${meta.node}, ${meta.cpus} x ${meta.cpuModel ?? 'cpu'}, load average at start ${meta.loadavgStart.join(' ')}`,
+  );
+  if (meta.loadavgStart[0] > meta.cpus)
+    say(
+      `!! the machine is busy (load ${meta.loadavgStart[0]} on ${meta.cpus} cores): ratios are measured side by side, but expect wider spreads`,
+    );
   say();
 
   const results = { meta };
@@ -662,8 +825,13 @@ async function main() {
   meta.loadavgEnd = loadavg().map((value) => round(value, 2));
   meta.elapsedSeconds = round((performance.now() - started) / 1000, 1);
   await mkdir(dirname(ARTIFACT), { recursive: true });
-  await writeFile(ARTIFACT, `${JSON.stringify(results, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), 2)}\n`);
-  say(`total ${meta.elapsedSeconds} s; load average at end ${meta.loadavgEnd.join(' ')}; full results: ${ARTIFACT.slice(REPO.length + 1)}`);
+  await writeFile(
+    ARTIFACT,
+    `${JSON.stringify(results, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), 2)}\n`,
+  );
+  say(
+    `total ${meta.elapsedSeconds} s; load average at end ${meta.loadavgEnd.join(' ')}; full results: ${ARTIFACT.slice(REPO.length + 1)}`,
+  );
 }
 
 main().catch((error) => {

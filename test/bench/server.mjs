@@ -32,7 +32,17 @@ const GUARDED = new Set(['guard', 'guard-jwt', 'guard-jwt-nocache']);
 const guardOptions = () => ({
   hosts: HOSTS,
   origins: ORIGINS,
-  ...(variant === 'guard' ? {} : { auth: { key: secret, algorithms: ['HS256'], audience, issuer, ...(variant === 'guard-jwt-nocache' ? { cache: false } : {}) } }),
+  ...(variant === 'guard'
+    ? {}
+    : {
+        auth: {
+          key: secret,
+          algorithms: ['HS256'],
+          audience,
+          issuer,
+          ...(variant === 'guard-jwt-nocache' ? { cache: false } : {}),
+        },
+      }),
 });
 const keyObjectSecret = async () => (await import('node:crypto')).createSecretKey(Buffer.from(secret, 'utf8'));
 
@@ -99,7 +109,8 @@ async function fastifyServer() {
     const { default: fastifyJwt } = await import('@fastify/jwt');
     // @fastify/jwt's verifier cache is off by default (fast-jwt `cache: false`): usual-jwt keeps it
     // that way, usual-jwt-cache turns it on (with audience and issuer checks, like the guard).
-    const verify = variant === 'usual-jwt-cache' ? { verify: { cache: true, allowedAud: audience, allowedIss: issuer } } : {};
+    const verify =
+      variant === 'usual-jwt-cache' ? { verify: { cache: true, allowedAud: audience, allowedIss: issuer } } : {};
     await app.register(fastifyJwt, { secret, ...verify });
     routeOptions = {
       onRequest: async (request) => {
@@ -116,7 +127,14 @@ const FACTORIES = { express: expressServer, koa: koaServer, fastify: fastifyServ
 
 async function main() {
   const factory = FACTORIES[framework];
-  const known = ['bare', 'guard', 'guard-jwt', 'guard-jwt-nocache', 'usual-jwt', framework === 'fastify' ? 'usual-jwt-cache' : 'usual-jwt-key'];
+  const known = [
+    'bare',
+    'guard',
+    'guard-jwt',
+    'guard-jwt-nocache',
+    'usual-jwt',
+    framework === 'fastify' ? 'usual-jwt-cache' : 'usual-jwt-key',
+  ];
   if (factory === undefined || !known.includes(variant)) {
     throw new Error(`usage: server.mjs <express|koa|fastify> <${known.join('|')}>, got ${framework} ${variant}`);
   }
@@ -140,7 +158,10 @@ async function main() {
 }
 
 main().catch((error) => {
-  process.send?.({ type: 'error', message: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) });
+  process.send?.({
+    type: 'error',
+    message: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error),
+  });
   process.exitCode = 1;
   process.disconnect?.();
 });

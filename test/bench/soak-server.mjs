@@ -67,7 +67,9 @@ if (setup === 'fastify') {
   } else {
     // Bare node:http: guardRequests for HTTP, guardUpgrades for upgrades.
     const guard = guardRequests(options);
-    server = createServer((req, res) => guard(req, res, () => res.end(JSON.stringify({ sub: req.auth?.claims.sub ?? null }))));
+    server = createServer((req, res) =>
+      guard(req, res, () => res.end(JSON.stringify({ sub: req.auth?.claims.sub ?? null }))),
+    );
   }
   const wss = new WebSocketServer({ server });
   wss.on('connection', (socket) => socket.send('hello'));
@@ -81,6 +83,12 @@ process.on('message', (message) => {
   globalThis.gc?.();
   server.getConnections((error, connections) => {
     const memory = process.memoryUsage();
-    process.send({ type: 'stats', rss: memory.rss, heapUsed: memory.heapUsed, connections: error ? -1 : connections, uncaught });
+    process.send({
+      type: 'stats',
+      rss: memory.rss,
+      heapUsed: memory.heapUsed,
+      connections: error ? -1 : connections,
+      uncaught,
+    });
   });
 });

@@ -72,14 +72,23 @@ const SCENARIOS = {
   rebound: { bytes: () => get('rebind.test:8080'), expect: 403, then: 'read' },
   forgedToken: { bytes: () => get('localhost', TOKENS.forged), expect: 401, then: 'read' },
   crossSitePost: {
-    bytes: () => 'POST /items HTTP/1.1\r\nHost: localhost\r\nOrigin: https://evil.test\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
+    bytes: () =>
+      'POST /items HTTP/1.1\r\nHost: localhost\r\nOrigin: https://evil.test\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
     expect: 403,
     then: 'read',
   },
   wsAccepted: { bytes: () => handshake('localhost', 'http://localhost:5173'), expect: 101, then: 'close' },
-  wsReboundThenReset: { bytes: () => handshake('rebind.test:8080', 'http://rebind.test:8080'), expect: 403, then: 'reset' },
+  wsReboundThenReset: {
+    bytes: () => handshake('rebind.test:8080', 'http://rebind.test:8080'),
+    expect: 403,
+    then: 'reset',
+  },
   wsCrossSiteHalfOpen: { bytes: () => handshake('localhost', 'https://evil.test'), expect: 403, then: 'half-close' },
-  resetWhileKeyPending: { bytes: () => handshake('localhost', 'http://localhost:5173', TOKENS.good), expect: undefined, then: 'reset-now' },
+  resetWhileKeyPending: {
+    bytes: () => handshake('localhost', 'http://localhost:5173', TOKENS.good),
+    expect: undefined,
+    then: 'reset-now',
+  },
   resetMidRequest: { bytes: () => 'GET / HTTP/1.1\r\nHost: loc', expect: undefined, then: 'reset-now' },
 };
 const NAMES = Object.keys(SCENARIOS);
@@ -129,7 +138,10 @@ function runScenario(port, scenario) {
 }
 
 async function startServer(setup) {
-  const child = fork(join(HERE, 'soak-server.mjs'), [setup], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(HERE, 'soak-server.mjs'), [setup], {
+    execArgv: ['--expose-gc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const [message] = await once(child, 'message');
   let exited;
   child.on('exit', (code, signal) => {
@@ -212,7 +224,16 @@ const rows = results.map((r) => [
   `${r.heapGrowthMB} MB`,
   `${r.rssEndMB} MB`,
 ]);
-const headers = ['setup', 'requests', 'unexpected answers', 'process errors', 'open after', 'RSS growth', 'heap growth (after GC)', 'RSS end'];
+const headers = [
+  'setup',
+  'requests',
+  'unexpected answers',
+  'process errors',
+  'open after',
+  'RSS growth',
+  'heap growth (after GC)',
+  'RSS end',
+];
 const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => row[column].length)));
 const line = (cells) => cells.map((cell, column) => cell.padEnd(widths[column])).join('  ');
 console.log(line(headers));
@@ -221,6 +242,9 @@ for (const r of results) if (Object.keys(r.unexpected).length > 0) console.log(`
 for (const r of results) for (const error of r.firstErrors) console.log(`${r.setup} error: ${error}`);
 
 await mkdir(dirname(ARTIFACT), { recursive: true });
-await writeFile(ARTIFACT, `${JSON.stringify({ date: new Date().toISOString(), durationMs, concurrency, results }, null, 2)}\n`);
+await writeFile(
+  ARTIFACT,
+  `${JSON.stringify({ date: new Date().toISOString(), durationMs, concurrency, results }, null, 2)}\n`,
+);
 console.log(`written to ${ARTIFACT}`);
 process.exitCode = results.some((r) => r.crashed !== null || (r.processErrors ?? 0) > 0) ? 1 : 0;

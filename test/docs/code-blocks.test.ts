@@ -72,7 +72,10 @@ for (const page of pages) {
     const isolated = /^\s*declare\s+(module|global)\b/m.test(block.code);
     const fileName = FILE_NAME.exec(block.code.split('\n')[0] ?? '')?.[1];
     const importsSibling = /from '\.\/[a-z0-9-]+\.js'/i.test(block.code);
-    const name = fileName === undefined ? `${page.replace(/\.md$/, '').replace(/[^a-z0-9]+/gi, '_')}__L${block.line}.ts` : `${fileName}.ts`;
+    const name =
+      fileName === undefined
+        ? `${page.replace(/\.md$/, '').replace(/[^a-z0-9]+/gi, '_')}__L${block.line}.ts`
+        : `${fileName}.ts`;
     const group = isolated ? `isolated_${counter++}` : fileName !== undefined || importsSibling ? pageGroup : 'shared';
     blocks.push({ ...block, file: join(workDir, group, name), group });
   }
@@ -107,7 +110,10 @@ beforeAll(async () => {
       );
       let output = '';
       try {
-        await run(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json'), '--pretty', 'false'], { cwd: dir, maxBuffer: 16 * 1024 * 1024 });
+        await run(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json'), '--pretty', 'false'], {
+          cwd: dir,
+          maxBuffer: 16 * 1024 * 1024,
+        });
       } catch (error) {
         const failed = error as { stdout?: string; stderr?: string };
         output = `${failed.stdout ?? ''}${failed.stderr ?? ''}`;

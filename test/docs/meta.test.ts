@@ -33,7 +33,8 @@ function adapterOptions(): string[] {
   for (const adapter of ADAPTERS) {
     const source = read(`packages/${adapter}/src/index.ts`);
     const optionsInterface = /export interface (\w+GuardOptions)\b/.exec(source)?.[1];
-    if (optionsInterface !== undefined) for (const key of interfaceKeys(`packages/${adapter}/src/index.ts`, optionsInterface)) names.add(key);
+    if (optionsInterface !== undefined)
+      for (const key of interfaceKeys(`packages/${adapter}/src/index.ts`, optionsInterface)) names.add(key);
     if (/export function requireScopes\b/.test(source)) names.add('requireScopes');
     if (/export function requireClaims\b/.test(source)) names.add('requireClaims');
     if (/^rebindGuard\.optional = /m.test(source)) names.add('rebindGuard.optional');
@@ -79,7 +80,9 @@ describe('configuration reference (docs/reference/options.md)', () => {
   it('parses the option lists from the source', () => {
     expect(guardKeys).toContain('hosts');
     expect(authKeys).toContain('algorithms');
-    expect(adapterKeys).toEqual(expect.arrayContaining(['authMode', 'onReject', 'rebindGuard.auth', 'rebindGuard.scopes']));
+    expect(adapterKeys).toEqual(
+      expect.arrayContaining(['authMode', 'onReject', 'rebindGuard.auth', 'rebindGuard.scopes']),
+    );
   });
 
   it.each([...guardKeys, ...authKeys, ...adapterKeys].map((key) => [key]))('documents `%s`', (key) => {
@@ -104,7 +107,10 @@ describe('configuration reference (docs/reference/options.md)', () => {
 describe('result codes (docs/reference/result-codes.md)', () => {
   const page = 'reference/result-codes.md';
   const text = readFileSync(join(docsRoot, page), 'utf8');
-  const headings = [...text.matchAll(/^## `([^`]+)` \{#([^}]+)\}$/gm)].map((match) => ({ code: match[1] ?? '', anchor: match[2] ?? '' }));
+  const headings = [...text.matchAll(/^## `([^`]+)` \{#([^}]+)\}$/gm)].map((match) => ({
+    code: match[1] ?? '',
+    anchor: match[2] ?? '',
+  }));
   const bodies = sections(page, 2);
 
   it.each(RESULT_CODES.map((info) => [info.code]))('has a section with an explicit anchor for `%s`', (code) => {
@@ -115,19 +121,22 @@ describe('result codes (docs/reference/result-codes.md)', () => {
     expect(headings.map((heading) => heading.code)).toEqual(RESULT_CODES.map((info) => info.code));
   });
 
-  it.each(RESULT_CODES.map((info) => [info.code, info]))('`%s`: status, problem+json example and challenge match the registry', (code, info) => {
-    const body = bodies.get(code) ?? '';
-    expect(body).toContain(`**HTTP ${info.status}**`);
-    expect(body).toMatch(/\*\*Cause\.\*\*/);
-    expect(body).toMatch(/\*\*How to fix\.\*\*/);
-    const example = /```http\n([\s\S]*?)```/.exec(body)?.[1] ?? '';
-    expect(example.split('\n')[0]).toMatch(new RegExp(`^HTTP/1\\.1 ${info.status} `));
-    const json = example.slice(example.indexOf('{'));
-    expect(JSON.parse(json)).toEqual(toProblem({ code }));
-    // Every Bearer failure carries a challenge: 401s, 400 invalid_request and 403 insufficient_scope (RFC 6750 §3).
-    const needsChallenge = code.startsWith('token_') || code === 'insufficient_scope';
-    expect(/^WWW-Authenticate: Bearer realm="api"/m.test(example)).toBe(needsChallenge);
-  });
+  it.each(RESULT_CODES.map((info) => [info.code, info]))(
+    '`%s`: status, problem+json example and challenge match the registry',
+    (code, info) => {
+      const body = bodies.get(code) ?? '';
+      expect(body).toContain(`**HTTP ${info.status}**`);
+      expect(body).toMatch(/\*\*Cause\.\*\*/);
+      expect(body).toMatch(/\*\*How to fix\.\*\*/);
+      const example = /```http\n([\s\S]*?)```/.exec(body)?.[1] ?? '';
+      expect(example.split('\n')[0]).toMatch(new RegExp(`^HTTP/1\\.1 ${info.status} `));
+      const json = example.slice(example.indexOf('{'));
+      expect(JSON.parse(json)).toEqual(toProblem({ code }));
+      // Every Bearer failure carries a challenge: 401s, 400 invalid_request and 403 insufficient_scope (RFC 6750 §3).
+      const needsChallenge = code.startsWith('token_') || code === 'insufficient_scope';
+      expect(/^WWW-Authenticate: Bearer realm="api"/m.test(example)).toBe(needsChallenge);
+    },
+  );
 
   it('every link to a result code in the hand-written docs names an existing code', () => {
     const codes = new Set(RESULT_CODES.map((info) => info.code as string));
@@ -143,7 +152,8 @@ describe('result codes (docs/reference/result-codes.md)', () => {
   });
 
   it('the problem+json `type` of every code points at its anchor on this page', () => {
-    for (const info of RESULT_CODES) expect(info.docs).toBe(`https://rebind-guard.dev/reference/result-codes#${info.code}`);
+    for (const info of RESULT_CODES)
+      expect(info.docs).toBe(`https://rebind-guard.dev/reference/result-codes#${info.code}`);
   });
 });
 
@@ -155,7 +165,10 @@ describe('ESLint rules (docs/rules/, generated from packages/eslint-plugin/docs/
     .map((file) => file.slice(0, -3))
     .sort();
   const docNames = existsSync(pluginDocs)
-    ? readdirSync(pluginDocs).filter((file) => file.endsWith('.md')).map((file) => file.slice(0, -3)).sort()
+    ? readdirSync(pluginDocs)
+        .filter((file) => file.endsWith('.md'))
+        .map((file) => file.slice(0, -3))
+        .sort()
     : [];
 
   beforeAll(() => {
@@ -166,22 +179,29 @@ describe('ESLint rules (docs/rules/, generated from packages/eslint-plugin/docs/
     expect(ruleNames.length).toBeGreaterThan(0);
   });
 
-  it.each(ruleNames.map((name) => [name]))('rule `%s` has a doc and a generated site page listed in the index', (name) => {
-    expect(docNames).toContain(name);
-    expect(existsSync(join(docsRoot, 'rules', `${name}.md`))).toBe(true);
-    expect(readFileSync(join(docsRoot, 'rules/index.md'), 'utf8')).toContain(`[\`${name}\`](./${name})`);
-  });
+  it.each(ruleNames.map((name) => [name]))(
+    'rule `%s` has a doc and a generated site page listed in the index',
+    (name) => {
+      expect(docNames).toContain(name);
+      expect(existsSync(join(docsRoot, 'rules', `${name}.md`))).toBe(true);
+      expect(readFileSync(join(docsRoot, 'rules/index.md'), 'utf8')).toContain(`[\`${name}\`](./${name})`);
+    },
+  );
 
   it('documents no rule that does not exist', () => {
     expect(docNames.filter((name) => !ruleNames.includes(name))).toEqual([]);
-    const generated = readdirSync(join(docsRoot, 'rules')).filter((file) => file !== 'index.md').map((file) => file.slice(0, -3));
+    const generated = readdirSync(join(docsRoot, 'rules'))
+      .filter((file) => file !== 'index.md')
+      .map((file) => file.slice(0, -3));
     expect(generated.filter((name) => !ruleNames.includes(name))).toEqual([]);
   });
 
   it("the built plugin's meta.docs.url of every rule is its site page", async () => {
     const entry = join(repoRoot, 'packages/eslint-plugin/dist/index.js');
     expect(existsSync(entry)).toBe(true);
-    const plugin = (await import(pathToFileURL(entry).href)) as { default: { rules: Record<string, { meta: { docs?: { url?: string } } }> } };
+    const plugin = (await import(pathToFileURL(entry).href)) as {
+      default: { rules: Record<string, { meta: { docs?: { url?: string } } }> };
+    };
     for (const [name, rule] of Object.entries(plugin.default.rules)) {
       expect(rule.meta.docs?.url, name).toBe(`https://rebind-guard.dev/rules/${name}`);
       expect(ruleNames, name).toContain(name);

@@ -134,7 +134,11 @@ async function runCurlBlock(dir: string, source: CodeBlock, port: number): Promi
     if (comment === null) throw new Error(`${source.page}: curl line without a "# <status>" comment: ${line}`);
     const answer = (answers[index] ?? '').replace(/^\n/, '');
     const status = /^HTTP\/[\d.]+ (\d{3})/.exec(answer)?.[1] ?? '???';
-    const body = answer.split(/\r\n\r\n/).slice(1).join('\r\n\r\n').trim();
+    const body = answer
+      .split(/\r\n\r\n/)
+      .slice(1)
+      .join('\r\n\r\n')
+      .trim();
     let code: string | undefined;
     if (comment[2] !== undefined) {
       try {
@@ -162,7 +166,13 @@ describe.each(['express', 'koa', 'fastify'])('the %s quick start', (framework) =
   const text = readFileSync(join(docsRoot, page), 'utf8');
 
   it('tells how to set up and run the examples', () => {
-    for (const phrase of ['npm init -y', 'npm pkg set type=module', 'npx tsx server.ts', 'node server.js', 'server.mjs']) {
+    for (const phrase of [
+      'npm init -y',
+      'npm pkg set type=module',
+      'npx tsx server.ts',
+      'node server.js',
+      'server.mjs',
+    ]) {
       expect(text, phrase).toContain(phrase);
     }
     if (framework !== 'fastify') expect(text).toContain(`@types/${framework}`);
@@ -201,9 +211,12 @@ describe.each(['express', 'koa', 'fastify'])('the %s quick start', (framework) =
     const dir = project(`${framework}-auth`, 'module');
     const shell = codeBlocks(tokens).filter((candidate) => candidate.lang === 'sh');
     const keys = shell.find((candidate) => candidate.code.includes('openssl genpkey'));
-    const startLine = shell.map((candidate) => candidate.code.trim()).find((code) => code.includes('npx tsx server.ts'));
+    const startLine = shell
+      .map((candidate) => candidate.code.trim())
+      .find((code) => code.includes('npx tsx server.ts'));
     const [tryAll] = curlBlocks(tokens);
-    if (keys === undefined || startLine === undefined || tryAll === undefined) throw new Error(`${tokens}: blocks missing`);
+    if (keys === undefined || startLine === undefined || tryAll === undefined)
+      throw new Error(`${tokens}: blocks missing`);
     expect(text).toContain(startLine); // the guide shows the same start line
     await execFileAsync('bash', ['-e', '-c', keys.code], { cwd: dir, timeout: 60_000 });
     writeFileSync(join(dir, 'token.mjs'), block(tokens, 'token.mjs').code);
@@ -231,7 +244,9 @@ it('the home page example runs with node server.js and answers its curl lines as
 
 it('the documented tsconfig.json type-checks every quick-start example', async () => {
   const dir = project('typecheck', 'module');
-  const tsconfig = codeBlocks('guide/express.md').find((candidate) => candidate.lang === 'json' && candidate.code.includes('compilerOptions'));
+  const tsconfig = codeBlocks('guide/express.md').find(
+    (candidate) => candidate.lang === 'json' && candidate.code.includes('compilerOptions'),
+  );
   if (tsconfig === undefined) throw new Error('guide/express.md: no tsconfig.json block');
   writeFileSync(join(dir, 'tsconfig.json'), tsconfig.code);
   for (const framework of ['express', 'koa', 'fastify']) {

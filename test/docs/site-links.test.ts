@@ -20,10 +20,7 @@ import { distRoot, docsRoot, handWrittenPages, hasDist, repoRoot } from './helpe
 const SITE = 'https://rebind-guard.dev';
 
 function newestSource(): number {
-  const files = [
-    ...handWrittenPages().map((page) => join(docsRoot, page)),
-    join(docsRoot, '.vitepress/config.mts'),
-  ];
+  const files = [...handWrittenPages().map((page) => join(docsRoot, page)), join(docsRoot, '.vitepress/config.mts')];
   const ruleDocs = join(repoRoot, 'packages/eslint-plugin/docs/rules');
   if (existsSync(ruleDocs)) files.push(...readdirSync(ruleDocs).map((file) => join(ruleDocs, file)));
   return Math.max(...files.map((file) => statSync(file).mtimeMs));
@@ -82,7 +79,12 @@ describe('built documentation site', () => {
 
   it('has an API index that describes every published package, the ESLint plugin and CLI included', () => {
     const html = readFileSync(resolvePage('/api/') ?? '', 'utf8');
-    const rows = [...html.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((match) => (match[1] ?? '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim());
+    const rows = [...html.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((match) =>
+      (match[1] ?? '')
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    );
     for (const name of ['core', 'express', 'koa', 'fastify', 'eslint-plugin', 'cli']) {
       const row = rows.find((text) => text.startsWith(`@rebind-guard/${name} `));
       expect(row, name).toBeDefined();

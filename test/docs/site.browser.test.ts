@@ -35,7 +35,9 @@ function serve(): Promise<Server> {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
     const safe = normalize(path).replace(/^(\.\.[/\\])+/, '');
     const candidates = [join(distRoot, safe), join(distRoot, `${safe}.html`), join(distRoot, safe, 'index.html')];
-    const file = candidates.find((candidate) => candidate.startsWith(distRoot) && existsSync(candidate) && statSync(candidate).isFile());
+    const file = candidates.find(
+      (candidate) => candidate.startsWith(distRoot) && existsSync(candidate) && statSync(candidate).isFile(),
+    );
     if (file === undefined) {
       res.writeHead(404, { 'content-type': TYPES['.html'] }).end(readFileSync(join(distRoot, '404.html')));
       return;
@@ -56,7 +58,8 @@ describe.skipIf(skipReason() !== undefined)('documentation site in headless Chro
   const errors: string[] = [];
 
   beforeAll(async () => {
-    if (!hasDist()) execFileSync('npm', ['run', 'docs:build', '-w', 'docs'], { cwd: repoRoot, stdio: 'pipe', timeout: 300_000 });
+    if (!hasDist())
+      execFileSync('npm', ['run', 'docs:build', '-w', 'docs'], { cwd: repoRoot, stdio: 'pipe', timeout: 300_000 });
     mkdirSync(artifacts, { recursive: true });
     server = await serve();
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -79,7 +82,8 @@ describe.skipIf(skipReason() !== undefined)('documentation site in headless Chro
     });
     page.on('pageerror', (error) => errors.push(`${path}: ${error.message}`));
     page.on('response', (response) => {
-      if (response.status() >= 400) errors.push(`${path}: HTTP ${response.status()} for ${response.url().replace(base, '')}`);
+      if (response.status() >= 400)
+        errors.push(`${path}: HTTP ${response.status()} for ${response.url().replace(base, '')}`);
     });
     const response = await page.goto(base + path, { waitUntil: 'networkidle' });
     expect(response?.status(), path).toBe(200);
@@ -163,7 +167,15 @@ describe.skipIf(skipReason() !== undefined)('documentation site in headless Chro
   })()`;
 
   /** Pages a first-time user reads first; each must fit a 1280 px viewport without sideways scrolling. */
-  const READ_FIRST = ['/', '/guide/express', '/guide/koa', '/guide/fastify', '/guide/tokens', '/reference/options', '/reference/result-codes'];
+  const READ_FIRST = [
+    '/',
+    '/guide/express',
+    '/guide/koa',
+    '/guide/fastify',
+    '/guide/tokens',
+    '/reference/options',
+    '/reference/result-codes',
+  ];
 
   it.each(READ_FIRST)('%s fits 1280 px: no code block or table scrolls sideways, no empty header row', async (path) => {
     const page = await open(path);
@@ -182,7 +194,9 @@ describe.skipIf(skipReason() !== undefined)('documentation site in headless Chro
     const image = page.locator('.VPHero .image-src');
     await expect(image.isVisible()).resolves.toBe(true);
     expect(((await image.boundingBox())?.width ?? 0) > 200).toBe(true);
-    await expect(page.locator('.vp-doc div[class*="language-sh"]').first().textContent()).resolves.toContain('npm install');
+    await expect(page.locator('.vp-doc div[class*="language-sh"]').first().textContent()).resolves.toContain(
+      'npm install',
+    );
     await page.close();
   });
 

@@ -91,7 +91,9 @@ export async function startFlipProxy(victimPort: number, attackPage: string): Pr
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
-        server.close(() => { resolve(); });
+        server.close(() => {
+          resolve();
+        });
       }),
   };
 }

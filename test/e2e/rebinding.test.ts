@@ -74,7 +74,9 @@ function problemCode(entry: Recorded | undefined): string | undefined {
 }
 
 function find(victim: Victim, kind: Recorded['kind'], method: string, path: string): Recorded[] {
-  return victim.recorded.filter((entry) => entry.kind === kind && entry.method === method && entry.url.split('?')[0] === path);
+  return victim.recorded.filter(
+    (entry) => entry.kind === kind && entry.method === method && entry.url.split('?')[0] === path,
+  );
 }
 
 function one(victim: Victim, kind: Recorded['kind'], method: string, path: string): Recorded {
@@ -109,7 +111,11 @@ describe.skipIf(skip !== undefined)('DNS rebinding and CSRF in a real Chromium',
 
   afterAll(async () => {
     pages.closeAllConnections();
-    await new Promise<void>((resolve) => pages.close(() => { resolve(); }));
+    await new Promise<void>((resolve) =>
+      pages.close(() => {
+        resolve();
+      }),
+    );
     await launched?.close();
   });
 
@@ -120,7 +126,11 @@ describe.skipIf(skip !== undefined)('DNS rebinding and CSRF in a real Chromium',
     return { ctx, page: await ctx.newPage() };
   }
 
-  async function victim(framework: (typeof FRAMEWORKS)[number], protect: boolean, extraOrigins: string[] = []): Promise<Victim> {
+  async function victim(
+    framework: (typeof FRAMEWORKS)[number],
+    protect: boolean,
+    extraOrigins: string[] = [],
+  ): Promise<Victim> {
     const started = await startVictim({ framework, protect, extraOrigins });
     cleanup.push(() => started.close());
     return started;
@@ -140,7 +150,9 @@ describe.skipIf(skip !== undefined)('DNS rebinding and CSRF in a real Chromium',
     const flip = await proxy(target);
     const { page } = await context();
     await page.goto(`http://localhost:${target.port}/`);
-    await page.evaluate("localStorage.setItem('token', 'real-origin-token'); document.cookie = 'session=real-origin-cookie; path=/'");
+    await page.evaluate(
+      "localStorage.setItem('token', 'real-origin-token'); document.cookie = 'session=real-origin-cookie; path=/'",
+    );
     const before = target.recorded.length;
     await page.goto(`http://${ATTACKER_HOST}:${flip.port}/`);
     expect(flip.flipped(), 'the flip proxy served the attack page').toBe(true);
@@ -252,10 +264,16 @@ describe.skipIf(skip !== undefined)('DNS rebinding and CSRF in a real Chromium',
         await page.goto(`${pageOrigin}/`);
         const fetched = await page.evaluate<{ type: string }>(`csrfFetch(${JSON.stringify(url)})`);
         expect(fetched.type).toBe('opaque');
-        await vi.waitFor(() => { expect(find(target, 'request', 'POST', '/action').filter((entry) => entry.headers.origin === pageOrigin)).toHaveLength(1); });
+        await vi.waitFor(() => {
+          expect(
+            find(target, 'request', 'POST', '/action').filter((entry) => entry.headers.origin === pageOrigin),
+          ).toHaveLength(1);
+        });
         await Promise.all([page.waitForURL(url), page.evaluate(`csrfForm(${JSON.stringify(url)})`)]);
         await vi.waitFor(() => {
-          const posts = find(target, 'request', 'POST', '/action').filter((entry) => entry.headers.origin === pageOrigin);
+          const posts = find(target, 'request', 'POST', '/action').filter(
+            (entry) => entry.headers.origin === pageOrigin,
+          );
           expect(posts).toHaveLength(2);
           for (const entry of posts) expect(entry.status).toBeDefined();
         });
@@ -268,8 +286,14 @@ describe.skipIf(skip !== undefined)('DNS rebinding and CSRF in a real Chromium',
       expect(twin.actions()).toBe(2);
 
       const blocked = await csrf(evil, guarded);
-      expect(blocked.map((entry) => entry.headers['content-type'])).toEqual([expect.stringMatching(/^text\/plain/), 'application/x-www-form-urlencoded']);
-      expect(blocked.map((entry) => [entry.status, problemCode(entry)])).toEqual([[403, 'origin_not_allowed'], [403, 'origin_not_allowed']]);
+      expect(blocked.map((entry) => entry.headers['content-type'])).toEqual([
+        expect.stringMatching(/^text\/plain/),
+        'application/x-www-form-urlencoded',
+      ]);
+      expect(blocked.map((entry) => [entry.status, problemCode(entry)])).toEqual([
+        [403, 'origin_not_allowed'],
+        [403, 'origin_not_allowed'],
+      ]);
       expect(blocked.every((entry) => entry.headers['sec-fetch-site'] === 'cross-site')).toBe(true);
       expect(guarded.actions()).toBe(0);
 

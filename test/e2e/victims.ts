@@ -135,7 +135,8 @@ function captureSocket(socket: Duplex, entry: Recorded): void {
   let written = '';
   const keep = (chunk: unknown): void => {
     if (written.length > 64 * 1024) return;
-    written += typeof chunk === 'string' ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk).toString('latin1') : '';
+    written +=
+      typeof chunk === 'string' ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk).toString('latin1') : '';
     const match = /^HTTP\/1\.1 (\d{3})/.exec(written);
     if (match?.[1] === undefined) return;
     entry.status = Number(match[1]);
@@ -161,7 +162,13 @@ function record(server: Server, recorded: Recorded[]): void {
   server.emit = ((event: string | symbol, ...args: unknown[]): boolean => {
     if (event === 'request' || event === 'upgrade') {
       const req = args[0] as IncomingMessage;
-      const entry: Recorded = { kind: event, method: req.method ?? '', url: req.url ?? '', headers: { ...req.headers }, body: '' };
+      const entry: Recorded = {
+        kind: event,
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: { ...req.headers },
+        body: '',
+      };
       recorded.push(entry);
       if (event === 'request') captureResponse(args[1] as ServerResponse, entry);
       else captureSocket(args[1] as Duplex, entry);
@@ -278,7 +285,12 @@ export async function startVictim(options: VictimOptions): Promise<Victim> {
       server.closeAllConnections();
       for (const socket of sockets) socket.destroy();
       await closeApp();
-      if (server.listening) await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+      if (server.listening)
+        await new Promise<void>((resolve) =>
+          server.close(() => {
+            resolve();
+          }),
+        );
     },
   };
 }

@@ -24,7 +24,14 @@ export const THIRD_PARTY: Readonly<Record<string, string>> = {
 
 /** What each package must export, by name, to ESM and CommonJS consumers. */
 export const EXPECTED_EXPORTS: Readonly<Record<string, readonly string[]>> = {
-  '@rebind-guard/core': ['createGuard', 'parseHost', 'parseBearer', 'LOOPBACK_HOSTS', 'RESULT_CODES', 'problemResponse'],
+  '@rebind-guard/core': [
+    'createGuard',
+    'parseHost',
+    'parseBearer',
+    'LOOPBACK_HOSTS',
+    'RESULT_CODES',
+    'problemResponse',
+  ],
   '@rebind-guard/core/node': ['guardUpgrades', 'toGuardRequest', 'sendProblem', 'compileAdapterOptions'],
   '@rebind-guard/express': ['rebindGuard', 'requireScopes', 'guardUpgrades', 'default'],
   '@rebind-guard/koa': ['rebindGuard', 'requireScopes', 'guardUpgrades', 'default'],

@@ -43,6 +43,9 @@ export function expectServed(results: ServersOutput): void {
     expect(result.token, framework).toMatchObject({ status: 200 });
     expect(JSON.parse(result.token.body), framework).toEqual({ ok: true, sub: 'alice' });
     expect(result.foreignToken, framework).toMatchObject({ status: 401, type: 'application/problem+json' });
-    expect(JSON.parse(result.foreignToken.body), framework).toMatchObject({ code: 'token_audience_invalid', status: 401 });
+    expect(JSON.parse(result.foreignToken.body), framework).toMatchObject({
+      code: 'token_audience_invalid',
+      status: 401,
+    });
   }
 }

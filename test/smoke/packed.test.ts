@@ -96,15 +96,24 @@ describe('packed packages in a fresh project', () => {
     expect([...packed.keys()].sort()).toEqual(packages.map((name) => `@rebind-guard/${name}`).sort());
     for (const name of packages) {
       const result = packed.get(`@rebind-guard/${name}`)!;
-      const manifest = JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8')) as { files: string[] };
+      const manifest = JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8')) as {
+        files: string[];
+      };
       const paths = result.files.map((file) => file.path);
       expect(paths, result.name).toContain('package.json');
       expect(paths, result.name).toContain('dist/index.js');
       expect(paths, result.name).toContain('dist/index.d.ts');
       const declared = (path: string): boolean =>
-        manifest.files.some((entry) => path === entry || path.startsWith(`${entry}/`)) || /^(package\.json|README(\.md)?|LICENSE(\.md)?|CHANGELOG\.md)$/i.test(path);
-      expect(paths.filter((path) => !declared(path)), `${result.name} ships only its files`).toEqual([]);
-      expect(paths.filter((path) => /^(src|test)\/|\.test\.|tsbuildinfo$/.test(path)), result.name).toEqual([]);
+        manifest.files.some((entry) => path === entry || path.startsWith(`${entry}/`)) ||
+        /^(package\.json|README(\.md)?|LICENSE(\.md)?|CHANGELOG\.md)$/i.test(path);
+      expect(
+        paths.filter((path) => !declared(path)),
+        `${result.name} ships only its files`,
+      ).toEqual([]);
+      expect(
+        paths.filter((path) => /^(src|test)\/|\.test\.|tsbuildinfo$/.test(path)),
+        result.name,
+      ).toEqual([]);
     }
   });
 
@@ -114,17 +123,27 @@ describe('packed packages in a fresh project', () => {
       const paths = result.files.map((file) => file.path);
       expect(paths, result.name).toContain('README.md');
       expect(paths, result.name).toContain('LICENSE');
-      const manifest = JSON.parse(readFileSync(join(project().dir, 'node_modules', result.name, 'package.json'), 'utf8')) as Record<string, unknown>;
+      const manifest = JSON.parse(
+        readFileSync(join(project().dir, 'node_modules', result.name, 'package.json'), 'utf8'),
+      ) as Record<string, unknown>;
       expect(manifest, result.name).toMatchObject({
         license: 'MIT',
-        repository: { type: 'git', url: 'git+https://github.com/rebind-guard/rebind-guard.git', directory: `packages/${name}` },
+        repository: {
+          type: 'git',
+          url: 'git+https://github.com/rebind-guard/rebind-guard.git',
+          directory: `packages/${name}`,
+        },
         bugs: { url: 'https://github.com/rebind-guard/rebind-guard/issues' },
       });
       expect(manifest.homepage, result.name).toMatch(/^https:\/\/rebind-guard\.dev\//);
       expect(manifest.keywords, result.name).toEqual(expect.arrayContaining(['dns-rebinding', 'security']));
       // Ranges, never exact pins: a pinned dependency of a library forces duplicate copies on users.
-      const ranges = { ...(manifest.dependencies as Record<string, string> | undefined), ...(manifest.peerDependencies as Record<string, string> | undefined) };
-      for (const [dependency, range] of Object.entries(ranges)) expect(range, `${result.name}: ${dependency}`).toMatch(/^\^\d/);
+      const ranges = {
+        ...(manifest.dependencies as Record<string, string> | undefined),
+        ...(manifest.peerDependencies as Record<string, string> | undefined),
+      };
+      for (const [dependency, range] of Object.entries(ranges))
+        expect(range, `${result.name}: ${dependency}`).toMatch(/^\^\d/);
       const license = readFileSync(join(project().dir, 'node_modules', result.name, 'LICENSE'), 'utf8');
       expect(license, result.name).toMatch(/^MIT License/);
     }
@@ -132,7 +151,8 @@ describe('packed packages in a fresh project', () => {
 
   it('installs from the tarballs with a single copy of @rebind-guard/core', () => {
     expect(['offline', 'prefer-offline']).toContain(project().installMode);
-    for (const name of packages) expect(existsSync(join(project().dir, 'node_modules/@rebind-guard', name, 'package.json')), name).toBe(true);
+    for (const name of packages)
+      expect(existsSync(join(project().dir, 'node_modules/@rebind-guard', name, 'package.json')), name).toBe(true);
     for (const name of packages) {
       const nested = join(project().dir, 'node_modules/@rebind-guard', name, 'node_modules/@rebind-guard');
       expect(existsSync(nested) ? readdirSync(nested) : [], `${name} has no nested @rebind-guard copy`).toEqual([]);
@@ -167,20 +187,27 @@ describe('packed packages in a fresh project', () => {
     expect(await project().tsc('tsconfig.node10.json')).toBe('');
   }, 180_000);
 
-  it('lints with the plugin\'s recommended config, imported and from an eslint.config.cjs (ESLint 10)', async () => {
+  it("lints with the plugin's recommended config, imported and from an eslint.config.cjs (ESLint 10)", async () => {
     expectLintFindings((await project().node('lint.mjs')) as LintOutput, /^10\./);
   }, 60_000);
 
   it('serves with every adapter: allowed, rebinding Host, valid token, token for another audience', async () => {
     const results = (await project().node('servers.mjs')) as ServersOutput;
-    expect(results.versions).toEqual({ express: THIRD_PARTY.express, koa: THIRD_PARTY.koa, fastify: THIRD_PARTY.fastify });
+    expect(results.versions).toEqual({
+      express: THIRD_PARTY.express,
+      koa: THIRD_PARTY.koa,
+      fastify: THIRD_PARTY.fastify,
+    });
     expectServed(results);
   }, 60_000);
 
   it.skipIf(!packages.includes('cli'))('installs the cli with its bin', async () => {
     expect(existsSync(join(project().dir, 'node_modules/.bin/rebind-guard'))).toBe(true);
     const script = "const m = await import('@rebind-guard/cli'); process.stdout.write(JSON.stringify(Object.keys(m)));";
-    const { stdout } = await run(process.execPath, ['--no-warnings', '--input-type=module', '-e', script], { cwd: project().dir, env: childEnv() });
+    const { stdout } = await run(process.execPath, ['--no-warnings', '--input-type=module', '-e', script], {
+      cwd: project().dir,
+      env: childEnv(),
+    });
     expect(Array.isArray(JSON.parse(stdout))).toBe(true);
   });
 });

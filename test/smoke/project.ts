@@ -74,11 +74,15 @@ export async function packPackages(packages: readonly string[], destination: str
   mkdirSync(destination, { recursive: true });
   // `npm pack <folder>` from outside the workspace: no workspace context can leak into the pack.
   const folders = packages.map((name) => join(ROOT, 'packages', name));
-  const { stdout } = await run(npm, ['pack', '--json', '--ignore-scripts', '--pack-destination', destination, ...folders], {
-    cwd: destination,
-    env: childEnv(),
-    maxBuffer: MAX_BUFFER,
-  });
+  const { stdout } = await run(
+    npm,
+    ['pack', '--json', '--ignore-scripts', '--pack-destination', destination, ...folders],
+    {
+      cwd: destination,
+      env: childEnv(),
+      maxBuffer: MAX_BUFFER,
+    },
+  );
   const packed = new Map<string, PackResult>();
   for (const result of JSON.parse(stdout) as PackResult[]) packed.set(result.name, result);
   return packed;
@@ -137,7 +141,11 @@ export async function createConsumerProject(
       }
     },
     async node(script) {
-      const { stdout } = await run(process.execPath, ['--no-warnings', script], { cwd: dir, env, maxBuffer: MAX_BUFFER });
+      const { stdout } = await run(process.execPath, ['--no-warnings', script], {
+        cwd: dir,
+        env,
+        maxBuffer: MAX_BUFFER,
+      });
       return JSON.parse(stdout) as unknown;
     },
     tsc(tsconfig) {

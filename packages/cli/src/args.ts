@@ -93,7 +93,6 @@ Examples:
 Docs: https://rebind-guard.dev/guide/cli
 `;
 
-
 /** Parsed `probe` command line. */
 export interface ProbeArgs {
   readonly help: boolean;
@@ -119,7 +118,6 @@ export interface ProbeArgs {
   readonly noColor: boolean;
 }
 
-
 function guarded<R>(parse: () => R): R {
   try {
     return parse();
@@ -130,7 +128,8 @@ function guarded<R>(parse: () => R): R {
 
 function timeout(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`--timeout ${JSON.stringify(value)} must be a positive number of milliseconds, e.g. 5000`);
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new UsageError(`--timeout ${JSON.stringify(value)} must be a positive number of milliseconds, e.g. 5000`);
   return Number(value);
 }
 
@@ -138,36 +137,47 @@ function timeout(value: string | undefined): number | undefined {
 export function parseProbeArgs(args: readonly string[]): ProbeArgs {
   const { values, positionals } = guarded(() =>
     parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      help: { type: 'boolean', short: 'h', default: false },
-      openapi: { type: 'string' },
-      token: { type: 'string' },
-      key: { type: 'string' },
-      alg: { type: 'string' },
-      audience: { type: 'string' },
-      issuer: { type: 'string' },
-      origin: { type: 'string', multiple: true },
-      method: { type: 'string' },
-      unsafe: { type: 'boolean', default: false },
-      strict: { type: 'boolean', default: false },
-      'ws-path': { type: 'string' },
-      'ws-protocol': { type: 'string' },
-      'host-name': { type: 'string' },
-      connect: { type: 'string' },
-      timeout: { type: 'string' },
-      insecure: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      sarif: { type: 'string' },
-      'no-color': { type: 'boolean', default: false },
-    },
-  }),
+      args: [...args],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        help: { type: 'boolean', short: 'h', default: false },
+        openapi: { type: 'string' },
+        token: { type: 'string' },
+        key: { type: 'string' },
+        alg: { type: 'string' },
+        audience: { type: 'string' },
+        issuer: { type: 'string' },
+        origin: { type: 'string', multiple: true },
+        method: { type: 'string' },
+        unsafe: { type: 'boolean', default: false },
+        strict: { type: 'boolean', default: false },
+        'ws-path': { type: 'string' },
+        'ws-protocol': { type: 'string' },
+        'host-name': { type: 'string' },
+        connect: { type: 'string' },
+        timeout: { type: 'string' },
+        insecure: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        sarif: { type: 'string' },
+        'no-color': { type: 'boolean', default: false },
+      },
+    }),
   );
-  if (values.help) return { help: true, origins: [], unsafe: false, strict: false, insecure: false, json: false, noColor: values['no-color'] };
-  if (positionals.length === 0) throw new UsageError('probe needs the URL of the server to probe, e.g. rebind-guard probe http://localhost:3000/');
-  if (positionals.length > 1) throw new UsageError(`probe takes one URL, got ${positionals.length}: ${positionals.join(' ')}`);
+  if (values.help)
+    return {
+      help: true,
+      origins: [],
+      unsafe: false,
+      strict: false,
+      insecure: false,
+      json: false,
+      noColor: values['no-color'],
+    };
+  if (positionals.length === 0)
+    throw new UsageError('probe needs the URL of the server to probe, e.g. rebind-guard probe http://localhost:3000/');
+  if (positionals.length > 1)
+    throw new UsageError(`probe takes one URL, got ${positionals.length}: ${positionals.join(' ')}`);
   return {
     help: false,
     url: positionals[0],

@@ -123,7 +123,13 @@ async function probeCommand(args: readonly string[], io: CliIo): Promise<number>
   });
   if (parsed.sarif !== undefined) {
     try {
-      await writeFile(parsed.sarif, formatSarif(report, ['rebind-guard', 'probe', ...args.map((arg) => (arg === parsed.token ? '<token>' : arg))].join(' ')));
+      await writeFile(
+        parsed.sarif,
+        formatSarif(
+          report,
+          ['rebind-guard', 'probe', ...args.map((arg) => (arg === parsed.token ? '<token>' : arg))].join(' '),
+        ),
+      );
     } catch (error) {
       throw new UsageError(`--sarif ${parsed.sarif}: cannot write the file: ${(error as Error).message}`);
     }
@@ -143,14 +149,19 @@ async function probeCommand(args: readonly string[], io: CliIo): Promise<number>
  * process.exitCode = await runCli(process.argv.slice(2));
  * ```
  */
-export async function runCli(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env },
+): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'probe':
         return await probeCommand(rest, io);
       case 'demo':
-        throw new UsageError('the demo is not part of the published CLI (it would pull in Express, Koa, Fastify and ESLint); run it from a clone of the repository with npm start');
+        throw new UsageError(
+          'the demo is not part of the published CLI (it would pull in Express, Koa, Fastify and ESLint); run it from a clone of the repository with npm start',
+        );
       case 'help':
         io.stdout.write(rest[0] === 'probe' ? PROBE_HELP : MAIN_HELP);
         return EXIT.ok;
@@ -164,7 +175,9 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
         io.stdout.write(`${VERSION}\n`);
         return EXIT.ok;
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}; the command is probe (see rebind-guard --help)`);
+        throw new UsageError(
+          `unknown command ${JSON.stringify(command)}; the command is probe (see rebind-guard --help)`,
+        );
     }
   } catch (error) {
     if (error instanceof UsageError || error instanceof SpecError) {
@@ -175,7 +188,9 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
       io.stderr.write(`rebind-guard: ${error.message}\n`);
       return EXIT.error;
     }
-    io.stderr.write(`rebind-guard: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    io.stderr.write(
+      `rebind-guard: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return EXIT.error;
   }
 }

@@ -19,14 +19,22 @@ interface Run {
 /** Runs the built bin asynchronously (the fixture servers live in this process). */
 function bin(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '', ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { ...process.env, NO_COLOR: '', ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
-function memoryIo(tty = false, env: Record<string, string | undefined> = {}): CliIo & { out: () => string; err: () => string } {
+function memoryIo(
+  tty = false,
+  env: Record<string, string | undefined> = {},
+): CliIo & { out: () => string; err: () => string } {
   let out = '';
   let err = '';
   return {
@@ -60,16 +68,20 @@ describe('the built bin (end to end)', () => {
     expect(run.code).toBe(0);
   });
 
-  it('exits 1 when the target is vulnerable, with --json on stdout and --sarif written', { timeout: 30_000 }, async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'rebind-guard-cli-'));
-    const sarif = join(dir, 'out.sarif');
-    const run = await bin(['probe', open.url, '--json', '--sarif', sarif]);
-    expect(run.code).toBe(1);
-    const report = JSON.parse(run.stdout) as { summary: { vulnerable: boolean } };
-    expect(report.summary.vulnerable).toBe(true);
-    const log = JSON.parse(await readFile(sarif, 'utf8')) as { version: string };
-    expect(log.version).toBe('2.1.0');
-  });
+  it(
+    'exits 1 when the target is vulnerable, with --json on stdout and --sarif written',
+    { timeout: 30_000 },
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'rebind-guard-cli-'));
+      const sarif = join(dir, 'out.sarif');
+      const run = await bin(['probe', open.url, '--json', '--sarif', sarif]);
+      expect(run.code).toBe(1);
+      const report = JSON.parse(run.stdout) as { summary: { vulnerable: boolean } };
+      expect(report.summary.vulnerable).toBe(true);
+      const log = JSON.parse(await readFile(sarif, 'utf8')) as { version: string };
+      expect(log.version).toBe('2.1.0');
+    },
+  );
 
   it('an exact Host check with lax parsing exits 0 by default and 1 with --strict', { timeout: 30_000 }, async () => {
     const lax = await startFixture('duplicate-host');
@@ -85,21 +97,25 @@ describe('the built bin (end to end)', () => {
     }
   });
 
-  it('exits 2 on a refused connection, a bad URL, a missing URL and an unknown option', { timeout: 60_000 }, async () => {
-    const closed = await startFixture('any-host');
-    await closed.close();
-    const refused = await bin(['probe', closed.url]);
-    expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/connection refused by 127\.0\.0\.1:\d+/);
-    const badUrl = await bin(['probe', 'localhost:3000']);
-    expect(badUrl.code).toBe(2);
-    expect(badUrl.stderr).toMatch(/not a URL|only http: and https:/);
-    expect((await bin(['probe'])).stderr).toMatch(/needs the URL/);
-    const unknown = await bin(['probe', open.url, '--bogus']);
-    expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/--bogus/);
-    expect((await bin(['frobnicate'])).code).toBe(2);
-  });
+  it(
+    'exits 2 on a refused connection, a bad URL, a missing URL and an unknown option',
+    { timeout: 60_000 },
+    async () => {
+      const closed = await startFixture('any-host');
+      await closed.close();
+      const refused = await bin(['probe', closed.url]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/connection refused by 127\.0\.0\.1:\d+/);
+      const badUrl = await bin(['probe', 'localhost:3000']);
+      expect(badUrl.code).toBe(2);
+      expect(badUrl.stderr).toMatch(/not a URL|only http: and https:/);
+      expect((await bin(['probe'])).stderr).toMatch(/needs the URL/);
+      const unknown = await bin(['probe', open.url, '--bogus']);
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toMatch(/--bogus/);
+      expect((await bin(['frobnicate'])).code).toBe(2);
+    },
+  );
 
   it('prints help for every command', { timeout: 60_000 }, async () => {
     const main = await bin(['--help']);
@@ -107,7 +123,20 @@ describe('the built bin (end to end)', () => {
     expect(main.stdout).toMatch(/Commands:[\s\S]*probe <url>/);
     const probe = await bin(['probe', '--help']);
     expect(probe.stdout).toMatch(/Usage:\n {2}rebind-guard probe <url>/);
-    for (const flag of ['--unsafe', '--strict', '--ws-path', '--ws-protocol', '--openapi', '--token', '--key', '--audience', '--host-name', '--timeout', '--json', '--sarif']) {
+    for (const flag of [
+      '--unsafe',
+      '--strict',
+      '--ws-path',
+      '--ws-protocol',
+      '--openapi',
+      '--token',
+      '--key',
+      '--audience',
+      '--host-name',
+      '--timeout',
+      '--json',
+      '--sarif',
+    ]) {
       expect(probe.stdout).toContain(flag);
     }
     expect(probe.stdout).toMatch(/Exit codes: 0 [\s\S]* 1 [\s\S]* 2 usage/);

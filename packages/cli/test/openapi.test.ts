@@ -20,25 +20,29 @@ const document = (servers: string[]) => ({
     '/items/{id}': { get: { security: [], responses: {} }, delete: { responses: {} } },
     '/mixed': { get: { security: [{ bearer: [] }, {}], responses: {} } },
   },
-  components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, key: { type: 'apiKey', in: 'header', name: 'X-Key' } } },
+  components: {
+    securitySchemes: {
+      bearer: { type: 'http', scheme: 'bearer' },
+      key: { type: 'apiKey', in: 'header', name: 'X-Key' },
+    },
+  },
 });
 
 describe('reading specs', () => {
   it('finds operations, fills path parameters and reads global and per-operation security', () => {
     const spec = readSpec(document(['https://api.test', 'http://localhost:3000/v1', '/relative']));
-    expect(spec.operations.map((operation) => `${operation.method} ${operation.path} ${operation.requiresToken}`)).toEqual([
-      'GET / true',
-      'POST / true',
-      'GET /items/1 false',
-      'DELETE /items/1 true',
-      'GET /mixed false',
-    ]);
+    expect(
+      spec.operations.map((operation) => `${operation.method} ${operation.path} ${operation.requiresToken}`),
+    ).toEqual(['GET / true', 'POST / true', 'GET /items/1 false', 'DELETE /items/1 true', 'GET /mixed false']);
     expect(spec.serverHosts).toEqual(['api.test', 'localhost:3000']);
   });
 
   it('reads YAML and JSON files and explains bad ones', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'rebind-guard-spec-'));
-    await writeFile(join(dir, 'a.yaml'), 'openapi: 3.0.0\ninfo: {title: Y, version: "1"}\npaths:\n  /x:\n    get: {}\n');
+    await writeFile(
+      join(dir, 'a.yaml'),
+      'openapi: 3.0.0\ninfo: {title: Y, version: "1"}\npaths:\n  /x:\n    get: {}\n',
+    );
     await writeFile(join(dir, 'b.json'), JSON.stringify(document([])));
     await writeFile(join(dir, 'c.yaml'), 'not: [valid');
     await writeFile(join(dir, 'd.yaml'), 'openapi: 3.0.0\n');
@@ -54,8 +58,18 @@ describe('probing with a spec', () => {
   it('probes every operation and reports documented hosts the server refuses', async () => {
     const server = await start(startGuarded('fastify'));
     // The guard allows loopback names only: api.test is documented but refused.
-    const spec = readSpec({ ...document([`http://localhost:${server.port}`, 'https://api.test']), paths: { '/': { get: {}, post: {} } } });
-    const report = await runProbe({ url: server.url, openapi: spec, key: SECRET, audience: AUDIENCE, origins: [TRUSTED], unsafe: true });
+    const spec = readSpec({
+      ...document([`http://localhost:${server.port}`, 'https://api.test']),
+      paths: { '/': { get: {}, post: {} } },
+    });
+    const report = await runProbe({
+      url: server.url,
+      openapi: spec,
+      key: SECRET,
+      audience: AUDIENCE,
+      origins: [TRUSTED],
+      unsafe: true,
+    });
     expect(report.summary.vulnerable).toBe(false);
     expect(new Set(report.results.map((result) => result.operation))).toEqual(new Set(['GET /', 'POST /']));
     expect(report.spec?.serverHosts).toEqual([
@@ -69,7 +83,13 @@ describe('probing with a spec', () => {
     const server = await start(startFixture('any-host'));
     const spec = readSpec({ openapi: '3.0.0', servers: [{ url: 'https://api.test' }], paths: { '/': { get: {} } } });
     const report = await runProbe({ url: server.url, openapi: spec });
-    expect(report.spec?.findings).toEqual([expect.objectContaining({ id: 'spec-undocumented-host-accepted', severity: 'high', host: `rebind.test:${server.port}` })]);
+    expect(report.spec?.findings).toEqual([
+      expect.objectContaining({
+        id: 'spec-undocumented-host-accepted',
+        severity: 'high',
+        host: `rebind.test:${server.port}`,
+      }),
+    ]);
   });
 
   it('uses the spec security: auth probes run on secured operations only', async () => {
@@ -80,7 +100,11 @@ describe('probing with a spec', () => {
       components: { securitySchemes: { b: { type: 'http', scheme: 'Bearer' } } },
     });
     const report = await runProbe({ url: server.url, openapi: spec });
-    expect(report.results.filter((result) => result.id === 'auth-missing').map((result) => [result.operation, result.verdict])).toEqual([['GET /', 'accepted']]);
+    expect(
+      report.results
+        .filter((result) => result.id === 'auth-missing')
+        .map((result) => [result.operation, result.verdict]),
+    ).toEqual([['GET /', 'accepted']]);
   });
 });
 

@@ -1,7 +1,27 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { BaselineError, ConnectionError, readSpec, runProbe, UsageError, type ProbeReport, type Verdict } from '../src/index.js';
+import {
+  BaselineError,
+  ConnectionError,
+  readSpec,
+  runProbe,
+  UsageError,
+  type ProbeReport,
+  type Verdict,
+} from '../src/index.js';
 import { decide } from '../src/probe/engine.js';
-import { AUDIENCE, listen, SECRET, startFixture, startGuarded, startPosts, startSilent, startWebSocket, TRUSTED, validToken, type Running } from './servers.js';
+import {
+  AUDIENCE,
+  listen,
+  SECRET,
+  startFixture,
+  startGuarded,
+  startPosts,
+  startSilent,
+  startWebSocket,
+  TRUSTED,
+  validToken,
+  type Running,
+} from './servers.js';
 
 const running: Running[] = [];
 afterEach(async () => {
@@ -14,7 +34,8 @@ async function start<T extends Running>(server: Promise<T>): Promise<T> {
   return started;
 }
 
-const accepted = (report: ProbeReport): string[] => [...new Set(report.results.filter((result) => result.verdict === 'accepted').map((result) => result.id))].sort();
+const accepted = (report: ProbeReport): string[] =>
+  [...new Set(report.results.filter((result) => result.verdict === 'accepted').map((result) => result.id))].sort();
 const verdictOf = (report: ProbeReport, id: string, method = 'GET'): Verdict | undefined =>
   report.results.find((result) => result.id === id && result.operation.startsWith(method))?.verdict;
 
@@ -23,7 +44,16 @@ describe('probe verdicts against deliberately vulnerable servers', () => {
     const server = await start(startFixture('any-host'));
     const report = await runProbe({ url: server.url });
     expect(report.summary.vulnerable).toBe(true);
-    for (const id of ['host-foreign', 'host-lookalike', 'host-userinfo', 'host-path', 'host-duplicate', 'host-absolute-form', 'host-missing', 'forwarded-host-spoof']) {
+    for (const id of [
+      'host-foreign',
+      'host-lookalike',
+      'host-userinfo',
+      'host-path',
+      'host-duplicate',
+      'host-absolute-form',
+      'host-missing',
+      'forwarded-host-spoof',
+    ]) {
       expect(verdictOf(report, id), id).toBe('accepted');
     }
     const foreign = report.results.find((result) => result.id === 'host-foreign');
@@ -55,7 +85,10 @@ describe('probe verdicts against deliberately vulnerable servers', () => {
     const server = await start(startFixture('any-host'));
     const report = await runProbe({ url: server.url, hostName: 'attacker.example' });
     expect(report.foreignHost).toBe(`attacker.example:${server.port}`);
-    expect(report.results.find((result) => result.id === 'host-foreign')?.request.headers).toContainEqual(['Host', `attacker.example:${server.port}`]);
+    expect(report.results.find((result) => result.id === 'host-foreign')?.request.headers).toContainEqual([
+      'Host',
+      `attacker.example:${server.port}`,
+    ]);
   });
 
   it('a server that reads only the first Host header: only the duplicate Host gets through, a hardening finding', async () => {
@@ -117,14 +150,21 @@ describe('probe verdicts against deliberately vulnerable servers', () => {
   it('a server without auth: a request without Authorization gets through', async () => {
     const server = await start(startFixture('no-auth'));
     const report = await runProbe({ url: server.url, origins: [TRUSTED], token: validToken() });
-    expect(accepted(report)).toEqual(['auth-duplicate', 'auth-malformed', 'auth-missing', 'auth-wrong-scheme', 'token-alg-none']);
+    expect(accepted(report)).toEqual([
+      'auth-duplicate',
+      'auth-malformed',
+      'auth-missing',
+      'auth-wrong-scheme',
+      'token-alg-none',
+    ]);
     expect(report.results.find((result) => result.id === 'auth-missing')?.severity).toBe('high');
   });
 
   it('a server that decodes tokens without verifying them: alg none, wrong audience and expired tokens get through', async () => {
     const server = await start(startFixture('unverified-token'));
     const report = await runProbe({ url: server.url, origins: [TRUSTED], key: SECRET, audience: AUDIENCE });
-    for (const id of ['token-alg-none', 'token-wrong-audience', 'token-expired']) expect(verdictOf(report, id), id).toBe('accepted');
+    for (const id of ['token-alg-none', 'token-wrong-audience', 'token-expired'])
+      expect(verdictOf(report, id), id).toBe('accepted');
     expect(verdictOf(report, 'auth-missing')).toBe('blocked');
     expect(verdictOf(report, 'host-foreign')).toBe('blocked');
   });
@@ -141,7 +181,9 @@ describe('probe verdicts against deliberately vulnerable servers', () => {
     expect(key).toMatch(/^[A-Za-z0-9+/]{22}==$/);
     expect(Buffer.from(key, 'base64')).toHaveLength(16);
     const again = await runProbe({ url: server.url, origins: [TRUSTED] });
-    expect(again.results.find((result) => result.id === 'websocket-foreign-origin')?.request.headers).not.toContainEqual(['Sec-WebSocket-Key', key]);
+    expect(
+      again.results.find((result) => result.id === 'websocket-foreign-origin')?.request.headers,
+    ).not.toContainEqual(['Sec-WebSocket-Key', key]);
     expect(report.summary.vulnerable).toBe(true);
     expect(server.connections()).toBeGreaterThanOrEqual(2); // control and attack, both real connections
   });
@@ -160,7 +202,12 @@ describe('probe verdicts against deliberately vulnerable servers', () => {
     const inconclusive = without.results.find((result) => result.id === 'websocket-foreign-origin');
     expect(inconclusive?.verdict).toBe('inconclusive');
     expect(inconclusive?.reason).toMatch(/--ws-protocol/);
-    const withProtocol = await runProbe({ url: server.url, origins: [TRUSTED], websocketProtocol: 'vite-hmr', websocketPath: '/hmr' });
+    const withProtocol = await runProbe({
+      url: server.url,
+      origins: [TRUSTED],
+      websocketProtocol: 'vite-hmr',
+      websocketPath: '/hmr',
+    });
     const websocket = withProtocol.results.find((result) => result.id === 'websocket-foreign-origin');
     expect(websocket).toMatchObject({ verdict: 'accepted', operation: 'GET /hmr', controlStatus: 101 });
     expect(websocket?.request.headers).toContainEqual(['Sec-WebSocket-Protocol', 'vite-hmr']);
@@ -189,7 +236,8 @@ describe('safe by default, --unsafe on a stateful API', () => {
     expect(server.posts()).toEqual([1, 2]);
     expect(withSpec.skipped.join(' ')).toContain('POST /posts, DELETE /posts/1');
     expect(withMethod.skipped.join(' ')).toMatch(/DELETE \/posts.*--unsafe/);
-    for (const report of [plain, withSpec, withMethod]) expect(report.results.filter((result) => result.category === 'csrf')).toEqual([]);
+    for (const report of [plain, withSpec, withMethod])
+      expect(report.results.filter((result) => result.category === 'csrf')).toEqual([]);
   });
 
   it('with --unsafe, attacks go before the control and an unprotected DELETE is never "blocked"', async () => {
@@ -198,29 +246,54 @@ describe('safe by default, --unsafe on a stateful API', () => {
     expect(report.mode.unsafe).toBe(true);
     expect(server.unsafeRequests()).toBeGreaterThan(0);
     const deletes = report.results.filter((result) => result.operation === 'DELETE /posts/1');
-    expect(deletes.map((result) => result.id)).toEqual(['host-foreign', 'origin-foreign', 'origin-null', 'origin-lookalike']);
+    expect(deletes.map((result) => result.id)).toEqual([
+      'host-foreign',
+      'origin-foreign',
+      'origin-null',
+      'origin-lookalike',
+    ]);
     // The first attack deleted post 1; the rest got 404, which proves nothing on a DELETE route.
     expect(deletes[0]).toMatchObject({ verdict: 'accepted', class: 'browser-reachable' });
     expect(deletes.slice(1).map((result) => result.verdict)).toEqual(['inconclusive', 'inconclusive', 'inconclusive']);
     expect(deletes[1]?.reason).toMatch(/404.*earlier request/);
     // The control went last: it found the post already gone.
     expect(deletes[0]?.controlStatus).toBe(404);
-    expect(report.results.some((result) => result.verdict === 'blocked' && result.operation.startsWith('DELETE'))).toBe(false);
-    expect(report.results.filter((result) => result.operation === 'POST /posts').every((result) => result.verdict === 'accepted')).toBe(true);
+    expect(report.results.some((result) => result.verdict === 'blocked' && result.operation.startsWith('DELETE'))).toBe(
+      false,
+    );
+    expect(
+      report.results
+        .filter((result) => result.operation === 'POST /posts')
+        .every((result) => result.verdict === 'accepted'),
+    ).toBe(true);
   });
 
   it('with --unsafe, safe routes are probed before state-changing ones, whatever the spec order', async () => {
     const server = await start(startPosts());
-    const deleteFirst = readSpec({ openapi: '3.0.3', paths: { '/posts/{id}': { delete: {} }, '/posts/1': { get: {} } } });
+    const deleteFirst = readSpec({
+      openapi: '3.0.3',
+      paths: { '/posts/{id}': { delete: {} }, '/posts/1': { get: {} } },
+    });
     const report = await runProbe({ url: server.url, openapi: deleteFirst, unsafe: true });
     // Had DELETE gone first, the foreign-Host GET would have found post 1 gone (404) and been "blocked".
-    expect(report.results.find((result) => result.id === 'host-foreign' && result.operation === 'GET /posts/1')).toMatchObject({ verdict: 'accepted', controlStatus: 200 });
-    expect(report.results.find((result) => result.id === 'host-foreign' && result.operation === 'DELETE /posts/1')?.verdict).toBe('accepted');
+    expect(
+      report.results.find((result) => result.id === 'host-foreign' && result.operation === 'GET /posts/1'),
+    ).toMatchObject({ verdict: 'accepted', controlStatus: 200 });
+    expect(
+      report.results.find((result) => result.id === 'host-foreign' && result.operation === 'DELETE /posts/1')?.verdict,
+    ).toBe('accepted');
     expect(server.posts()).toEqual([2]);
   });
 
   it('decide: 404/405/410 on a state-changing route is inconclusive; elsewhere it is blocked when the control succeeded', () => {
-    const response = (status: number) => ({ status, reason: '', headers: {}, bodyStart: '', outcome: 'response' as const, timeMs: 1 });
+    const response = (status: number) => ({
+      status,
+      reason: '',
+      headers: {},
+      bodyStart: '',
+      outcome: 'response' as const,
+      timeMs: 1,
+    });
     const definition = { impact: 'x' };
     for (const status of [404, 405, 410]) {
       expect(decide(definition, response(status), response(200), true).verdict).toBe('inconclusive');
@@ -231,7 +304,14 @@ describe('safe by default, --unsafe on a stateful API', () => {
     expect(decide(definition, response(200), response(404), false).verdict).toBe('inconclusive');
     // No answer to the attack: an error when the control was answered, inconclusive when it was not
     // either (a WebSocket server that ignores handshakes without its subprotocol).
-    const silent = { status: null, reason: 'timed out', headers: {}, bodyStart: '', outcome: 'timeout' as const, timeMs: 5000 };
+    const silent = {
+      status: null,
+      reason: 'timed out',
+      headers: {},
+      bodyStart: '',
+      outcome: 'timeout' as const,
+      timeMs: 5000,
+    };
     const websocket = decide({ impact: 'x', upgrade: true }, silent, silent);
     expect(websocket.verdict).toBe('inconclusive');
     expect(websocket.reason).toMatch(/no answer \(timed out\)/);
@@ -240,23 +320,44 @@ describe('safe by default, --unsafe on a stateful API', () => {
   });
 
   it('a spec without a GET operation needs --unsafe', async () => {
-    await expect(runProbe({ url: 'http://127.0.0.1:1/', openapi: readSpec({ openapi: '3.0.0', paths: { '/x': { post: {} } } }) })).rejects.toThrow(/--unsafe/);
+    await expect(
+      runProbe({ url: 'http://127.0.0.1:1/', openapi: readSpec({ openapi: '3.0.0', paths: { '/x': { post: {} } } }) }),
+    ).rejects.toThrow(/--unsafe/);
   });
 });
 
 describe.each(['express', 'koa', 'fastify'] as const)('probe against the guarded %s adapter', (framework) => {
   it('blocks everything (with tokens minted from --key)', async () => {
     const server = await start(startGuarded(framework));
-    const report = await runProbe({ url: server.url, origins: [TRUSTED], key: SECRET, audience: AUDIENCE, unsafe: true });
+    const report = await runProbe({
+      url: server.url,
+      origins: [TRUSTED],
+      key: SECRET,
+      audience: AUDIENCE,
+      unsafe: true,
+    });
     expect(report.baseline.response.status).toBe(200);
     expect(accepted(report)).toEqual([]);
     expect(report.summary.vulnerable).toBe(false);
     expect(report.summary.errors).toBe(0);
     // Everything ran: host, csrf and auth probes on GET / and POST /.
-    for (const id of ['host-foreign', 'host-duplicate', 'host-absolute-form', 'host-missing', 'forwarded-host-spoof', 'auth-missing', 'auth-malformed', 'auth-duplicate', 'token-alg-none', 'token-wrong-audience', 'token-expired']) {
+    for (const id of [
+      'host-foreign',
+      'host-duplicate',
+      'host-absolute-form',
+      'host-missing',
+      'forwarded-host-spoof',
+      'auth-missing',
+      'auth-malformed',
+      'auth-duplicate',
+      'token-alg-none',
+      'token-wrong-audience',
+      'token-expired',
+    ]) {
       expect(verdictOf(report, id), id).toBe('blocked');
     }
-    for (const id of ['origin-foreign', 'origin-null', 'origin-lookalike']) expect(verdictOf(report, id, 'POST'), id).toBe('blocked');
+    for (const id of ['origin-foreign', 'origin-null', 'origin-lookalike'])
+      expect(verdictOf(report, id, 'POST'), id).toBe('blocked');
     const foreign = report.results.find((result) => result.id === 'host-foreign');
     expect(foreign?.response.status).toBe(403);
     expect(foreign?.response.bodyStart).toContain('host_not_allowed');
@@ -300,14 +401,22 @@ describe('probe errors', () => {
   it('bad options are usage errors', async () => {
     await expect(runProbe({ url: 'http://127.0.0.1:1/', hostName: 'a b' })).rejects.toThrow(/--host-name/);
     await expect(runProbe({ url: 'http://127.0.0.1:1/', connect: 'nope' })).rejects.toThrow(/--connect/);
-    await expect(runProbe({ url: 'http://127.0.0.1:1/', origins: ['https://a.test/path'] })).rejects.toThrow(/--origin/);
+    await expect(runProbe({ url: 'http://127.0.0.1:1/', origins: ['https://a.test/path'] })).rejects.toThrow(
+      /--origin/,
+    );
     await expect(runProbe({ url: 'http://127.0.0.1:1/', websocketPath: 'socket' })).rejects.toThrow(/--ws-path/);
     await expect(runProbe({ url: 'http://127.0.0.1:1/', websocketProtocol: 'a b' })).rejects.toThrow(/--ws-protocol/);
   });
 
   it('--connect reaches the server while Host stays the URL host', async () => {
     const server = await start(startGuarded('koa'));
-    const report = await runProbe({ url: 'http://localhost/', connect: `127.0.0.1:${server.port}`, key: SECRET, audience: AUDIENCE, origins: [TRUSTED] });
+    const report = await runProbe({
+      url: 'http://localhost/',
+      connect: `127.0.0.1:${server.port}`,
+      key: SECRET,
+      audience: AUDIENCE,
+      origins: [TRUSTED],
+    });
     expect(report.connectedTo).toBe(`127.0.0.1:${server.port}`);
     expect(report.foreignHost).toBe('rebind.test');
     expect(report.summary.vulnerable).toBe(false);

@@ -14,7 +14,9 @@ function sarifValidator() {
   // ajv-formats is not installed; these are the formats the SARIF schema uses.
   ajv.addFormat('uri', (value: string) => URL.canParse(value));
   ajv.addFormat('uri-reference', (value: string) => URL.canParse(value, 'http://base.invalid/'));
-  ajv.addFormat('date-time', (value: string) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(value));
+  ajv.addFormat('date-time', (value: string) =>
+    /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(value),
+  );
   return ajv.compile(schema);
 }
 
@@ -57,16 +59,24 @@ describe('SARIF output', () => {
 
   it('has one rule per probe id with help links, and fail results for accepted probes', () => {
     const log = toSarif(vulnerable) as {
-      runs: { tool: { driver: { rules: { id: string; helpUri: string }[] } }; results: { ruleId: string; kind: string; level: string; ruleIndex: number }[] }[];
+      runs: {
+        tool: { driver: { rules: { id: string; helpUri: string }[] } };
+        results: { ruleId: string; kind: string; level: string; ruleIndex: number }[];
+      }[];
     };
     const run = log.runs[0];
     const rules = run?.tool.driver.rules ?? [];
     expect(new Set(rules.map((rule) => rule.id)).size).toBe(rules.length);
-    expect(rules.find((rule) => rule.id === 'host-foreign')?.helpUri).toBe('https://rebind-guard.dev/reference/result-codes#host_not_allowed');
+    expect(rules.find((rule) => rule.id === 'host-foreign')?.helpUri).toBe(
+      'https://rebind-guard.dev/reference/result-codes#host_not_allowed',
+    );
     const foreign = run?.results.find((result) => result.ruleId === 'host-foreign');
     expect(foreign).toMatchObject({ kind: 'fail', level: 'error' });
     expect(rules[foreign?.ruleIndex ?? -1]?.id).toBe('host-foreign');
-    expect(run?.results.find((result) => result.ruleId === 'host-duplicate')).toMatchObject({ kind: 'fail', level: 'warning' });
+    expect(run?.results.find((result) => result.ruleId === 'host-duplicate')).toMatchObject({
+      kind: 'fail',
+      level: 'warning',
+    });
     // Only findings are results: code scanning turns every result into an alert, whatever its kind.
     expect(run?.results.every((result) => result.kind === 'fail')).toBe(true);
     expect(run?.results).toHaveLength(vulnerable.summary.accepted);
@@ -79,7 +89,18 @@ describe('SARIF output', () => {
     interface GitHubSarif {
       version: string;
       runs: {
-        tool: { driver: { name: string; rules: { id: string; shortDescription: { text: string }; fullDescription: { text: string }; help: { text: string }; properties: Record<string, unknown> }[] } };
+        tool: {
+          driver: {
+            name: string;
+            rules: {
+              id: string;
+              shortDescription: { text: string };
+              fullDescription: { text: string };
+              help: { text: string };
+              properties: Record<string, unknown>;
+            }[];
+          };
+        };
         results: {
           ruleId: string;
           level: string;
@@ -96,7 +117,8 @@ describe('SARIF output', () => {
     expect(run?.results.length).toBeGreaterThan(0);
     for (const rule of run?.tool.driver.rules ?? []) {
       expect(rule.id).toMatch(/^[a-z-]+$/);
-      for (const text of [rule.shortDescription.text, rule.fullDescription.text, rule.help.text]) expect(text.length).toBeGreaterThan(0);
+      for (const text of [rule.shortDescription.text, rule.fullDescription.text, rule.help.text])
+        expect(text.length).toBeGreaterThan(0);
       expect(Number(rule.properties['security-severity'])).toBeGreaterThan(0);
     }
     for (const result of run?.results ?? []) {
@@ -120,12 +142,30 @@ describe('JSON output', () => {
     const parsed = JSON.parse(formatJson(vulnerable)) as ProbeReport;
     expect(parsed.tool.name).toBe('rebind-guard');
     expect(parsed).toHaveProperty('baseline.response.status', 200);
-    expect(parsed.summary).toMatchObject({ vulnerable: true, errors: 0, acceptedByClass: { 'browser-reachable': 3, hardening: 5 } });
+    expect(parsed.summary).toMatchObject({
+      vulnerable: true,
+      errors: 0,
+      acceptedByClass: { 'browser-reachable': 3, hardening: 5 },
+    });
     expect(parsed.mode).toEqual({ unsafe: false, strict: false });
     expect(parsed.summary.total).toBe(parsed.results.length);
     const result = parsed.results[0];
     expect(Object.keys(result ?? {}).sort()).toEqual(
-      ['category', 'class', 'code', 'controlStatus', 'docs', 'id', 'operation', 'reason', 'request', 'response', 'severity', 'title', 'verdict'].sort(),
+      [
+        'category',
+        'class',
+        'code',
+        'controlStatus',
+        'docs',
+        'id',
+        'operation',
+        'reason',
+        'request',
+        'response',
+        'severity',
+        'title',
+        'verdict',
+      ].sort(),
     );
     expect(result?.response).toHaveProperty('bodyStart');
     expect(['accepted', 'blocked', 'inconclusive', 'error']).toContain(result?.verdict);
@@ -147,7 +187,10 @@ describe('human output', () => {
     expect(wrap('high   host-foreign   GET /', 100, '')).toEqual(['high   host-foreign   GET /']);
     expect(wrap('aaa bbb ccc', 7, '  ', '')).toEqual(['aaa bbb', '  ccc']);
     expect(wrap('aaa bbb ccc', 6, '  ', '')).toEqual(['aaa', '  bbb', '  ccc']);
-    expect(wrap('see https://rebind-guard.dev/a/very/long/url', 10, '  ', '')).toEqual(['see', '  https://rebind-guard.dev/a/very/long/url']);
+    expect(wrap('see https://rebind-guard.dev/a/very/long/url', 10, '  ', '')).toEqual([
+      'see',
+      '  https://rebind-guard.dev/a/very/long/url',
+    ]);
   });
 
   it('shows verdicts, severity, evidence and the fix link; colours only when asked', () => {

@@ -62,7 +62,9 @@ function strictHost(req: IncomingMessage, port: number): boolean {
     if (req.rawHeaders[index]?.toLowerCase() === 'host') hosts.push(req.rawHeaders[index + 1] ?? '');
   }
   const forwarded = req.headers['x-forwarded-host'];
-  return hosts.length === 1 && hosts[0] === `127.0.0.1:${port}` && (req.url ?? '').startsWith('/') && forwarded === undefined;
+  return (
+    hosts.length === 1 && hosts[0] === `127.0.0.1:${port}` && (req.url ?? '').startsWith('/') && forwarded === undefined
+  );
 }
 
 function strictOrigin(req: IncomingMessage): boolean {
@@ -81,7 +83,12 @@ export const WEAKNESSES: Readonly<Record<string, Weakness>> = {
   /** Checks the Host header, but only the first one; nothing else. */
   'duplicate-host': (req, res, port) => {
     // Reads req.headers.host, which holds the first Host line only: a second one goes unnoticed.
-    if (!firstHostAllowed(req, port) || !(req.url ?? '').startsWith('/') || req.headers['x-forwarded-host'] !== undefined || !strictOrigin(req)) {
+    if (
+      !firstHostAllowed(req, port) ||
+      !(req.url ?? '').startsWith('/') ||
+      req.headers['x-forwarded-host'] !== undefined ||
+      !strictOrigin(req)
+    ) {
       deny(res);
       return;
     }
@@ -183,7 +190,9 @@ export async function startPosts(): Promise<Running & { unsafeRequests: () => nu
  * cross-site WebSocket hijack); with it, `guardUpgrades` allows loopback hosts and {@link TRUSTED}.
  * `protocol`: the subprotocol the server insists on (handshakes without it are refused).
  */
-export async function startWebSocket(options: { guarded?: boolean; protocol?: string } = {}): Promise<Running & { connections: () => number }> {
+export async function startWebSocket(
+  options: { guarded?: boolean; protocol?: string } = {},
+): Promise<Running & { connections: () => number }> {
   const app = express();
   app.get('/', (req, res) => {
     res.json({ ok: true });
@@ -194,7 +203,8 @@ export async function startWebSocket(options: { guarded?: boolean; protocol?: st
   const wss = new WebSocketServer({
     server,
     handleProtocols: (offered) => (protocol !== undefined && offered.has(protocol) ? protocol : false),
-    verifyClient: (info: { req: IncomingMessage }) => protocol === undefined || (info.req.headers['sec-websocket-protocol'] ?? '').split(/\s*,\s*/).includes(protocol),
+    verifyClient: (info: { req: IncomingMessage }) =>
+      protocol === undefined || (info.req.headers['sec-websocket-protocol'] ?? '').split(/\s*,\s*/).includes(protocol),
   });
   wss.on('connection', (socket) => {
     connections++;

@@ -81,7 +81,9 @@ const verdict = (ratio, goal) => `${fmt(ratio, 2)}x (goal <= ${goal}x: ${ratio <
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d').split(',').map((part) => part.trim()));
 const started = process.hrtime.bigint();
 const startedCpu = process.cpuUsage();
-console.log(`@rebind-guard/core bench — node ${process.version}, ${ROUNDS} rounds, ~${BATCH_MS} ms batches, median reported`);
+console.log(
+  `@rebind-guard/core bench — node ${process.version}, ${ROUNDS} rounds, ~${BATCH_MS} ms batches, median reported`,
+);
 
 // ---------------------------------------------------------------------------------------------
 // (a) Host allowlist lookups and full guard.check of a GET, by allowlist size
@@ -130,7 +132,12 @@ for (const kind of ONLY.has('a') ? ['allows', 'check'] : []) {
     ]);
   }
 }
-if (ONLY.has('a')) table('(a) Host check, ns/op by allowlist size', ['operation', ...SIZES.map((s) => `${s} entries`), '10,000 / 10 (wall)', '(CPU time)'], hostRows);
+if (ONLY.has('a'))
+  table(
+    '(a) Host check, ns/op by allowlist size',
+    ['operation', ...SIZES.map((s) => `${s} entries`), '10,000 / 10 (wall)', '(CPU time)'],
+    hostRows,
+  );
 
 // ---------------------------------------------------------------------------------------------
 // (b) JwtVerifier.verify vs the raw node:crypto floor
@@ -173,25 +180,46 @@ const jwtVariants = [];
 for (const [alg, { token, key }] of Object.entries(ONLY.has('b') ? setups : {})) {
   // Uncached: every call checks the signature (section d measures the cache).
   const verifier = new JwtVerifier({ key, algorithms: [alg], audience: AUD, issuer: ISS, cache: false });
-  if (!(await verifier.verify(token, host)).ok || !rawVerify(alg, token, key)) throw new Error(`bench setup: ${alg} token does not verify`);
+  if (!(await verifier.verify(token, host)).ok || !rawVerify(alg, token, key))
+    throw new Error(`bench setup: ${alg} token does not verify`);
   jwtVariants.push({ name: `${alg} verifier`, fn: () => verifier.verify(token, host), async: true });
   jwtVariants.push({ name: `${alg} floor`, fn: () => rawVerify(alg, token, key) });
   const libOptions = { algorithms: [alg], audience: AUD, issuer: ISS };
-  jwtVariants.push({ name: `${alg} jsonwebtoken`, fn: () => typeof jsonwebtoken.verify(token, key, libOptions) === 'object' });
+  jwtVariants.push({
+    name: `${alg} jsonwebtoken`,
+    fn: () => typeof jsonwebtoken.verify(token, key, libOptions) === 'object',
+  });
 }
 const jwtResults = await group(jwtVariants);
 const goals = { HS256: 1.4, RS256: 1.1, ES256: 1.1 };
-if (ONLY.has('b')) table(
-  '(b) JWT verify, µs/op: JwtVerifier.verify vs raw node:crypto floor',
-  ['algorithm', 'JwtVerifier', 'jsonwebtoken alone', 'raw floor', 'jsonwebtoken / floor', 'JwtVerifier / floor (wall)', '(CPU time)'],
-  Object.keys(setups).map((alg) => {
-    const ours = jwtResults.get(`${alg} verifier`);
-    const lib = jwtResults.get(`${alg} jsonwebtoken`);
-    const floor = jwtResults.get(`${alg} floor`);
-    const cpu = (name) => jwtResults.cpu.get(`${alg} ${name}`);
-    return [alg, fmt(ours / 1000, 2), fmt(lib / 1000, 2), fmt(floor / 1000, 2), `${fmt(lib / floor, 2)}x`, verdict(ours / floor, goals[alg]), `${fmt(cpu('verifier') / cpu('floor'), 2)}x`];
-  }),
-);
+if (ONLY.has('b'))
+  table(
+    '(b) JWT verify, µs/op: JwtVerifier.verify vs raw node:crypto floor',
+    [
+      'algorithm',
+      'JwtVerifier',
+      'jsonwebtoken alone',
+      'raw floor',
+      'jsonwebtoken / floor',
+      'JwtVerifier / floor (wall)',
+      '(CPU time)',
+    ],
+    Object.keys(setups).map((alg) => {
+      const ours = jwtResults.get(`${alg} verifier`);
+      const lib = jwtResults.get(`${alg} jsonwebtoken`);
+      const floor = jwtResults.get(`${alg} floor`);
+      const cpu = (name) => jwtResults.cpu.get(`${alg} ${name}`);
+      return [
+        alg,
+        fmt(ours / 1000, 2),
+        fmt(lib / 1000, 2),
+        fmt(floor / 1000, 2),
+        `${fmt(lib / floor, 2)}x`,
+        verdict(ours / floor, goals[alg]),
+        `${fmt(cpu('verifier') / cpu('floor'), 2)}x`,
+      ];
+    }),
+  );
 
 // ---------------------------------------------------------------------------------------------
 // (c) jsonwebtoken.verify: string secret vs prepared KeyObject
@@ -204,15 +232,24 @@ const libVariants = [
   { name: 'floor', fn: () => rawVerify('HS256', hsToken, secretKey) },
 ];
 const libResults = await group(ONLY.has('c') ? libVariants : []);
-if (ONLY.has('c')) table(
-  '(c) jsonwebtoken.verify HS256, µs/op: key preparation per call vs once',
-  ['key given as', 'µs/op', 'vs KeyObject'],
-  [
-    ['string secret (prepared per call)', fmt(libResults.get('string') / 1000, 2), `${fmt(libResults.get('string') / libResults.get('KeyObject'), 2)}x`],
-    ['prepared KeyObject', fmt(libResults.get('KeyObject') / 1000, 2), '1.00x'],
-    ['(raw node:crypto floor)', fmt(libResults.get('floor') / 1000, 2), `${fmt(libResults.get('floor') / libResults.get('KeyObject'), 2)}x`],
-  ],
-);
+if (ONLY.has('c'))
+  table(
+    '(c) jsonwebtoken.verify HS256, µs/op: key preparation per call vs once',
+    ['key given as', 'µs/op', 'vs KeyObject'],
+    [
+      [
+        'string secret (prepared per call)',
+        fmt(libResults.get('string') / 1000, 2),
+        `${fmt(libResults.get('string') / libResults.get('KeyObject'), 2)}x`,
+      ],
+      ['prepared KeyObject', fmt(libResults.get('KeyObject') / 1000, 2), '1.00x'],
+      [
+        '(raw node:crypto floor)',
+        fmt(libResults.get('floor') / 1000, 2),
+        `${fmt(libResults.get('floor') / libResults.get('KeyObject'), 2)}x`,
+      ],
+    ],
+  );
 
 // ---------------------------------------------------------------------------------------------
 // (d) guard.check of a GET with a Bearer token: uncached, cache hit, jsonwebtoken alone, floor
@@ -223,12 +260,20 @@ for (const [alg, { token, key }] of Object.entries(ONLY.has('d') ? setups : {}))
   const uncached = createGuard({ hosts: ['api.example.com'], auth: { ...auth, cache: false } });
   const cached = createGuard({ hosts: ['api.example.com'], auth });
   // A fresh header object and token string per call, as an HTTP server hands over.
-  const request = () => ({ method: 'GET', url: '/', headers: { host: 'api.example.com', authorization: `Bearer ${token.slice(0, 8)}${token.slice(8)}` } });
-  for (const guard of [uncached, cached]) if (!(await guard.check(request())).ok) throw new Error(`bench setup: ${alg} guard refuses its token`);
+  const request = () => ({
+    method: 'GET',
+    url: '/',
+    headers: { host: 'api.example.com', authorization: `Bearer ${token.slice(0, 8)}${token.slice(8)}` },
+  });
+  for (const guard of [uncached, cached])
+    if (!(await guard.check(request())).ok) throw new Error(`bench setup: ${alg} guard refuses its token`);
   checkVariants.push({ name: `${alg} uncached`, fn: () => uncached.check(request()), async: true });
   checkVariants.push({ name: `${alg} hit`, fn: () => cached.check(request()), async: true });
   const libOptions = { algorithms: [alg], audience: AUD, issuer: ISS };
-  checkVariants.push({ name: `${alg} jsonwebtoken`, fn: () => typeof jsonwebtoken.verify(token, key, libOptions) === 'object' });
+  checkVariants.push({
+    name: `${alg} jsonwebtoken`,
+    fn: () => typeof jsonwebtoken.verify(token, key, libOptions) === 'object',
+  });
   checkVariants.push({ name: `${alg} floor`, fn: () => rawVerify(alg, token, key) });
 }
 if (ONLY.has('d')) {
@@ -243,7 +288,18 @@ if (ONLY.has('d')) {
   const cpuRatio = (a, b) => `${fmt(checkResults.cpu.get(a) / checkResults.cpu.get(b), 2)}x`;
   table(
     '(d) guard.check GET + Bearer, µs/op: uncached (cache: false) and cache hit vs jsonwebtoken.verify (KeyObject) and the floor',
-    ['algorithm', 'uncached', 'cache hit', 'jsonwebtoken', 'floor', 'uncached / jsonwebtoken', '(CPU)', 'uncached / floor', 'cache hit / floor', '(CPU)'],
+    [
+      'algorithm',
+      'uncached',
+      'cache hit',
+      'jsonwebtoken',
+      'floor',
+      'uncached / jsonwebtoken',
+      '(CPU)',
+      'uncached / floor',
+      'cache hit / floor',
+      '(CPU)',
+    ],
     Object.keys(setups).map((alg) => [
       alg,
       us(`${alg} uncached`),
@@ -257,11 +313,16 @@ if (ONLY.has('d')) {
       cpuRatio(`${alg} hit`, `${alg} floor`),
     ]),
   );
-  console.log(`guard.check GET without auth (Host + Origin only): ${us('no auth')} µs/op — part of every figure above except jsonwebtoken and floor`);
+  console.log(
+    `guard.check GET without auth (Host + Origin only): ${us('no auth')} µs/op — part of every figure above except jsonwebtoken and floor`,
+  );
 }
 
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 const cpuTotal = process.cpuUsage(startedCpu);
 const cpuShare = (cpuTotal.user + cpuTotal.system) / 1e6 / seconds;
 console.log(`\ndone in ${fmt(seconds)} s, CPU share ${fmt(cpuShare * 100, 0)}% (sink ${sink > 0 ? 'ok' : 'empty'})`);
-if (cpuShare < 0.8) console.log('note: this process got well under one core; wall-clock figures are inflated by contention, prefer the CPU-time ratios.');
+if (cpuShare < 0.8)
+  console.log(
+    'note: this process got well under one core; wall-clock figures are inflated by contention, prefer the CPU-time ratios.',
+  );

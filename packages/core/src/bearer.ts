@@ -90,9 +90,12 @@ export function parseBearer(header: unknown, options: ParseBearerOptions = {}): 
     if (value.length > 1) return { ok: false, code: 'token_duplicate', message: 'more than one Authorization header' };
     value = value[0];
   }
-  if (value === undefined || value === null) return { ok: false, code: 'token_missing', message: 'no Authorization header' };
-  if (typeof value !== 'string') return { ok: false, code: 'token_malformed', message: 'Authorization header is not text' };
-  if (value.length > maxLength) return { ok: false, code: 'token_malformed', message: 'Authorization header is too long' };
+  if (value === undefined || value === null)
+    return { ok: false, code: 'token_missing', message: 'no Authorization header' };
+  if (typeof value !== 'string')
+    return { ok: false, code: 'token_malformed', message: 'Authorization header is not text' };
+  if (value.length > maxLength)
+    return { ok: false, code: 'token_malformed', message: 'Authorization header is too long' };
   // Trim spaces and tabs by index: the regex /[ \t]+$/ backtracks quadratically on long runs of
   // inner whitespace, which an 8 KiB header turns into tens of milliseconds of blocked event loop.
   let start = 0;

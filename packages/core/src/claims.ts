@@ -52,19 +52,24 @@ const isClaimValue = (value: unknown): value is ClaimValue =>
  * ```
  */
 export function validateClaimRequirement(requirement: unknown): void {
-  if (!isPlainObject(requirement)) throw requirementError('must be an object such as { equals: { org: "acme" }, includes: { roles: ["admin"] } }.');
+  if (!isPlainObject(requirement))
+    throw requirementError('must be an object such as { equals: { org: "acme" }, includes: { roles: ["admin"] } }.');
   const { equals, includes, ...rest } = requirement;
   const unknownKeys = Object.keys(rest);
-  if (unknownKeys.length > 0) throw requirementError(`has unknown keys ${unknownKeys.join(', ')}; use equals and includes.`);
+  if (unknownKeys.length > 0)
+    throw requirementError(`has unknown keys ${unknownKeys.join(', ')}; use equals and includes.`);
   if (equals === undefined && includes === undefined) throw requirementError('is empty: give equals and/or includes.');
   if (equals !== undefined) {
-    if (!isPlainObject(equals) || Object.keys(equals).length === 0) throw requirementError('equals must map claim names to values, e.g. { org: "acme" }.');
+    if (!isPlainObject(equals) || Object.keys(equals).length === 0)
+      throw requirementError('equals must map claim names to values, e.g. { org: "acme" }.');
     for (const [name, value] of Object.entries(equals)) {
-      if (!isClaimValue(value)) throw requirementError(`equals.${name} must be a string, a finite number or a boolean.`);
+      if (!isClaimValue(value))
+        throw requirementError(`equals.${name} must be a string, a finite number or a boolean.`);
     }
   }
   if (includes !== undefined) {
-    if (!isPlainObject(includes) || Object.keys(includes).length === 0) throw requirementError('includes must map claim names to lists, e.g. { roles: ["admin"] }.');
+    if (!isPlainObject(includes) || Object.keys(includes).length === 0)
+      throw requirementError('includes must map claim names to lists, e.g. { roles: ["admin"] }.');
     for (const [name, values] of Object.entries(includes)) {
       if (!Array.isArray(values) || values.length === 0 || !values.every(isClaimValue)) {
         throw requirementError(`includes.${name} must be a non-empty list of strings, numbers or booleans.`);

@@ -25,13 +25,21 @@ const REGISTRY = {
     title: 'Host header malformed',
     message: 'The Host header is not a valid host name, IP address or port.',
   },
-  host_duplicate: { status: 400, title: 'Host header repeated', message: 'The request carries more than one Host header.' },
+  host_duplicate: {
+    status: 400,
+    title: 'Host header repeated',
+    message: 'The request carries more than one Host header.',
+  },
   host_mismatch: {
     status: 400,
     title: 'Host and request authority disagree',
     message: 'The Host header does not match the authority of the request target.',
   },
-  host_not_allowed: { status: 403, title: 'Host not allowed', message: 'This server does not answer to the requested host name.' },
+  host_not_allowed: {
+    status: 403,
+    title: 'Host not allowed',
+    message: 'This server does not answer to the requested host name.',
+  },
   forwarded_host_not_allowed: {
     status: 403,
     title: 'Forwarded host not allowed',
@@ -42,8 +50,16 @@ const REGISTRY = {
     title: 'Origin missing',
     message: 'This request must carry an Origin header from an allowed site.',
   },
-  origin_malformed: { status: 403, title: 'Origin malformed', message: 'The Origin or Referer header is not a valid origin.' },
-  origin_not_allowed: { status: 403, title: 'Origin not allowed', message: 'Requests from this origin are not allowed.' },
+  origin_malformed: {
+    status: 403,
+    title: 'Origin malformed',
+    message: 'The Origin or Referer header is not a valid origin.',
+  },
+  origin_not_allowed: {
+    status: 403,
+    title: 'Origin not allowed',
+    message: 'Requests from this origin are not allowed.',
+  },
   cross_site_request: {
     status: 403,
     title: 'Cross-site request refused',

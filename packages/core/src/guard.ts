@@ -288,7 +288,13 @@ function rawCounts(request: GuardRequest): Record<Counted, number> {
 /** Is this an HTTP/1.1 WebSocket upgrade (`Upgrade: websocket`)? */
 function isWebSocketUpgrade(request: GuardRequest): boolean {
   const upgrade = single(header(request, 'upgrade'));
-  return typeof upgrade === 'string' && upgrade.toLowerCase().split(',').some((item) => item.trim() === 'websocket');
+  return (
+    typeof upgrade === 'string' &&
+    upgrade
+      .toLowerCase()
+      .split(',')
+      .some((item) => item.trim() === 'websocket')
+  );
 }
 
 /** A single header value: `undefined` if absent, `null` if repeated. */
@@ -333,7 +339,8 @@ const EXCLUDE_PROBES = ['/api/v1/admin/users/42', '/rebind-guard-exclude-probe/7
 /** Compiles `exclude` into a predicate; paths with dot segments or encoded dots/slashes never match. */
 function compileExclude(entries: unknown): (path: string) => boolean {
   if (entries === undefined) return () => false;
-  if (!Array.isArray(entries)) throw new TypeError('rebind-guard: `exclude` must be an array of paths such as ["/healthz"].');
+  if (!Array.isArray(entries))
+    throw new TypeError('rebind-guard: `exclude` must be an array of paths such as ["/healthz"].');
   const exact = new Set<string>();
   const prefixes: string[] = [];
   const patterns: RegExp[] = [];
@@ -341,21 +348,35 @@ function compileExclude(entries: unknown): (path: string) => boolean {
     if (entry instanceof RegExp) {
       const pattern = new RegExp(`^(?:${entry.source})$`, entry.flags.replace(/[gy]/g, ''));
       if (EXCLUDE_PROBES.some((probe) => pattern.test(probe))) {
-        throw new TypeError(`rebind-guard: exclude entry ${String(entry)} matches unrelated paths such as "/api/v1/admin/users/42", which switches the auth and origin checks off. Anchor it to the paths you mean, e.g. /\\/healthz(\\/live|\\/ready)?/.`);
+        throw new TypeError(
+          `rebind-guard: exclude entry ${String(entry)} matches unrelated paths such as "/api/v1/admin/users/42", which switches the auth and origin checks off. Anchor it to the paths you mean, e.g. /\\/healthz(\\/live|\\/ready)?/.`,
+        );
       }
       patterns.push(pattern);
     } else if (typeof entry === 'string' && entry.startsWith('/') && !entry.includes('?')) {
-      if (entry === '/*') throw new TypeError('rebind-guard: exclude entry "/*" excludes every path, which switches the auth and origin checks off. List the public paths, e.g. ["/healthz", "/public/*"].');
+      if (entry === '/*')
+        throw new TypeError(
+          'rebind-guard: exclude entry "/*" excludes every path, which switches the auth and origin checks off. List the public paths, e.g. ["/healthz", "/public/*"].',
+        );
       if (entry.endsWith('/*')) prefixes.push(entry.slice(0, -1));
-      else if (entry.includes('*')) throw new TypeError(`rebind-guard: exclude entry ${JSON.stringify(entry)}: "*" is only allowed as a final "/*".`);
+      else if (entry.includes('*'))
+        throw new TypeError(
+          `rebind-guard: exclude entry ${JSON.stringify(entry)}: "*" is only allowed as a final "/*".`,
+        );
       else exact.add(entry);
     } else {
-      throw new TypeError(`rebind-guard: exclude entry ${JSON.stringify(entry)} must be a path starting with "/" (e.g. "/healthz" or "/public/*") or a RegExp.`);
+      throw new TypeError(
+        `rebind-guard: exclude entry ${JSON.stringify(entry)} must be a path starting with "/" (e.g. "/healthz" or "/public/*") or a RegExp.`,
+      );
     }
   }
   return (path) => {
     if (/(^|\/)\.\.?(\/|$)|%2e|%2f|%5c|\\/i.test(path)) return false;
-    return exact.has(path) || prefixes.some((prefix) => path.startsWith(prefix)) || patterns.some((pattern) => pattern.test(path));
+    return (
+      exact.has(path) ||
+      prefixes.some((prefix) => path.startsWith(prefix)) ||
+      patterns.some((pattern) => pattern.test(path))
+    );
   };
 }
 
@@ -371,7 +392,9 @@ function compileExclude(entries: unknown): (path: string) => boolean {
  */
 export function validateScopes(scopes: readonly unknown[]): readonly string[] {
   if (!Array.isArray(scopes) || scopes.some((scope) => typeof scope !== 'string' || !SCOPE_TOKEN.test(scope))) {
-    throw new TypeError('rebind-guard: scopes must be non-empty strings without spaces, quotes or backslashes, e.g. "items:write".');
+    throw new TypeError(
+      'rebind-guard: scopes must be non-empty strings without spaces, quotes or backslashes, e.g. "items:write".',
+    );
   }
   return scopes as readonly string[];
 }
@@ -408,21 +431,31 @@ function grantedScopes(claims: unknown): Set<string> {
  */
 export function createGuard<Claims = JwtClaims>(options: GuardOptions<Claims>): Guard<Claims> {
   if (typeof options !== 'object' || (options as unknown) === null) {
-    throw new TypeError('rebind-guard: createGuard needs an options object, e.g. createGuard({ hosts: ["api.example.com"] }).');
+    throw new TypeError(
+      'rebind-guard: createGuard needs an options object, e.g. createGuard({ hosts: ["api.example.com"] }).',
+    );
   }
   for (const name of Object.keys(options)) {
     if (!OPTION_KEYS.has(name)) {
-      throw new TypeError(`rebind-guard: ${JSON.stringify(name)} is not an option; valid options are ${[...OPTION_KEYS].join(', ')}.`);
+      throw new TypeError(
+        `rebind-guard: ${JSON.stringify(name)} is not an option; valid options are ${[...OPTION_KEYS].join(', ')}.`,
+      );
     }
   }
   for (const name of ['requireOrigin', 'trustProxy', 'excludeHost'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'boolean') throw new TypeError(`rebind-guard: \`${name}\` must be true or false.`);
+    if (options[name] !== undefined && typeof options[name] !== 'boolean')
+      throw new TypeError(`rebind-guard: \`${name}\` must be true or false.`);
   }
   const hosts = new HostAllowlist(options.hosts);
   const origins = options.origins === undefined ? undefined : new OriginAllowlist(options.origins);
   const safeMethods = new Set(options.safeMethods ?? DEFAULT_SAFE_METHODS);
-  if (options.safeMethods !== undefined && (!Array.isArray(options.safeMethods) || options.safeMethods.some((m) => typeof m !== 'string'))) {
-    throw new TypeError('rebind-guard: `safeMethods` must be an array of method names such as ["GET", "HEAD", "OPTIONS"].');
+  if (
+    options.safeMethods !== undefined &&
+    (!Array.isArray(options.safeMethods) || options.safeMethods.some((m) => typeof m !== 'string'))
+  ) {
+    throw new TypeError(
+      'rebind-guard: `safeMethods` must be an array of method names such as ["GET", "HEAD", "OPTIONS"].',
+    );
   }
   const requireOrigin = options.requireOrigin ?? false;
   const trustProxy = options.trustProxy ?? false;
@@ -434,7 +467,9 @@ export function createGuard<Claims = JwtClaims>(options: GuardOptions<Claims>): 
     options.auth === undefined
       ? undefined
       : new JwtVerifier<Claims>(
-          options.auth.audience === undefined && metadata !== undefined ? { ...options.auth, audience: metadata.resource } : options.auth,
+          options.auth.audience === undefined && metadata !== undefined
+            ? { ...options.auth, audience: metadata.resource }
+            : options.auth,
         );
   const realm = verifier?.realm ?? DEFAULT_REALM;
   const metadataParameter = metadata?.challengeParameter ?? '';
@@ -462,14 +497,18 @@ export function createGuard<Claims = JwtClaims>(options: GuardOptions<Claims>): 
       // HTTP/2: `:authority api.example.com:80` and `host: api.example.com` over http name one place.
       const scheme = single(header(request, ':scheme'));
       const authority = parseHost(authorityValue);
-      if (isHostFailure(authority) || !samePlace(authority, host, typeof scheme === 'string' ? scheme.toLowerCase() : undefined)) {
+      if (
+        isHostFailure(authority) ||
+        !samePlace(authority, host, typeof scheme === 'string' ? scheme.toLowerCase() : undefined)
+      ) {
         return failure('host_mismatch');
       }
     }
     const absolute = ABSOLUTE_FORM.exec(url);
     if (absolute !== null) {
       const target = parseHost(absolute[2]);
-      if (isHostFailure(target) || !samePlace(target, host, absolute[1]?.toLowerCase())) return failure('host_mismatch');
+      if (isHostFailure(target) || !samePlace(target, host, absolute[1]?.toLowerCase()))
+        return failure('host_mismatch');
     }
     return host;
   }
@@ -501,7 +540,11 @@ export function createGuard<Claims = JwtClaims>(options: GuardOptions<Claims>): 
     return first;
   }
 
-  function checkOrigin(request: GuardRequest, host: ParsedHost, counts: Record<Counted, number>): GuardFailure | undefined {
+  function checkOrigin(
+    request: GuardRequest,
+    host: ParsedHost,
+    counts: Record<Counted, number>,
+  ): GuardFailure | undefined {
     const isWebSocket = isWebSocketUpgrade(request);
     if (!isWebSocket && safeMethods.has(request.method)) return undefined;
     if (counts.origin > 1 || counts.referer > 1) return failure('origin_malformed');
@@ -537,20 +580,27 @@ export function createGuard<Claims = JwtClaims>(options: GuardOptions<Claims>): 
     if (counts.authorization > 1) return failure('token_duplicate', challenge('invalid_request'));
     const bearer = parseBearer(header(request, 'authorization'), { maxLength: verifier.maxTokenLength });
     if (!bearer.ok) {
-      if (bearer.code === 'token_missing') return mode === 'optional' ? { ok: true, host, auth: undefined } : failure('token_missing', challenge());
+      if (bearer.code === 'token_missing')
+        return mode === 'optional' ? { ok: true, host, auth: undefined } : failure('token_missing', challenge());
       return failure(bearer.code, challenge('invalid_request'));
     }
     const outcome = await verifier.verify(bearer.token, host);
     // The header was well-formed; whatever is wrong is the token itself (RFC 6750 §3.1: invalid_token).
     // The IdP's keys could not be fetched: not the client's fault, so no challenge; retry later.
-    if (!outcome.ok && outcome.code === 'key_unavailable') return failure('key_unavailable', { 'retry-after': String(outcome.retryAfter) });
+    if (!outcome.ok && outcome.code === 'key_unavailable')
+      return failure('key_unavailable', { 'retry-after': String(outcome.retryAfter) });
     if (!outcome.ok) return failure(outcome.code, challenge('invalid_token'));
     return { ok: true, host, auth: outcome.auth };
   }
 
   async function check(input: GuardRequest, checkOptions: CheckOptions = {}): Promise<GuardResult<Claims>> {
     try {
-      if (typeof input !== 'object' || (input as unknown) === null || typeof input.headers !== 'object' || (input.headers as unknown) === null) {
+      if (
+        typeof input !== 'object' ||
+        (input as unknown) === null ||
+        typeof input.headers !== 'object' ||
+        (input.headers as unknown) === null
+      ) {
         return failure('host_missing');
       }
       const request = withLowerCaseHeaders(input);
@@ -576,7 +626,11 @@ export function createGuard<Claims = JwtClaims>(options: GuardOptions<Claims>): 
           return failure('forwarded_host_not_allowed');
         }
       }
-      if (metadata !== undefined && (request.method === 'GET' || request.method === 'HEAD') && metadata.paths.has(pathOf(url))) {
+      if (
+        metadata !== undefined &&
+        (request.method === 'GET' || request.method === 'HEAD') &&
+        metadata.paths.has(pathOf(url))
+      ) {
         return { ok: true, host, auth: undefined, answer: metadata.answer };
       }
       // Upgrades always need an allowed Origin, excluded paths included: no CORS protects them.
@@ -592,7 +646,9 @@ export function createGuard<Claims = JwtClaims>(options: GuardOptions<Claims>): 
       if (!reportedInternalError) {
         reportedInternalError = true;
         const what = error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : typeof error;
-        process.emitWarning(`rebind-guard: a request could not be checked and was refused with guard_error (${what})`, { code: 'REBIND_GUARD_ERROR' });
+        process.emitWarning(`rebind-guard: a request could not be checked and was refused with guard_error (${what})`, {
+          code: 'REBIND_GUARD_ERROR',
+        });
       }
       return failure('guard_error');
     }
@@ -616,7 +672,9 @@ export function createGuard<Claims = JwtClaims>(options: GuardOptions<Claims>): 
     checkClaims(auth, requirement) {
       validateClaimRequirement(requirement);
       if (auth === undefined) return failure('token_missing', challenge());
-      return meetsClaimRequirement(auth.claims, requirement) ? undefined : failure('token_claims_invalid', challenge('invalid_token'));
+      return meetsClaimRequirement(auth.claims, requirement)
+        ? undefined
+        : failure('token_claims_invalid', challenge('invalid_token'));
     },
   };
 }

@@ -94,7 +94,8 @@ function normaliseName(raw: string): string | HostFailure {
   }
   let name = raw.toLowerCase();
   if (name.endsWith('.')) name = name.slice(0, -1);
-  if (name.length === 0 || name.length > 253) return fail('host_malformed', 'host name is empty or longer than 253 characters');
+  if (name.length === 0 || name.length > 253)
+    return fail('host_malformed', 'host name is empty or longer than 253 characters');
   const labels = name.split('.');
   if (labels.some((label) => label.length === 0 || label.length > 63)) {
     return fail('host_malformed', 'host name has an empty or over-long label');
@@ -102,8 +103,7 @@ function normaliseName(raw: string): string | HostFailure {
   // A name whose last label is numeric is an IPv4 address to browsers (WHATWG URL): only the
   // canonical dotted quad is accepted, so 127.1, 0x7f.1 and 017.0.0.1 never reach an allowlist.
   if (NUMERIC_LABEL.test(labels[labels.length - 1] ?? '')) {
-    const canonical =
-      labels.length === 4 && labels.every((label) => DECIMAL_OCTET.test(label) && Number(label) <= 255);
+    const canonical = labels.length === 4 && labels.every((label) => DECIMAL_OCTET.test(label) && Number(label) <= 255);
     return canonical ? name : fail('host_malformed', 'IPv4 address is not in canonical dotted-decimal form');
   }
   return name;
@@ -250,7 +250,19 @@ function catchAllProbes(pattern: RegExp): string[] {
 }
 
 /** Single-label names that are reserved or private, so `.localhost` or `*.internal` stay usable. */
-const PRIVATE_TOP_LEVEL = new Set(['localhost', 'local', 'internal', 'lan', 'home', 'corp', 'intranet', 'private', 'test', 'example', 'invalid']);
+const PRIVATE_TOP_LEVEL = new Set([
+  'localhost',
+  'local',
+  'internal',
+  'lan',
+  'home',
+  'corp',
+  'intranet',
+  'private',
+  'test',
+  'example',
+  'invalid',
+]);
 
 /** Is `name` a public suffix (ICANN or private section of the Public Suffix List: `com`, `co.uk`, `github.io`)? */
 function isPublicSuffix(name: string): boolean {
@@ -283,7 +295,11 @@ function asciiName(entry: string, name: string): string {
   if (ascii === '') throw entryError(entry, 'is not a valid host name', 'Write a DNS name such as "api.example.com".');
   const parsed = normaliseName(ascii);
   if (typeof parsed !== 'string') {
-    throw entryError(entry, `is not a valid host name (${parsed.message})`, 'Write a DNS name such as "api.example.com".');
+    throw entryError(
+      entry,
+      `is not a valid host name (${parsed.message})`,
+      'Write a DNS name such as "api.example.com".',
+    );
   }
   return parsed;
 }
@@ -347,11 +363,19 @@ export class HostAllowlist {
   #addString(raw: string): void {
     const entry = raw.trim();
     if (entry === '' || entry === '*' || entry === '.' || entry === '*.') {
-      throw entryError(raw, 'would allow every host', 'List the names this server answers to, e.g. "api.example.com" or ".example.com".');
+      throw entryError(
+        raw,
+        'would allow every host',
+        'List the names this server answers to, e.g. "api.example.com" or ".example.com".',
+      );
     }
     const url = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(entry);
     if (url !== null) {
-      throw entryError(raw, 'is a URL', `Write the host name, not a URL: ${JSON.stringify(url[1] ?? '')} (a scheme and path are not part of a Host).`);
+      throw entryError(
+        raw,
+        'is a URL',
+        `Write the host name, not a URL: ${JSON.stringify(url[1] ?? '')} (a scheme and path are not part of a Host).`,
+      );
     }
     if (entry.includes('/')) {
       this.#addRange(raw, entry);
@@ -361,7 +385,11 @@ export class HostAllowlist {
       const address = canonicalIPv6(entry);
       if (address === undefined) throw entryError(raw, 'is not a valid IPv6 address', 'Write it like "[::1]".');
       if (UNSPECIFIED.has(`[${address}]`)) {
-        throw entryError(raw, 'is the unspecified address, which browsers route to this machine ("0.0.0.0 day")', 'List the names clients use instead, e.g. ...LOOPBACK_HOSTS or "[::1]".');
+        throw entryError(
+          raw,
+          'is the unspecified address, which browsers route to this machine ("0.0.0.0 day")',
+          'List the names clients use instead, e.g. ...LOOPBACK_HOSTS or "[::1]".',
+        );
       }
       addPorts(this.#exact, `[${address}]`, undefined);
       return;
@@ -376,13 +404,22 @@ export class HostAllowlist {
       rest = rest.slice(1);
     }
     if (rest.includes('*')) {
-      throw entryError(raw, 'has a "*" that is not a leading "*." label', 'Use "*.example.com" for one label or ".example.com" for any depth.');
+      throw entryError(
+        raw,
+        'has a "*" that is not a leading "*." label',
+        'Use "*.example.com" for one label or ".example.com" for any depth.',
+      );
     }
     let name: string;
     let port: number | undefined;
     if (rest.startsWith('[')) {
       const parsed = parseHost(rest);
-      if (isHostFailure(parsed)) throw entryError(raw, `is not a valid host (${parsed.message})`, 'Write an IPv6 entry like "[::1]" or "[::1]:8080".');
+      if (isHostFailure(parsed))
+        throw entryError(
+          raw,
+          `is not a valid host (${parsed.message})`,
+          'Write an IPv6 entry like "[::1]" or "[::1]:8080".',
+        );
       ({ hostname: name, port } = parsed);
     } else {
       const colon = rest.lastIndexOf(':');
@@ -390,20 +427,32 @@ export class HostAllowlist {
       name = asciiName(raw, colon === -1 ? rest : rest.slice(0, colon));
       if (portText !== undefined) {
         if (!PORT.test(portText) || Number(portText) > 65535) {
-          throw entryError(raw, 'has an invalid port', 'Ports are whole numbers from 1 to 65535, e.g. "api.example.com:8443".');
+          throw entryError(
+            raw,
+            'has an invalid port',
+            'Ports are whole numbers from 1 to 65535, e.g. "api.example.com:8443".',
+          );
         }
         port = Number(portText);
       }
     }
     if (UNSPECIFIED.has(name)) {
-      throw entryError(raw, 'is the unspecified address, which browsers route to this machine ("0.0.0.0 day")', 'List the names clients use instead, e.g. ...LOOPBACK_HOSTS or "127.0.0.1".');
+      throw entryError(
+        raw,
+        'is the unspecified address, which browsers route to this machine ("0.0.0.0 day")',
+        'List the names clients use instead, e.g. ...LOOPBACK_HOSTS or "127.0.0.1".',
+      );
     }
     const isIp = name.startsWith('[') || isIPv4(name);
     if (kind !== 'exact' && isIp) {
       throw entryError(raw, 'puts a wildcard on an IP address', 'Use a CIDR range such as "10.0.0.0/8" instead.');
     }
     if (kind !== 'exact' && isPublicSuffix(name)) {
-      throw entryError(raw, 'covers a whole public suffix, where anyone can register a name', 'Name your own domain, e.g. ".example.com" or "*.example.com".');
+      throw entryError(
+        raw,
+        'covers a whole public suffix, where anyone can register a name',
+        'Name your own domain, e.g. ".example.com" or "*.example.com".',
+      );
     }
     addPorts(kind === 'exact' ? this.#exact : kind === 'suffix' ? this.#suffixes : this.#oneLabel, name, port);
   }
@@ -425,18 +474,34 @@ export class HostAllowlist {
     // 10.0.0.0/8 and fc00::/7 are the widest private ranges; anything wider (up to 0.0.0.0/0) is
     // a large share of the internet, which makes the Host check meaningless for IP hosts.
     if (prefix < (family === 'ipv4' ? 8 : 7)) {
-      throw entryError(raw, 'covers a huge share of all addresses, which switches the Host check off', 'Name the ranges you serve, e.g. "10.0.0.0/8" or "fd00::/8".');
+      throw entryError(
+        raw,
+        'covers a huge share of all addresses, which switches the Host check off',
+        'Name the ranges you serve, e.g. "10.0.0.0/8" or "fd00::/8".',
+      );
     }
     const range = new BlockList();
     range.addSubnet(address, prefix, family);
     if (family === 'ipv6' && (range.check('::ffff:0:0', 'ipv6') || IPV4_MAPPED.check(address, 'ipv6'))) {
-      throw entryError(raw, 'covers IPv4-mapped addresses (::ffff:0:0/96), which Node matches against IPv4 hosts too', 'Write IPv4 ranges in IPv4 form, e.g. "10.0.0.0/8".');
+      throw entryError(
+        raw,
+        'covers IPv4-mapped addresses (::ffff:0:0/96), which Node matches against IPv4 hosts too',
+        'Write IPv4 ranges in IPv4 form, e.g. "10.0.0.0/8".',
+      );
     }
     if (family === 'ipv4' ? range.check('0.0.0.0', 'ipv4') : range.check('::', 'ipv6')) {
-      throw entryError(raw, 'contains the unspecified address, which browsers route to this machine ("0.0.0.0 day")', 'Start the range above it, e.g. "10.0.0.0/8".');
+      throw entryError(
+        raw,
+        'contains the unspecified address, which browsers route to this machine ("0.0.0.0 day")',
+        'Start the range above it, e.g. "10.0.0.0/8".',
+      );
     }
     if (family === 'ipv6' && prefix < 32 && !PRIVATE_IPV6.check(address, 'ipv6')) {
-      throw entryError(raw, 'covers a huge share of public IPv6 space, which switches the Host check off', 'Name the prefix you serve (at most /32 of public space), or a unique-local range such as "fd00::/8".');
+      throw entryError(
+        raw,
+        'covers a huge share of public IPv6 space, which switches the Host check off',
+        'Name the prefix you serve (at most /32 of public space), or a unique-local range such as "fd00::/8".',
+      );
     }
     this.#ranges.addSubnet(address, prefix, family);
     this.#hasRanges = true;
@@ -459,7 +524,7 @@ export class HostAllowlist {
       const firstDot = hostname.indexOf('.');
       if (firstDot !== -1 && portAllowed(this.#oneLabel, hostname.slice(firstDot + 1), port)) return true;
       // Apex, then every parent domain: O(labels) lookups.
-      for (let at = -1; ; ) {
+      for (let at = -1; ;) {
         if (portAllowed(this.#suffixes, hostname.slice(at + 1), port)) return true;
         at = hostname.indexOf('.', at + 1);
         if (at === -1) break;

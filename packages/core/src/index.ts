@@ -1,5 +1,18 @@
-export { parseBearer, DEFAULT_MAX_TOKEN_LENGTH, type BearerToken, type BearerFailure, type ParseBearerOptions } from './bearer.js';
-export { RESULT_CODES, DOCS_URL, describeCode, type ResultCode, type ResultCodeInfo, type ResultStatus } from './errors.js';
+export {
+  parseBearer,
+  DEFAULT_MAX_TOKEN_LENGTH,
+  type BearerToken,
+  type BearerFailure,
+  type ParseBearerOptions,
+} from './bearer.js';
+export {
+  RESULT_CODES,
+  DOCS_URL,
+  describeCode,
+  type ResultCode,
+  type ResultCodeInfo,
+  type ResultStatus,
+} from './errors.js';
 export {
   createGuard,
   GUARD_OPTION_KEYS,
@@ -41,6 +54,12 @@ export {
   type VerifyOutcome,
 } from './jwt.js';
 export { parseOrigin, refererOrigin, OriginAllowlist, type OriginFailure, type ParsedOrigin } from './origin.js';
-export { toProblem, problemResponse, PROBLEM_CONTENT_TYPE, type ProblemDetails, type ProblemResponse } from './problem.js';
+export {
+  toProblem,
+  problemResponse,
+  PROBLEM_CONTENT_TYPE,
+  type ProblemDetails,
+  type ProblemResponse,
+} from './problem.js';
 export { type GuardAnswer, type ResourceMetadataOptions } from './resource-metadata.js';
 export { type ClaimRequirement, type ClaimValue } from './claims.js';

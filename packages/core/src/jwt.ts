@@ -21,13 +21,21 @@ import { cacheSettings, HeaderMemo, TokenCache } from './internal/token-cache.js
  * ```
  */
 export type JwtAlgorithm =
-  | 'HS256' | 'HS384' | 'HS512'
-  | 'RS256' | 'RS384' | 'RS512'
-  | 'PS256' | 'PS384' | 'PS512'
-  | 'ES256' | 'ES384' | 'ES512';
+  'HS256' | 'HS384' | 'HS512' | 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512';
 
 const ALGORITHMS: ReadonlySet<string> = new Set<JwtAlgorithm>([
-  'HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512',
+  'HS256',
+  'HS384',
+  'HS512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
 ]);
 
 /**
@@ -310,7 +318,8 @@ const ALGORITHM_CONFUSION =
 function publicKeyLookalike(bytes: Buffer): string | undefined {
   const text = bytes.toString('latin1');
   if (/-----\s*begin/i.test(text)) return 'is a PEM key';
-  if (/^\s*(?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-|sk-(?:ssh|ecdsa)-)/i.test(text)) return 'is an OpenSSH public key';
+  if (/^\s*(?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-|sk-(?:ssh|ecdsa)-)/i.test(text))
+    return 'is an OpenSSH public key';
   const trimmed = text.trim();
   if (trimmed.startsWith('{')) {
     try {
@@ -321,7 +330,8 @@ function publicKeyLookalike(bytes: Buffer): string | undefined {
     }
   }
   const candidates = [bytes];
-  if (/^[A-Za-z0-9+/=\s_-]+$/.test(trimmed) && trimmed.length >= 64) candidates.push(Buffer.from(trimmed.replace(/\s+/g, ''), 'base64'));
+  if (/^[A-Za-z0-9+/=\s_-]+$/.test(trimmed) && trimmed.length >= 64)
+    candidates.push(Buffer.from(trimmed.replace(/\s+/g, ''), 'base64'));
   for (const der of candidates) {
     // An ASN.1 SEQUENCE is the only thing worth handing to the DER parser.
     if (der[0] !== 0x30) continue;
@@ -341,10 +351,12 @@ function publicKeyLookalike(bytes: Buffer): string | undefined {
 function prepareSecret(input: KeyInput, algorithms: readonly string[]): PreparedKey {
   let bytes: Buffer;
   if (input instanceof KeyObject) {
-    if (input.type !== 'secret') return refuse(`must be a secret for HS* algorithms, not a ${input.type} key: ${ALGORITHM_CONFUSION}`);
+    if (input.type !== 'secret')
+      return refuse(`must be a secret for HS* algorithms, not a ${input.type} key: ${ALGORITHM_CONFUSION}`);
     bytes = input.export();
   } else if (isJwk(input)) {
-    if (input.kty !== 'oct' || typeof input.k !== 'string') return refuse(`given as a JWK must have kty "oct" and "k" for HS* algorithms: ${ALGORITHM_CONFUSION}`);
+    if (input.kty !== 'oct' || typeof input.k !== 'string')
+      return refuse(`given as a JWK must have kty "oct" and "k" for HS* algorithms: ${ALGORITHM_CONFUSION}`);
     if (!/^[A-Za-z0-9_-]*$/.test(input.k)) return refuse('has a JWK "k" that is not base64url');
     bytes = Buffer.from(input.k, 'base64url');
   } else if (typeof input === 'string') bytes = Buffer.from(input, 'utf8');
@@ -371,7 +383,9 @@ function prepareKey(input: KeyInput, algorithms: readonly string[]): PreparedKey
     else if (isJwk(input)) key = createPublicKey({ key: input, format: 'jwk' });
     else key = createPublicKey(typeof input === 'string' ? input : Buffer.from(input));
   } catch {
-    return refuse('could not be read as a key for these algorithms (expected a secret for HS*, a PEM/JWK public key for RS*/PS*/ES*)');
+    return refuse(
+      'could not be read as a key for these algorithms (expected a secret for HS*, a PEM/JWK public key for RS*/PS*/ES*)',
+    );
   }
   if (key.type === 'private') key = createPublicKey(key);
   if (key.type !== 'public') return refuse('must be a public key for RS*, PS* and ES* algorithms');
@@ -381,7 +395,8 @@ function prepareKey(input: KeyInput, algorithms: readonly string[]): PreparedKey
   if (family === 'ES') {
     if (key.asymmetricKeyType !== 'ec') return refuse('must be an EC key for ES* algorithms');
     const curve = key.asymmetricKeyDetails?.namedCurve;
-    if (algorithms.some((alg) => CURVES[alg] !== curve)) return refuse('has a curve that does not match every ES* algorithm listed');
+    if (algorithms.some((alg) => CURVES[alg] !== curve))
+      return refuse('has a curve that does not match every ES* algorithm listed');
   }
   return { ok: true, key };
 }
@@ -405,7 +420,6 @@ function decodeSegment(segment: string): unknown {
   }
 }
 
-
 const normaliseTyp = (typ: string): string => typ.toLowerCase().replace(/^application\//, '');
 
 function mapJsonWebTokenError(error: unknown): Exclude<TokenFailureCode, 'key_unavailable'> {
@@ -416,7 +430,8 @@ function mapJsonWebTokenError(error: unknown): Exclude<TokenFailureCode, 'key_un
   if (message.startsWith('jwt audience invalid')) return 'token_audience_invalid';
   if (message.startsWith('jwt issuer invalid')) return 'token_issuer_invalid';
   if (message === 'invalid algorithm') return 'token_algorithm_invalid';
-  if (/^(invalid (exp|nbf) value|iat required|jwt (subject|id|nonce) invalid|"maxAge")/.test(message)) return 'token_claims_invalid';
+  if (/^(invalid (exp|nbf) value|iat required|jwt (subject|id|nonce) invalid|"maxAge")/.test(message))
+    return 'token_claims_invalid';
   return 'token_invalid';
 }
 
@@ -468,7 +483,8 @@ export class JwtVerifier<Claims = JwtClaims> {
   constructor(options: AuthOptions<Claims>) {
     if (!isPlainObject(options)) throw optionError('must be an object with key, algorithms, audience and issuer.');
     for (const name of Object.keys(options)) {
-      if (!AUTH_KEYS.has(name)) throw optionError(`${name} is not an option; valid options are ${[...AUTH_KEYS].join(', ')}.`);
+      if (!AUTH_KEYS.has(name))
+        throw optionError(`${name} is not an option; valid options are ${[...AUTH_KEYS].join(', ')}.`);
     }
     const algorithms: unknown = options.algorithms;
     if (!Array.isArray(algorithms) || algorithms.length === 0) {
@@ -479,23 +495,32 @@ export class JwtVerifier<Claims = JwtClaims> {
         throw optionError('algorithms must not contain "none": unsigned tokens would be accepted.');
       }
       if (typeof alg !== 'string' || !ALGORITHMS.has(alg)) {
-        throw optionError(`algorithms: ${JSON.stringify(alg)} is not supported; use one of ${[...ALGORITHMS].join(', ')}.`);
+        throw optionError(
+          `algorithms: ${JSON.stringify(alg)} is not supported; use one of ${[...ALGORITHMS].join(', ')}.`,
+        );
       }
     }
     const families = new Set((algorithms as string[]).map(familyOf));
     if (families.size > 1) {
-      throw optionError('algorithms mixes HS*, RS*/PS* and ES* families; one key cannot serve them safely. Use one family.');
+      throw optionError(
+        'algorithms mixes HS*, RS*/PS* and ES* families; one key cannot serve them safely. Use one family.',
+      );
     }
     this.#algorithms = algorithms as JwtAlgorithm[];
 
-    const sources = (['key', 'getKey', 'jwksUri', 'discovery'] as const).filter((name) => options[name] !== undefined && options[name] !== false);
+    const sources = (['key', 'getKey', 'jwksUri', 'discovery'] as const).filter(
+      (name) => options[name] !== undefined && options[name] !== false,
+    );
     if (sources.length !== 1) {
       throw optionError(
-        'needs exactly one of `key` (the verification key), `getKey(header)` (a key lookup), `jwksUri` (the IdP\'s key set) and `discovery: true` (find the key set from the issuer).',
+        "needs exactly one of `key` (the verification key), `getKey(header)` (a key lookup), `jwksUri` (the IdP's key set) and `discovery: true` (find the key set from the issuer).",
       );
     }
-    if (options.getKey !== undefined && typeof options.getKey !== 'function') throw optionError('getKey must be a function.');
-    this.#remote = remoteKeysFor(options, this.#algorithms, (message) => { this.#warnOnce(message); });
+    if (options.getKey !== undefined && typeof options.getKey !== 'function')
+      throw optionError('getKey must be a function.');
+    this.#remote = remoteKeysFor(options, this.#algorithms, (message) => {
+      this.#warnOnce(message);
+    });
     this.#getKey = options.getKey;
     if (options.key !== undefined) {
       const prepared = prepareKey(options.key, this.#algorithms);
@@ -505,9 +530,12 @@ export class JwtVerifier<Claims = JwtClaims> {
 
     const audience: unknown = options.audience;
     if (audience === undefined) {
-      throw optionError('audience is required: the audience this API accepts, e.g. "https://api.example.com" (or set resourceMetadata.resource on the guard).');
+      throw optionError(
+        'audience is required: the audience this API accepts, e.g. "https://api.example.com" (or set resourceMetadata.resource on the guard).',
+      );
     }
-    if (audience instanceof RegExp) throw optionError('audience must be exact strings; RegExp audiences are matched unanchored by jsonwebtoken.');
+    if (audience instanceof RegExp)
+      throw optionError('audience must be exact strings; RegExp audiences are matched unanchored by jsonwebtoken.');
     this.#audience =
       typeof audience === 'function'
         ? (audience as (host: ParsedHost) => string | readonly string[])
@@ -520,12 +548,19 @@ export class JwtVerifier<Claims = JwtClaims> {
 
     this.#clockTolerance = nonNegative(options.clockTolerance, 'clockTolerance', 5);
     this.#maxAge = options.maxAge === undefined ? undefined : positive(options.maxAge, 'maxAge');
-    if (options.requireExp !== undefined && typeof options.requireExp !== 'boolean') throw optionError('requireExp must be a boolean.');
+    if (options.requireExp !== undefined && typeof options.requireExp !== 'boolean')
+      throw optionError('requireExp must be a boolean.');
     this.#requireExp = options.requireExp ?? true;
-    this.#typ = options.typ === undefined ? undefined : new Set(stringList(options.typ, 'typ', '"at+jwt"').map(normaliseTyp));
-    this.#requiredClaims = options.requiredClaims === undefined ? [] : stringList(options.requiredClaims, 'requiredClaims', '["sub"]');
+    this.#typ =
+      options.typ === undefined ? undefined : new Set(stringList(options.typ, 'typ', '"at+jwt"').map(normaliseTyp));
+    this.#requiredClaims =
+      options.requiredClaims === undefined ? [] : stringList(options.requiredClaims, 'requiredClaims', '["sub"]');
     const claims: unknown = options.claims;
-    if (claims !== undefined && typeof claims !== 'function' && !(isPlainObject(claims) && typeof claims.parse === 'function')) {
+    if (
+      claims !== undefined &&
+      typeof claims !== 'function' &&
+      !(isPlainObject(claims) && typeof claims.parse === 'function')
+    ) {
       throw optionError('claims must be a function or an object with a parse(claims) method.');
     }
     this.#claims = options.claims;
@@ -534,10 +569,19 @@ export class JwtVerifier<Claims = JwtClaims> {
       throw optionError('realm must be printable ASCII without quotes or backslashes.');
     }
     this.realm = realm;
-    this.maxTokenLength = options.maxTokenLength === undefined ? DEFAULT_MAX_TOKEN_LENGTH : positive(options.maxTokenLength, 'maxTokenLength', 'characters');
+    this.maxTokenLength =
+      options.maxTokenLength === undefined
+        ? DEFAULT_MAX_TOKEN_LENGTH
+        : positive(options.maxTokenLength, 'maxTokenLength', 'characters');
     const cache = cacheSettings(options.cache);
     this.#cache =
-      cache === undefined ? undefined : new TokenCache(cache, { clockTolerance: this.#clockTolerance, maxAge: this.#maxAge, hostBound: typeof this.#audience === 'function' });
+      cache === undefined
+        ? undefined
+        : new TokenCache(cache, {
+            clockTolerance: this.#clockTolerance,
+            maxAge: this.#maxAge,
+            hostBound: typeof this.#audience === 'function',
+          });
   }
 
   /** Emits a process warning once per distinct message (never with key material or request data). */
@@ -550,7 +594,10 @@ export class JwtVerifier<Claims = JwtClaims> {
   async #keyFor(header: JwtHeader): Promise<KeyObject | { readonly retryAfter: number } | undefined> {
     if (this.#key !== undefined) return this.#key;
     if (this.#remote !== undefined) {
-      const found = await this.#remote.key({ alg: header.alg, ...(typeof header.kid === 'string' ? { kid: header.kid } : {}) });
+      const found = await this.#remote.key({
+        alg: header.alg,
+        ...(typeof header.kid === 'string' ? { kid: header.kid } : {}),
+      });
       if (!found.ok) return found.code === 'key_unavailable' ? { retryAfter: found.retryAfter } : undefined;
       const prepared = prepareKey(found.key, this.#algorithms);
       return prepared.ok ? prepared.key : undefined;
@@ -563,7 +610,8 @@ export class JwtVerifier<Claims = JwtClaims> {
       return undefined;
     }
     // getKey may return nothing for an unknown kid: that is an invalid token, not a crash.
-    if (!(input instanceof KeyObject) && typeof input !== 'string' && !(input instanceof Uint8Array) && !isJwk(input)) return undefined;
+    if (!(input instanceof KeyObject) && typeof input !== 'string' && !(input instanceof Uint8Array) && !isJwk(input))
+      return undefined;
     // Prefix by kind so a string secret, raw bytes and a JWK can never share a cache entry; a
     // KeyObject is its own cache key.
     const cacheKey: unknown =
@@ -581,9 +629,12 @@ export class JwtVerifier<Claims = JwtClaims> {
       // A weak or wrong key from getKey must never verify anything; say so once, without the key.
       if (!this.#warnedBadKey) {
         this.#warnedBadKey = true;
-        process.emitWarning(`rebind-guard: auth.getKey returned a key that ${prepared.problem}. Tokens checked with it are rejected as token_invalid.`, {
-          code: 'REBIND_GUARD_BAD_KEY',
-        });
+        process.emitWarning(
+          `rebind-guard: auth.getKey returned a key that ${prepared.problem}. Tokens checked with it are rejected as token_invalid.`,
+          {
+            code: 'REBIND_GUARD_BAD_KEY',
+          },
+        );
       }
       return undefined;
     }
@@ -616,7 +667,8 @@ export class JwtVerifier<Claims = JwtClaims> {
     const [headerPart = '', payloadPart = '', signaturePart = ''] = segments;
     const header = this.#headers.decode(headerPart);
     if (!isPlainObject(header) || typeof header.alg !== 'string') return { ok: false, code: 'token_invalid' };
-    if (!(this.#algorithms as readonly string[]).includes(header.alg)) return { ok: false, code: 'token_algorithm_invalid' };
+    if (!(this.#algorithms as readonly string[]).includes(header.alg))
+      return { ok: false, code: 'token_algorithm_invalid' };
     // We implement no JWS extensions, so any critical one must be refused (RFC 7515 §4.1.11).
     if ('crit' in header) return { ok: false, code: 'token_invalid' };
     if (this.#typ !== undefined && (typeof header.typ !== 'string' || !this.#typ.has(normaliseTyp(header.typ)))) {
@@ -630,7 +682,10 @@ export class JwtVerifier<Claims = JwtClaims> {
     if (!(key instanceof KeyObject)) return { ok: false, code: 'key_unavailable', retryAfter: key.retryAfter };
 
     // A static audience was checked at construction: its options object is built once.
-    const options = typeof this.#audience === 'function' ? this.#hostOptions(this.#audience, host) : (this.#staticOptions ??= this.#verifyOptions(this.#audience));
+    const options =
+      typeof this.#audience === 'function'
+        ? this.#hostOptions(this.#audience, host)
+        : (this.#staticOptions ??= this.#verifyOptions(this.#audience));
     if (options === undefined) return { ok: false, code: 'token_audience_invalid' };
 
     let payload: unknown;
@@ -639,14 +694,18 @@ export class JwtVerifier<Claims = JwtClaims> {
     } catch (error) {
       // A payload that is not a JSON object is token_invalid whatever else is wrong (checked only
       // on failure: on success the payload is checked below, so valid tokens are decoded once).
-      return { ok: false, code: isPlainObject(decodeSegment(payloadPart)) ? mapJsonWebTokenError(error) : 'token_invalid' };
+      return {
+        ok: false,
+        code: isPlainObject(decodeSegment(payloadPart)) ? mapJsonWebTokenError(error) : 'token_invalid',
+      };
     }
     if (!isPlainObject(payload)) return { ok: false, code: 'token_invalid' };
 
     // jsonwebtoken accepts a missing exp and exp: 1e400 (Infinity); we do not.
     for (const claim of ['exp', 'nbf', 'iat']) {
       const value = payload[claim];
-      if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) return { ok: false, code: 'token_claims_invalid' };
+      if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value)))
+        return { ok: false, code: 'token_claims_invalid' };
     }
     // jsonwebtoken treats iat: 0 as "unset" and then measures maxAge from now.
     if (payload.iat !== undefined && (payload.iat as number) <= 0) return { ok: false, code: 'token_claims_invalid' };
@@ -671,7 +730,10 @@ export class JwtVerifier<Claims = JwtClaims> {
   }
 
   /** Options for a host-bound audience; `undefined` when the function throws or returns no usable audience. */
-  #hostOptions(audienceOf: (host: ParsedHost) => string | readonly string[], host: ParsedHost): jsonwebtoken.VerifyOptions | undefined {
+  #hostOptions(
+    audienceOf: (host: ParsedHost) => string | readonly string[],
+    host: ParsedHost,
+  ): jsonwebtoken.VerifyOptions | undefined {
     let audience: unknown;
     try {
       audience = audienceOf(host);
@@ -679,15 +741,26 @@ export class JwtVerifier<Claims = JwtClaims> {
       return undefined;
     }
     const audiences = typeof audience === 'string' ? [audience] : audience;
-    if (!Array.isArray(audiences) || audiences.length === 0 || audiences.some((aud) => typeof aud !== 'string' || aud === '')) return undefined;
+    if (
+      !Array.isArray(audiences) ||
+      audiences.length === 0 ||
+      audiences.some((aud) => typeof aud !== 'string' || aud === '')
+    )
+      return undefined;
     return this.#verifyOptions(audiences as string[]);
   }
 
   /** The success outcome after the user's `claims` validator, which runs on cache hits too. */
-  #accept(payload: JwtClaims, header: JwtHeader, token: string): VerifyOutcome<Claims> | Promise<VerifyOutcome<Claims>> {
+  #accept(
+    payload: JwtClaims,
+    header: JwtHeader,
+    token: string,
+  ): VerifyOutcome<Claims> | Promise<VerifyOutcome<Claims>> {
     if (this.#claims === undefined) return { ok: true, auth: { claims: payload as Claims, header, token } };
-    return this.#validateClaims(payload).then(
-      (claims): VerifyOutcome<Claims> => (claims === undefined ? { ok: false, code: 'token_claims_invalid' } : { ok: true, auth: { claims, header, token } }),
+    return this.#validateClaims(payload).then((claims): VerifyOutcome<Claims> =>
+      claims === undefined
+        ? { ok: false, code: 'token_claims_invalid' }
+        : { ok: true, auth: { claims, header, token } },
     );
   }
 
@@ -695,7 +768,8 @@ export class JwtVerifier<Claims = JwtClaims> {
     const validator = this.#claims;
     if (validator === undefined) return payload as Claims;
     try {
-      const result: unknown = typeof validator === 'function' ? await validator(payload) : await validator.parse(payload);
+      const result: unknown =
+        typeof validator === 'function' ? await validator(payload) : await validator.parse(payload);
       if (result === true) return payload as Claims;
       return isPlainObject(result) ? (result as Claims) : undefined;
     } catch {
@@ -704,7 +778,8 @@ export class JwtVerifier<Claims = JwtClaims> {
   }
 }
 
-const sameKey = (found: unknown, verifiedWith: KeyObject): boolean => found === verifiedWith || (found instanceof KeyObject && found.equals(verifiedWith));
+const sameKey = (found: unknown, verifiedWith: KeyObject): boolean =>
+  found === verifiedWith || (found instanceof KeyObject && found.equals(verifiedWith));
 
 function positive(value: unknown, name: string, unit = 'seconds'): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
@@ -722,23 +797,35 @@ function nonNegative(value: unknown, name: string, fallback: number, unit = 'sec
 }
 
 /** Builds the remote key client for `jwksUri` or `discovery`, validating both; `undefined` for local keys. */
-function remoteKeysFor(options: Pick<AuthOptions, 'jwksUri' | 'discovery' | 'jwks' | 'issuer'>, algorithms: readonly JwtAlgorithm[], warn: (message: string) => void): RemoteKeys | undefined {
+function remoteKeysFor(
+  options: Pick<AuthOptions, 'jwksUri' | 'discovery' | 'jwks' | 'issuer'>,
+  algorithms: readonly JwtAlgorithm[],
+  warn: (message: string) => void,
+): RemoteKeys | undefined {
   const discovery: unknown = options.discovery;
   if (options.jwksUri === undefined && (discovery === undefined || discovery === false)) {
     if (options.jwks !== undefined) throw optionError('jwks (timing) only applies with jwksUri or discovery.');
     return undefined;
   }
   if (algorithms.some((alg) => familyOf(alg) === 'HS')) {
-    throw optionError('jwksUri and discovery serve public keys: use RS*, PS* or ES* algorithms, never HS* (anyone holding the published key could sign).');
+    throw optionError(
+      'jwksUri and discovery serve public keys: use RS*, PS* or ES* algorithms, never HS* (anyone holding the published key could sign).',
+    );
   }
   const timing: unknown = options.jwks ?? {};
-  if (!isPlainObject(timing)) throw optionError('jwks must be an object such as { cooldown: 30, timeout: 5, maxAge: 600 } (seconds).');
+  if (!isPlainObject(timing))
+    throw optionError('jwks must be an object such as { cooldown: 30, timeout: 5, maxAge: 600 } (seconds).');
   for (const name of Object.keys(timing)) {
-    if (!['cooldown', 'timeout', 'maxAge'].includes(name)) throw optionError(`jwks.${name} is not an option; use cooldown, timeout and maxAge (seconds).`);
+    if (!['cooldown', 'timeout', 'maxAge'].includes(name))
+      throw optionError(`jwks.${name} is not an option; use cooldown, timeout and maxAge (seconds).`);
   }
   const seconds = (name: 'cooldown' | 'timeout' | 'maxAge', fallback: number): number =>
     Math.round(1000 * (timing[name] === undefined ? fallback : positive(timing[name], `jwks.${name}`)));
-  const timingMs = { cooldownMs: seconds('cooldown', 30), timeoutMs: seconds('timeout', 5), maxAgeMs: seconds('maxAge', 600) };
+  const timingMs = {
+    cooldownMs: seconds('cooldown', 30),
+    timeoutMs: seconds('timeout', 5),
+    maxAgeMs: seconds('maxAge', 600),
+  };
   if (discovery !== undefined && discovery !== false) {
     if (discovery !== true) throw optionError('discovery must be true (or left out).');
     const url = typeof options.issuer === 'string' ? keyServerUrl(options.issuer) : 'must be one issuer URL string';
@@ -746,6 +833,7 @@ function remoteKeysFor(options: Pick<AuthOptions, 'jwksUri' | 'discovery' | 'jwk
     return new RemoteKeys({ issuer: options.issuer as string }, timingMs, warn);
   }
   const url = keyServerUrl(options.jwksUri);
-  if (typeof url === 'string') throw optionError(`jwksUri ${url}, e.g. "https://idp.example.com/.well-known/jwks.json".`);
+  if (typeof url === 'string')
+    throw optionError(`jwksUri ${url}, e.g. "https://idp.example.com/.well-known/jwks.json".`);
   return new RemoteKeys({ jwksUri: url }, timingMs, warn);
 }

@@ -8,7 +8,16 @@ import { STATUS_CODES, type IncomingMessage, type Server as HttpServer, type Ser
 import type { Server as HttpsServer } from 'node:https';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { Duplex } from 'node:stream';
-import { createGuard, isAuthMode, type AuthMode, type Guard, type GuardFailure, type GuardOptions, type GuardRequest, type GuardResult } from './guard.js';
+import {
+  createGuard,
+  isAuthMode,
+  type AuthMode,
+  type Guard,
+  type GuardFailure,
+  type GuardOptions,
+  type GuardRequest,
+  type GuardResult,
+} from './guard.js';
 import type { AuthInfo, JwtClaims } from './jwt.js';
 import { problemResponse, type ProblemResponse } from './problem.js';
 import type { GuardAnswer } from './resource-metadata.js';
@@ -37,9 +46,10 @@ export interface AdapterOptions<Claims = JwtClaims> extends GuardOptions<Claims>
  * const { guard, authMode } = compileAdapterOptions({ hosts: ['localhost'] });
  * ```
  */
-export function compileAdapterOptions<Claims>(
-  options: AdapterOptions<Claims> & { readonly onReject?: unknown },
-): { guard: Guard<Claims>; authMode: AuthMode } {
+export function compileAdapterOptions<Claims>(options: AdapterOptions<Claims> & { readonly onReject?: unknown }): {
+  guard: Guard<Claims>;
+  authMode: AuthMode;
+} {
   if (typeof options !== 'object' || (options as unknown) === null) {
     throw new TypeError('rebind-guard: options are required, e.g. { hosts: ["api.example.com"] }.');
   }
@@ -184,8 +194,12 @@ function closeSocket(socket: Duplex, answer?: string): void {
   if (socket.destroyed) return;
   const timer = setTimeout(() => socket.destroy(), REJECT_FLUSH_TIMEOUT_MS);
   timer.unref();
-  socket.once('close', () => { clearTimeout(timer); });
-  const destroy = (): void => { socket.destroy(); };
+  socket.once('close', () => {
+    clearTimeout(timer);
+  });
+  const destroy = (): void => {
+    socket.destroy();
+  };
   if (answer !== undefined && socket.writable) socket.end(answer, destroy);
   else if (!socket.writableEnded) socket.end(destroy);
   else if (socket.writableFinished) socket.destroy();
@@ -193,7 +207,11 @@ function closeSocket(socket: Duplex, answer?: string): void {
 }
 
 function rawAnswer(status: number, headers: Readonly<Record<string, string>>, body: string): string {
-  const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`, 'connection: close', `content-length: ${Buffer.byteLength(body)}`];
+  const lines = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`,
+    'connection: close',
+    `content-length: ${Buffer.byteLength(body)}`,
+  ];
   for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
   return `${lines.join('\r\n')}\r\n\r\n${body}`;
 }
@@ -252,9 +270,12 @@ const GUARDED = Symbol.for('rebind-guard.upgrades');
 
 /** Reports an error thrown by user code on an upgrade once (there is no framework error path there). */
 function warnUpgradeError(error: unknown): void {
-  process.emitWarning(`rebind-guard: an upgrade handler threw: ${error instanceof Error ? error.message : String(error)}`, {
-    code: 'REBIND_GUARD_UPGRADE_ERROR',
-  });
+  process.emitWarning(
+    `rebind-guard: an upgrade handler threw: ${error instanceof Error ? error.message : String(error)}`,
+    {
+      code: 'REBIND_GUARD_UPGRADE_ERROR',
+    },
+  );
 }
 
 /**
@@ -288,7 +309,12 @@ export function guardUpgrades<Claims = JwtClaims>(
   const onReject = options.onReject;
   const emit = server.emit.bind(server) as (event: string | symbol, ...args: unknown[]) => boolean;
 
-  function decide(result: GuardResult<Claims>, args: unknown[], req: GuardedIncomingMessage<Claims>, socket: Duplex): void {
+  function decide(
+    result: GuardResult<Claims>,
+    args: unknown[],
+    req: GuardedIncomingMessage<Claims>,
+    socket: Duplex,
+  ): void {
     // The client went away while the check was pending (e.g. an async getKey): nothing to answer.
     if (socket.destroyed) return;
     if (result.ok) {
@@ -321,7 +347,9 @@ export function guardUpgrades<Claims = JwtClaims>(
     if (event !== 'upgrade') return emit(event, ...args);
     const [req, socket] = args as [GuardedIncomingMessage<Claims>, Duplex];
     armSocket(socket);
-    void guard.check(toGuardRequest(req), { auth: authMode }).then((result) => { decide(result, args, req, socket); });
+    void guard.check(toGuardRequest(req), { auth: authMode }).then((result) => {
+      decide(result, args, req, socket);
+    });
     return true;
   } as typeof server.emit;
   return guard;

@@ -94,7 +94,8 @@ export function parseOrigin(value: unknown): ParsedOrigin | OriginFailure {
  * ```
  */
 export function refererOrigin(value: unknown): ParsedOrigin | OriginFailure {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 8192) return malformed('referer is empty or too long');
+  if (typeof value !== 'string' || value.length === 0 || value.length > 8192)
+    return malformed('referer is empty or too long');
   let url: URL;
   try {
     url = new URL(value);
@@ -135,7 +136,9 @@ export class OriginAllowlist {
    */
   constructor(entries: readonly string[]) {
     if (!Array.isArray(entries)) {
-      throw new TypeError('rebind-guard: `origins` must be an array of exact origins, e.g. ["https://app.example.com"].');
+      throw new TypeError(
+        'rebind-guard: `origins` must be an array of exact origins, e.g. ["https://app.example.com"].',
+      );
     }
     const origins = new Set<string>();
     for (const entry of entries) {

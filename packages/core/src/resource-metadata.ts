@@ -72,32 +72,52 @@ function metadataError(message: string): TypeError {
 export function compileResourceMetadata(options: unknown): CompiledResourceMetadata | undefined {
   if (options === undefined) return undefined;
   if (typeof options !== 'object' || options === null) {
-    throw metadataError('must be an object such as { resource: "https://mcp.example.com/mcp", authorizationServers: ["https://auth.example.com"] }.');
+    throw metadataError(
+      'must be an object such as { resource: "https://mcp.example.com/mcp", authorizationServers: ["https://auth.example.com"] }.',
+    );
   }
-  const known = new Set(['resource', 'authorizationServers', 'scopesSupported', 'resourceName', 'resourceDocumentation']);
+  const known = new Set([
+    'resource',
+    'authorizationServers',
+    'scopesSupported',
+    'resourceName',
+    'resourceDocumentation',
+  ]);
   for (const name of Object.keys(options)) {
     if (!known.has(name)) throw metadataError(`${name} is not an option; valid options are ${[...known].join(', ')}.`);
   }
-  const { resource, authorizationServers, scopesSupported, resourceName, resourceDocumentation } = options as Record<string, unknown>;
+  const { resource, authorizationServers, scopesSupported, resourceName, resourceDocumentation } = options as Record<
+    string,
+    unknown
+  >;
   const resourceUrl = keyServerUrl(resource);
-  if (typeof resourceUrl === 'string') throw metadataError(`resource ${resourceUrl}, e.g. "https://mcp.example.com/mcp".`);
+  if (typeof resourceUrl === 'string')
+    throw metadataError(`resource ${resourceUrl}, e.g. "https://mcp.example.com/mcp".`);
   if (resourceUrl.search !== '') throw metadataError('resource must not have a query string (RFC 9728 §1.2).');
   if (!Array.isArray(authorizationServers) || authorizationServers.length === 0) {
-    throw metadataError('authorizationServers must list the issuer URLs of your authorization servers, e.g. ["https://auth.example.com"].');
+    throw metadataError(
+      'authorizationServers must list the issuer URLs of your authorization servers, e.g. ["https://auth.example.com"].',
+    );
   }
   for (const server of authorizationServers as unknown[]) {
     const url = keyServerUrl(server);
     if (typeof url === 'string') throw metadataError(`authorizationServers: ${JSON.stringify(server)} ${url}.`);
   }
-  if (scopesSupported !== undefined && (!Array.isArray(scopesSupported) || scopesSupported.some((scope) => typeof scope !== 'string' || !SCOPE_TOKEN.test(scope)))) {
+  if (
+    scopesSupported !== undefined &&
+    (!Array.isArray(scopesSupported) ||
+      scopesSupported.some((scope) => typeof scope !== 'string' || !SCOPE_TOKEN.test(scope)))
+  ) {
     throw metadataError('scopesSupported must be scope names without spaces or quotes, e.g. ["mcp:tools"].');
   }
-  if (resourceName !== undefined && typeof resourceName !== 'string') throw metadataError('resourceName must be a string.');
+  if (resourceName !== undefined && typeof resourceName !== 'string')
+    throw metadataError('resourceName must be a string.');
   if (resourceDocumentation !== undefined && typeof keyServerUrl(resourceDocumentation) === 'string') {
     throw metadataError('resourceDocumentation must be an https URL.');
   }
   // The URL as given, minus a lone trailing slash on the origin ("https://a.example/" -> "https://a.example").
-  const canonical = resourceUrl.pathname === '/' && !String(resource).endsWith('/') ? resourceUrl.origin : resourceUrl.href;
+  const canonical =
+    resourceUrl.pathname === '/' && !String(resource).endsWith('/') ? resourceUrl.origin : resourceUrl.href;
   const suffix = resourceUrl.pathname === '/' ? '' : resourceUrl.pathname.replace(/\/$/, '');
   const document = {
     resource: canonical,

@@ -59,23 +59,51 @@ describe('Host header', () => {
       req({ host: 'api.example.com' }, { rawHeaders: ['Host', 'api.example.com', 'HOST', 'evil.net'] }),
       'host_duplicate',
     ],
-    ['single in rawHeaders', req({ host: 'api.example.com' }, { rawHeaders: ['Host', 'api.example.com', 'X-Host', 'x'] }), 'ok'],
+    [
+      'single in rawHeaders',
+      req({ host: 'api.example.com' }, { rawHeaders: ['Host', 'api.example.com', 'X-Host', 'x'] }),
+      'ok',
+    ],
     ['HTTP/2 :authority agrees', req({ host: 'api.example.com' }, { authority: 'API.example.com' }), 'ok'],
     ['HTTP/2 :authority only', req({}, { authority: 'api.example.com', httpVersion: '2.0' }), 'ok'],
     ['HTTP/2 :authority header only', req({ ':authority': 'api.example.com' }), 'ok'],
     ['HTTP/2 :authority disagrees', req({ host: 'api.example.com' }, { authority: 'evil.net' }), 'host_mismatch'],
-    ['HTTP/2 :authority header disagrees', req({ host: 'api.example.com', ':authority': 'app.example.com' }), 'host_mismatch'],
-    ['HTTP/2 :authority port disagrees', req({ host: 'api.example.com:8443' }, { authority: 'api.example.com:9443' }), 'host_mismatch'],
+    [
+      'HTTP/2 :authority header disagrees',
+      req({ host: 'api.example.com', ':authority': 'app.example.com' }),
+      'host_mismatch',
+    ],
+    [
+      'HTTP/2 :authority port disagrees',
+      req({ host: 'api.example.com:8443' }, { authority: 'api.example.com:9443' }),
+      'host_mismatch',
+    ],
     ['HTTP/2 :authority malformed', req({ host: 'api.example.com' }, { authority: 'a@b' }), 'host_mismatch'],
     ['HTTP/2 :authority not allowed', req({}, { authority: 'evil.net' }), 'host_not_allowed'],
     ['absolute-form agrees', req({ host: 'api.example.com' }, { url: 'http://api.example.com/x' }), 'ok'],
     ['absolute-form default port http', req({ host: 'api.example.com' }, { url: 'http://api.example.com:80/x' }), 'ok'],
-    ['absolute-form default port https', req({ host: 'api.example.com:443' }, { url: 'https://api.example.com/x' }), 'ok'],
+    [
+      'absolute-form default port https',
+      req({ host: 'api.example.com:443' }, { url: 'https://api.example.com/x' }),
+      'ok',
+    ],
     ['absolute-form case', req({ host: 'api.example.com' }, { url: 'HTTP://API.EXAMPLE.COM/x' }), 'ok'],
     ['absolute-form disagrees', req({ host: 'api.example.com' }, { url: 'http://evil.net/x' }), 'host_mismatch'],
-    ['absolute-form other port', req({ host: 'api.example.com' }, { url: 'http://api.example.com:8080/x' }), 'host_mismatch'],
-    ['absolute-form https vs :80', req({ host: 'api.example.com:80' }, { url: 'https://api.example.com/x' }), 'host_mismatch'],
-    ['absolute-form userinfo', req({ host: 'api.example.com' }, { url: 'http://api.example.com@evil.net/x' }), 'host_mismatch'],
+    [
+      'absolute-form other port',
+      req({ host: 'api.example.com' }, { url: 'http://api.example.com:8080/x' }),
+      'host_mismatch',
+    ],
+    [
+      'absolute-form https vs :80',
+      req({ host: 'api.example.com:80' }, { url: 'https://api.example.com/x' }),
+      'host_mismatch',
+    ],
+    [
+      'absolute-form userinfo',
+      req({ host: 'api.example.com' }, { url: 'http://api.example.com@evil.net/x' }),
+      'host_mismatch',
+    ],
     ['absolute-form empty authority', req({ host: 'api.example.com' }, { url: 'http:///x' }), 'host_mismatch'],
   ])('%s -> %s', async (_name, request, expected) => {
     expect(codeOf(await guard.check(request))).toBe(expected);
@@ -89,7 +117,9 @@ describe('Host header', () => {
 
 describe('forwarded hosts', () => {
   it('trustProxy false ignores X-Forwarded-Host and Forwarded', async () => {
-    const result = await make().check(req({ host: 'api.example.com', 'x-forwarded-host': 'evil.net', forwarded: 'host=evil.net' }));
+    const result = await make().check(
+      req({ host: 'api.example.com', 'x-forwarded-host': 'evil.net', forwarded: 'host=evil.net' }),
+    );
     expect(codeOf(result)).toBe('ok');
     expect(result.ok && result.host.hostname).toBe('api.example.com');
   });
@@ -101,11 +131,23 @@ describe('forwarded hosts', () => {
     ['XFH not allowed', { 'x-forwarded-host': 'evil.net' }, 'forwarded_host_not_allowed'],
     ['XFH list, last bad', { 'x-forwarded-host': 'app.example.com, evil.net' }, 'forwarded_host_not_allowed'],
     ['XFH list, first bad', { 'x-forwarded-host': 'evil.net,app.example.com' }, 'forwarded_host_not_allowed'],
-    ['XFH list, all allowed but two hosts', { 'x-forwarded-host': 'app.example.com, api.example.com:8443' }, 'forwarded_host_not_allowed'],
+    [
+      'XFH list, all allowed but two hosts',
+      { 'x-forwarded-host': 'app.example.com, api.example.com:8443' },
+      'forwarded_host_not_allowed',
+    ],
     ['XFH list, one host', { 'x-forwarded-host': 'app.example.com, APP.example.com.' }, 'ok'],
-    ['XFH list, one name, two ports', { 'x-forwarded-host': 'app.example.com, app.example.com:8443' }, 'forwarded_host_not_allowed'],
+    [
+      'XFH list, one name, two ports',
+      { 'x-forwarded-host': 'app.example.com, app.example.com:8443' },
+      'forwarded_host_not_allowed',
+    ],
     ['XFH lines, second bad', { 'x-forwarded-host': ['app.example.com', 'evil.net'] }, 'forwarded_host_not_allowed'],
-    ['XFH lines, all allowed but two hosts', { 'x-forwarded-host': ['app.example.com', 'api.example.com'] }, 'forwarded_host_not_allowed'],
+    [
+      'XFH lines, all allowed but two hosts',
+      { 'x-forwarded-host': ['app.example.com', 'api.example.com'] },
+      'forwarded_host_not_allowed',
+    ],
     ['XFH lines, one host', { 'x-forwarded-host': ['app.example.com', 'app.example.com'] }, 'ok'],
     ['XFH malformed', { 'x-forwarded-host': 'app.example.com@evil.net' }, 'forwarded_host_not_allowed'],
     ['XFH empty item', { 'x-forwarded-host': 'app.example.com,' }, 'forwarded_host_not_allowed'],
@@ -115,12 +157,36 @@ describe('forwarded hosts', () => {
     ['Forwarded host case-insensitive name', { forwarded: 'Host=app.example.com' }, 'ok'],
     ['Forwarded host not allowed', { forwarded: 'host=evil.net' }, 'forwarded_host_not_allowed'],
     ['Forwarded quoted not allowed', { forwarded: 'host="evil.net:443"' }, 'forwarded_host_not_allowed'],
-    ['Forwarded several elements, second bad', { forwarded: 'host=app.example.com, for=1.2.3.4;host=evil.net' }, 'forwarded_host_not_allowed'],
-    ['Forwarded several elements, all allowed but two hosts', { forwarded: 'host=app.example.com, host=api.example.com' }, 'forwarded_host_not_allowed'],
-    ['Forwarded several elements, one host', { forwarded: 'host=app.example.com, for=1.2.3.4;host="app.example.com"' }, 'ok'],
-    ['XFH and Forwarded name two allowed hosts', { 'x-forwarded-host': 'api.example.com', forwarded: 'host=app.example.com' }, 'forwarded_host_not_allowed'],
-    ['XFH and Forwarded name one host', { 'x-forwarded-host': 'app.example.com', forwarded: 'host=app.example.com' }, 'ok'],
-    ['Forwarded lines, second bad', { forwarded: ['host=app.example.com', 'host=evil.net'] }, 'forwarded_host_not_allowed'],
+    [
+      'Forwarded several elements, second bad',
+      { forwarded: 'host=app.example.com, for=1.2.3.4;host=evil.net' },
+      'forwarded_host_not_allowed',
+    ],
+    [
+      'Forwarded several elements, all allowed but two hosts',
+      { forwarded: 'host=app.example.com, host=api.example.com' },
+      'forwarded_host_not_allowed',
+    ],
+    [
+      'Forwarded several elements, one host',
+      { forwarded: 'host=app.example.com, for=1.2.3.4;host="app.example.com"' },
+      'ok',
+    ],
+    [
+      'XFH and Forwarded name two allowed hosts',
+      { 'x-forwarded-host': 'api.example.com', forwarded: 'host=app.example.com' },
+      'forwarded_host_not_allowed',
+    ],
+    [
+      'XFH and Forwarded name one host',
+      { 'x-forwarded-host': 'app.example.com', forwarded: 'host=app.example.com' },
+      'ok',
+    ],
+    [
+      'Forwarded lines, second bad',
+      { forwarded: ['host=app.example.com', 'host=evil.net'] },
+      'forwarded_host_not_allowed',
+    ],
     ['Forwarded without host', { forwarded: 'for=192.0.2.1;proto=https' }, 'ok'],
     ['Forwarded malformed: unquoted port', { forwarded: 'host=api.example.com:8443' }, 'forwarded_host_not_allowed'],
     ['Forwarded malformed: unterminated quote', { forwarded: 'host="app.example.com' }, 'forwarded_host_not_allowed'],
@@ -129,28 +195,48 @@ describe('forwarded hosts', () => {
     ['Forwarded malformed: bad name', { forwarded: 'ho st=app.example.com' }, 'forwarded_host_not_allowed'],
     ['Forwarded empty host', { forwarded: 'host=""' }, 'forwarded_host_not_allowed'],
     ['Forwarded escaped quote', { forwarded: 'host="app.example.com\\"x"' }, 'forwarded_host_not_allowed'],
-    ['both, Forwarded bad', { 'x-forwarded-host': 'app.example.com', forwarded: 'host=evil.net' }, 'forwarded_host_not_allowed'],
-    ['both, XFH bad', { 'x-forwarded-host': 'evil.net', forwarded: 'host=app.example.com' }, 'forwarded_host_not_allowed'],
+    [
+      'both, Forwarded bad',
+      { 'x-forwarded-host': 'app.example.com', forwarded: 'host=evil.net' },
+      'forwarded_host_not_allowed',
+    ],
+    [
+      'both, XFH bad',
+      { 'x-forwarded-host': 'evil.net', forwarded: 'host=app.example.com' },
+      'forwarded_host_not_allowed',
+    ],
   ])('%s', async (_name, headers, expected) => {
     expect(codeOf(await proxied.check(req({ host: 'api.example.com', ...headers })))).toBe(expected);
   });
 
   it('result.host is the forwarded host (all forwarded values name one host)', async () => {
-    const a = await proxied.check(req({ host: 'api.example.com', 'x-forwarded-host': 'app.example.com, App.Example.com' }));
+    const a = await proxied.check(
+      req({ host: 'api.example.com', 'x-forwarded-host': 'app.example.com, App.Example.com' }),
+    );
     expect(a.ok && a.host).toEqual({ hostname: 'app.example.com', port: undefined });
-    const b = await proxied.check(req({ host: 'app.example.com', forwarded: 'for=x;host="API.example.com:8443", host="api.example.com:8443"' }));
+    const b = await proxied.check(
+      req({ host: 'app.example.com', forwarded: 'for=x;host="API.example.com:8443", host="api.example.com:8443"' }),
+    );
     expect(b.ok && b.host).toEqual({ hostname: 'api.example.com', port: 8443 });
   });
 
   it('port-restricted entries apply to forwarded hosts', async () => {
     const guard = createGuard({ hosts: ['api.example.com', 'app.example.com:8443'], trustProxy: true });
-    expect(codeOf(await guard.check(req({ host: 'api.example.com', 'x-forwarded-host': 'app.example.com:8443' })))).toBe('ok');
-    expect(codeOf(await guard.check(req({ host: 'api.example.com', 'x-forwarded-host': 'app.example.com:9999' })))).toBe('forwarded_host_not_allowed');
-    expect(codeOf(await guard.check(req({ host: 'api.example.com', 'x-forwarded-host': 'app.example.com' })))).toBe('forwarded_host_not_allowed');
+    expect(
+      codeOf(await guard.check(req({ host: 'api.example.com', 'x-forwarded-host': 'app.example.com:8443' }))),
+    ).toBe('ok');
+    expect(
+      codeOf(await guard.check(req({ host: 'api.example.com', 'x-forwarded-host': 'app.example.com:9999' }))),
+    ).toBe('forwarded_host_not_allowed');
+    expect(codeOf(await guard.check(req({ host: 'api.example.com', 'x-forwarded-host': 'app.example.com' })))).toBe(
+      'forwarded_host_not_allowed',
+    );
   });
 
   it('the Host header itself is still checked', async () => {
-    expect(codeOf(await proxied.check(req({ host: 'evil.net', 'x-forwarded-host': 'app.example.com' })))).toBe('host_not_allowed');
+    expect(codeOf(await proxied.check(req({ host: 'evil.net', 'x-forwarded-host': 'app.example.com' })))).toBe(
+      'host_not_allowed',
+    );
   });
 });
 
@@ -175,7 +261,12 @@ describe('origin rules', () => {
     ['same-origin http', { origin: 'http://api.example.com' }, 'ok'],
     ['same-origin with port', { origin: 'http://localhost:3000' }, 'ok', 'localhost:3000'],
     ['same host, other port', { origin: 'http://localhost:4000' }, 'origin_not_allowed', 'localhost:3000'],
-    ['same host, default port differs', { origin: 'https://api.example.com' }, 'origin_not_allowed', 'api.example.com:8443'],
+    [
+      'same host, default port differs',
+      { origin: 'https://api.example.com' },
+      'origin_not_allowed',
+      'api.example.com:8443',
+    ],
     ['lookalike suffix', { origin: 'https://app.example.com.evil.net' }, 'origin_not_allowed'],
     ['lookalike userinfo', { origin: 'https://app.example.com@evil.net' }, 'origin_malformed'],
     ['lookalike path', { origin: 'https://evil.net/app.example.com' }, 'origin_malformed'],
@@ -184,7 +275,11 @@ describe('origin rules', () => {
     ['Origin: null', { origin: 'null' }, 'origin_not_allowed'],
     ['Origin with trailing slash', { origin: 'https://app.example.com/' }, 'origin_malformed'],
     ['Origin empty', { origin: '' }, 'origin_malformed'],
-    ['Origin wins over Referer', { origin: 'https://evil.net', referer: 'https://app.example.com/' }, 'origin_not_allowed'],
+    [
+      'Origin wins over Referer',
+      { origin: 'https://evil.net', referer: 'https://app.example.com/' },
+      'origin_not_allowed',
+    ],
     ['Referer fallback allowed', { referer: 'https://app.example.com/settings?x=1' }, 'ok'],
     ['Referer same-origin', { referer: 'https://api.example.com/page' }, 'ok'],
     ['Referer lookalike (no prefix match)', { referer: 'https://app.example.com.evil.net/x' }, 'origin_not_allowed'],
@@ -197,9 +292,21 @@ describe('origin rules', () => {
     ['Sec-Fetch-Site CROSS-SITE', { 'sec-fetch-site': 'Cross-Site' }, 'cross_site_request'],
     ['Sec-Fetch-Site same-origin without origin', { 'sec-fetch-site': 'same-origin' }, 'ok'],
     ['Sec-Fetch-Site none', { 'sec-fetch-site': 'none' }, 'ok'],
-    ['Sec-Fetch-Site cross-site with allowed origin', { 'sec-fetch-site': 'cross-site', origin: 'https://app.example.com' }, 'ok'],
-    ['Sec-Fetch-Site cross-site with foreign origin', { 'sec-fetch-site': 'cross-site', origin: 'https://evil.net' }, 'origin_not_allowed'],
-    ['Sec-Fetch-Site cross-site with allowed referer', { 'sec-fetch-site': 'cross-site', referer: 'https://app.example.com/' }, 'ok'],
+    [
+      'Sec-Fetch-Site cross-site with allowed origin',
+      { 'sec-fetch-site': 'cross-site', origin: 'https://app.example.com' },
+      'ok',
+    ],
+    [
+      'Sec-Fetch-Site cross-site with foreign origin',
+      { 'sec-fetch-site': 'cross-site', origin: 'https://evil.net' },
+      'origin_not_allowed',
+    ],
+    [
+      'Sec-Fetch-Site cross-site with allowed referer',
+      { 'sec-fetch-site': 'cross-site', referer: 'https://app.example.com/' },
+      'ok',
+    ],
     ['duplicate Origin via array', { origin: ['https://app.example.com', 'https://evil.net'] }, 'origin_malformed'],
     ['Origin joined by Node', { origin: 'https://app.example.com, https://evil.net' }, 'origin_malformed'],
   ])('POST %s -> %s', async (_name, headers, expected, host) => {
@@ -218,14 +325,32 @@ describe('origin rules', () => {
 
   it('requireOrigin rejects requests with neither header', async () => {
     const strict = make({ requireOrigin: true });
-    expect(codeOf(await strict.check({ method: 'POST', url: '/', headers: { host: 'api.example.com' } }))).toBe('origin_missing');
+    expect(codeOf(await strict.check({ method: 'POST', url: '/', headers: { host: 'api.example.com' } }))).toBe(
+      'origin_missing',
+    );
     expect(codeOf(await strict.check({ method: 'GET', url: '/', headers: { host: 'api.example.com' } }))).toBe('ok');
-    expect(codeOf(await strict.check({ method: 'POST', url: '/', headers: { host: 'api.example.com', origin: 'https://app.example.com' } }))).toBe('ok');
+    expect(
+      codeOf(
+        await strict.check({
+          method: 'POST',
+          url: '/',
+          headers: { host: 'api.example.com', origin: 'https://app.example.com' },
+        }),
+      ),
+    ).toBe('ok');
   });
 
   it('custom safeMethods', async () => {
     const custom = make({ safeMethods: ['GET'] });
-    expect(codeOf(await custom.check({ method: 'OPTIONS', url: '/', headers: { host: 'api.example.com', origin: 'https://evil.net' } }))).toBe('origin_not_allowed');
+    expect(
+      codeOf(
+        await custom.check({
+          method: 'OPTIONS',
+          url: '/',
+          headers: { host: 'api.example.com', origin: 'https://evil.net' },
+        }),
+      ),
+    ).toBe('origin_not_allowed');
   });
 
   it.each<[string, GuardRequest['headers'], string]>([
@@ -239,7 +364,9 @@ describe('origin rules', () => {
     ['same-origin', { upgrade: 'websocket', origin: 'https://api.example.com' }, 'ok'],
     ['not websocket upgrade', { upgrade: 'h2c' }, 'ok'],
   ])('WebSocket GET %s -> %s', async (_name, headers, expected) => {
-    expect(codeOf(await guard.check({ method: 'GET', url: '/ws', headers: { host: 'api.example.com', ...headers } }))).toBe(expected);
+    expect(
+      codeOf(await guard.check({ method: 'GET', url: '/ws', headers: { host: 'api.example.com', ...headers } })),
+    ).toBe(expected);
   });
 
   it('isAllowedOrigin uses the configured list only', () => {
@@ -272,12 +399,22 @@ describe('auth modes and exclusions', () => {
     const optional = await guard.check(req({ host: 'api.example.com' }), { auth: 'optional' });
     expect(optional.ok && optional.auth).toBeUndefined();
     expect(codeOf(optional)).toBe('ok');
-    expect(codeOf(await guard.check(req({ host: 'api.example.com', authorization: 'Bearer junk' }), { auth: 'optional' }))).toBe('token_invalid');
+    expect(
+      codeOf(await guard.check(req({ host: 'api.example.com', authorization: 'Bearer junk' }), { auth: 'optional' })),
+    ).toBe('token_invalid');
     // Another scheme is no Bearer credentials at all (RFC 6750 §3.1): optional lets it pass, required asks for a token.
-    expect(codeOf(await guard.check(req({ host: 'api.example.com', authorization: 'Basic abc' }), { auth: 'optional' }))).toBe('ok');
-    expect(codeOf(await guard.check(req({ host: 'api.example.com', authorization: 'Basic abc' }), { auth: 'required' }))).toBe('token_missing');
-    expect(codeOf(await guard.check(req({ host: 'api.example.com', authorization: 'Bearer junk' }), { auth: 'off' }))).toBe('ok');
-    const good = await guard.check(req({ host: 'api.example.com', authorization: `Bearer ${token()}` }), { auth: 'optional' });
+    expect(
+      codeOf(await guard.check(req({ host: 'api.example.com', authorization: 'Basic abc' }), { auth: 'optional' })),
+    ).toBe('ok');
+    expect(
+      codeOf(await guard.check(req({ host: 'api.example.com', authorization: 'Basic abc' }), { auth: 'required' })),
+    ).toBe('token_missing');
+    expect(
+      codeOf(await guard.check(req({ host: 'api.example.com', authorization: 'Bearer junk' }), { auth: 'off' })),
+    ).toBe('ok');
+    const good = await guard.check(req({ host: 'api.example.com', authorization: `Bearer ${token()}` }), {
+      auth: 'optional',
+    });
     expect(good.ok && good.auth?.claims.sub).toBe('u1');
     expect(codeOf(await guard.check(req({ host: 'evil.net' }), { auth: 'off' }))).toBe('host_not_allowed');
   });
@@ -292,7 +429,16 @@ describe('auth modes and exclusions', () => {
 
   it('token_duplicate via rawHeaders and via array', async () => {
     const t = `Bearer ${token()}`;
-    expect(codeOf(await guard.check(req({ host: 'api.example.com', authorization: t }, { rawHeaders: ['host', 'api.example.com', 'Authorization', t, 'Authorization', t] })))).toBe('token_duplicate');
+    expect(
+      codeOf(
+        await guard.check(
+          req(
+            { host: 'api.example.com', authorization: t },
+            { rawHeaders: ['host', 'api.example.com', 'Authorization', t, 'Authorization', t] },
+          ),
+        ),
+      ),
+    ).toBe('token_duplicate');
     expect(codeOf(await get('/', { authorization: [t, t] }))).toBe('token_duplicate');
   });
 
@@ -300,14 +446,19 @@ describe('auth modes and exclusions', () => {
     expect(codeOf(await get(`/?access_token=${token()}`))).toBe('token_missing');
   });
 
-  it.each(['/healthz', '/healthz?probe=1', '/public/', '/public/a/b.css', '/metrics', '/metrics/x', 'http://api.example.com/healthz'])(
-    '%s is excluded from auth',
-    async (url) => {
-      const result = await get(url);
-      expect(codeOf(result)).toBe('ok');
-      expect(result.ok && result.auth).toBeUndefined();
-    },
-  );
+  it.each([
+    '/healthz',
+    '/healthz?probe=1',
+    '/public/',
+    '/public/a/b.css',
+    '/metrics',
+    '/metrics/x',
+    'http://api.example.com/healthz',
+  ])('%s is excluded from auth', async (url) => {
+    const result = await get(url);
+    expect(codeOf(result)).toBe('ok');
+    expect(result.ok && result.auth).toBeUndefined();
+  });
 
   it.each([
     '/healthz/../admin',
@@ -334,7 +485,9 @@ describe('auth modes and exclusions', () => {
   });
 
   it('excluded paths still get the Host check', async () => {
-    expect(codeOf(await guard.check({ method: 'GET', url: '/healthz', headers: { host: 'rebind.test' } }))).toBe('host_not_allowed');
+    expect(codeOf(await guard.check({ method: 'GET', url: '/healthz', headers: { host: 'rebind.test' } }))).toBe(
+      'host_not_allowed',
+    );
     expect(codeOf(await guard.check({ method: 'GET', url: '/healthz', headers: {} }))).toBe('host_missing');
   });
 
@@ -344,11 +497,21 @@ describe('auth modes and exclusions', () => {
 
   it('excludeHost skips the Host check only on excluded paths', async () => {
     const probes = authGuard({ exclude: ['/healthz'], excludeHost: true, trustProxy: true });
-    expect(codeOf(await probes.check({ method: 'GET', url: '/healthz', headers: { host: '10.1.2.3:8080' } }))).toBe('ok');
+    expect(codeOf(await probes.check({ method: 'GET', url: '/healthz', headers: { host: '10.1.2.3:8080' } }))).toBe(
+      'ok',
+    );
     expect(codeOf(await probes.check({ method: 'GET', url: '/healthz', headers: {} }))).toBe('ok');
-    expect(codeOf(await probes.check({ method: 'GET', url: '/healthz', headers: { host: 'x', 'x-forwarded-host': 'evil.net' } }))).toBe('ok');
-    expect(codeOf(await probes.check({ method: 'GET', url: '/other', headers: { host: '10.1.2.3:8080' } }))).toBe('host_not_allowed');
-    expect(codeOf(await probes.check({ method: 'GET', url: '/healthz/../admin', headers: { host: '10.1.2.3:8080' } }))).toBe('host_not_allowed');
+    expect(
+      codeOf(
+        await probes.check({ method: 'GET', url: '/healthz', headers: { host: 'x', 'x-forwarded-host': 'evil.net' } }),
+      ),
+    ).toBe('ok');
+    expect(codeOf(await probes.check({ method: 'GET', url: '/other', headers: { host: '10.1.2.3:8080' } }))).toBe(
+      'host_not_allowed',
+    );
+    expect(
+      codeOf(await probes.check({ method: 'GET', url: '/healthz/../admin', headers: { host: '10.1.2.3:8080' } })),
+    ).toBe('host_not_allowed');
   });
 
   it('bad exclude entries throw', () => {
@@ -374,7 +537,9 @@ describe('checkScopes', () => {
     const failure = guard.checkScopes(auth, ['admin', 'delete']);
     expect(failure?.code).toBe('insufficient_scope');
     expect(failure?.status).toBe(403);
-    expect(failure?.headers['www-authenticate']).toBe('Bearer realm="api", error="insufficient_scope", scope="admin delete"');
+    expect(failure?.headers['www-authenticate']).toBe(
+      'Bearer realm="api", error="insufficient_scope", scope="admin delete"',
+    );
   });
 
   it('scp array', async () => {
@@ -504,7 +669,10 @@ describe('check never throws', () => {
     ['number url', { method: 'GET', url: 42, headers: { host: 'api.example.com' } }],
     ['number host', { method: 'GET', url: '/', headers: { host: 42 } }],
     ['rawHeaders not array', { method: 'GET', url: '/', headers: { host: 'api.example.com' }, rawHeaders: 'Host' }],
-    ['rawHeaders with non-strings', { method: 'GET', url: '/', headers: { host: 'api.example.com' }, rawHeaders: [1, 2, null, {}] }],
+    [
+      'rawHeaders with non-strings',
+      { method: 'GET', url: '/', headers: { host: 'api.example.com' }, rawHeaders: [1, 2, null, {}] },
+    ],
     ['XFH number', { method: 'GET', url: '/', headers: { host: 'api.example.com', 'x-forwarded-host': [1] } }],
     ['method undefined', { url: '/', headers: { host: 'api.example.com', origin: 'https://evil.net' } }],
   ])('%s', async (_name, request) => {
@@ -526,7 +694,14 @@ describe('check never throws', () => {
         expect(result).toMatchObject({ ok: false, code: 'guard_error', status: 500 });
         expect(result.ok ? {} : result.headers).toEqual({});
       }
-      const headers = new Proxy({}, { ownKeys: () => { throw new Error('hostile headers object'); } });
+      const headers = new Proxy(
+        {},
+        {
+          ownKeys: () => {
+            throw new Error('hostile headers object');
+          },
+        },
+      );
       expect(await guard.check({ method: 'GET', url: '/', headers })).toMatchObject({ ok: false, code: 'guard_error' });
       expect(warn).toHaveBeenCalledTimes(1);
       expect(String(warn.mock.calls[0]?.[0])).toMatch(/refused with guard_error \(Error: framework getter failed\)/);

@@ -5,7 +5,14 @@
  */
 import { createHmac, createSecretKey, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
-import { createGuard, hostEntryProblem, parseHost, type AuthOptions, type GuardRequest, type GuardResult } from '../src/index.js';
+import {
+  createGuard,
+  hostEntryProblem,
+  parseHost,
+  type AuthOptions,
+  type GuardRequest,
+  type GuardResult,
+} from '../src/index.js';
 
 const NOW = Math.floor(Date.now() / 1000);
 const AUD = 'https://api.example.com';
@@ -15,7 +22,12 @@ const SECRET32 = 'k'.repeat(32);
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** An HS* token signed with exactly these key bytes (an empty key included, which jsonwebtoken refuses to sign with). */
-function hmacToken(key: Buffer, claims: Record<string, unknown>, alg = 'HS256', header: Record<string, unknown> = {}): string {
+function hmacToken(
+  key: Buffer,
+  claims: Record<string, unknown>,
+  alg = 'HS256',
+  header: Record<string, unknown> = {},
+): string {
   const input = `${b64({ alg, typ: 'JWT', ...header })}.${b64(claims)}`;
   const hash = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' }[alg] ?? 'sha256';
   return `${input}.${createHmac(hash, key).update(input).digest('base64url')}`;
@@ -38,7 +50,12 @@ const req = (headers: Record<string, string | string[]>, extra: Partial<GuardReq
   ...extra,
 });
 
-const auth = (overrides: Partial<AuthOptions>): AuthOptions => ({ algorithms: ['HS256'], audience: AUD, issuer: ISS, ...overrides });
+const auth = (overrides: Partial<AuthOptions>): AuthOptions => ({
+  algorithms: ['HS256'],
+  audience: AUD,
+  issuer: ISS,
+  ...overrides,
+});
 
 describe('HMAC keys shorter than the hash are refused in every form (RFC 7518 §3.2)', () => {
   const weak: [string, () => AuthOptions['key']][] = [
@@ -58,17 +75,27 @@ describe('HMAC keys shorter than the hash are refused in every form (RFC 7518 §
   });
 
   it('the longest listed hash sets the minimum: HS512 needs 64 bytes', () => {
-    expect(() => createGuard({ hosts: ['a.example.com'], auth: auth({ key: 'x'.repeat(48), algorithms: ['HS256', 'HS512'] }) })).toThrow(
-      /HS256\/HS512 needs at least 64/,
-    );
-    expect(() => createGuard({ hosts: ['a.example.com'], auth: auth({ key: 'x'.repeat(47), algorithms: ['HS384'] }) })).toThrow(/48/);
-    expect(() => createGuard({ hosts: ['a.example.com'], auth: auth({ key: 'x'.repeat(64), algorithms: ['HS256', 'HS512'] }) })).not.toThrow();
+    expect(() =>
+      createGuard({ hosts: ['a.example.com'], auth: auth({ key: 'x'.repeat(48), algorithms: ['HS256', 'HS512'] }) }),
+    ).toThrow(/HS256\/HS512 needs at least 64/);
+    expect(() =>
+      createGuard({ hosts: ['a.example.com'], auth: auth({ key: 'x'.repeat(47), algorithms: ['HS384'] }) }),
+    ).toThrow(/48/);
+    expect(() =>
+      createGuard({ hosts: ['a.example.com'], auth: auth({ key: 'x'.repeat(64), algorithms: ['HS256', 'HS512'] }) }),
+    ).not.toThrow();
   });
 
   it('a token HMAC-signed with an empty key never verifies through getKey; one warning, no key in it', async () => {
     const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     try {
-      for (const bad of [{ kty: 'oct', k: '' }, { kty: 'oct', k: 'A' }, createSecretKey(Buffer.alloc(0)), '', 'short']) {
+      for (const bad of [
+        { kty: 'oct', k: '' },
+        { kty: 'oct', k: 'A' },
+        createSecretKey(Buffer.alloc(0)),
+        '',
+        'short',
+      ]) {
         const guard = createGuard({ hosts: ['api.example.com'], auth: auth({ getKey: () => bad as never }) });
         const token = hmacToken(typeof bad === 'string' ? Buffer.from(bad) : Buffer.alloc(0), goodClaims());
         for (let i = 0; i < 3; i++) {
@@ -78,7 +105,8 @@ describe('HMAC keys shorter than the hash are refused in every form (RFC 7518 §
       }
       // One warning per guard (five guards), each naming the problem and never the key.
       expect(warn).toHaveBeenCalledTimes(5);
-      for (const [message] of warn.mock.calls) expect(String(message)).toMatch(/getKey returned a key that is (an empty|a \d+-byte) secret/);
+      for (const [message] of warn.mock.calls)
+        expect(String(message)).toMatch(/getKey returned a key that is (an empty|a \d+-byte) secret/);
     } finally {
       warn.mockRestore();
     }
@@ -95,7 +123,11 @@ describe('public-key material is refused as an HMAC secret in every disguise', (
     ['PEM with CRLF and spaces', () => `  ${pem.replace(/\n/g, '\r\n')}`, /PEM/],
     ['DER SPKI bytes', () => rsa.publicKey.export({ format: 'der', type: 'spki' }), /DER/],
     ['DER PKCS#1 bytes', () => rsa.publicKey.export({ format: 'der', type: 'pkcs1' }), /DER/],
-    ['base64 of DER (PEM body without header lines)', () => rsa.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'), /DER/],
+    [
+      'base64 of DER (PEM body without header lines)',
+      () => rsa.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+      /DER/,
+    ],
     ['EC DER SPKI bytes', () => ec.publicKey.export({ format: 'der', type: 'spki' }), /DER/],
     ['a JWK object', () => jwk, /kty "oct"/],
     ['a JWK as JSON text', () => JSON.stringify(jwk), /JWK/],
@@ -123,20 +155,28 @@ describe('public-key material is refused as an HMAC secret in every disguise', (
 
 describe('maxAge and iat', () => {
   it.each([0, -1, Number.NaN, Infinity])('maxAge %s is refused (0 would switch the age check off)', (maxAge) => {
-    expect(() => createGuard({ hosts: ['api.example.com'], auth: auth({ key: SECRET32, maxAge }) })).toThrow(/maxAge must be a positive number/);
+    expect(() => createGuard({ hosts: ['api.example.com'], auth: auth({ key: SECRET32, maxAge }) })).toThrow(
+      /maxAge must be a positive number/,
+    );
   });
 
   it.each<[number, string]>([
     [0, 'token_claims_invalid'],
     [-5, 'token_expired'],
   ])('iat %s is refused (jsonwebtoken treats 0 as unset and measures maxAge from now)', async (iat, code) => {
-    const guard = createGuard({ hosts: ['api.example.com'], auth: auth({ key: SECRET32, requireExp: false, maxAge: 900 }) });
+    const guard = createGuard({
+      hosts: ['api.example.com'],
+      auth: auth({ key: SECRET32, requireExp: false, maxAge: 900 }),
+    });
     const token = hmacToken(Buffer.from(SECRET32), { sub: 'u1', aud: AUD, iss: ISS, iat });
     expect(codeOf(await guard.check(req({ host: 'api.example.com', authorization: `Bearer ${token}` })))).toBe(code);
   });
 
   it('a recent positive iat passes', async () => {
-    const guard = createGuard({ hosts: ['api.example.com'], auth: auth({ key: SECRET32, requireExp: false, maxAge: 900 }) });
+    const guard = createGuard({
+      hosts: ['api.example.com'],
+      auth: auth({ key: SECRET32, requireExp: false, maxAge: 900 }),
+    });
     const token = hmacToken(Buffer.from(SECRET32), { sub: 'u1', aud: AUD, iss: ISS, iat: NOW - 10 });
     expect(codeOf(await guard.check(req({ host: 'api.example.com', authorization: `Bearer ${token}` })))).toBe('ok');
   });
@@ -152,23 +192,44 @@ describe('host-bound audience with trustProxy: every forwarded value must name o
   const bearer = `Bearer ${tokenA}`;
 
   it.each<[string, Record<string, string>]>([
-    ['X-Forwarded-Host: a, b (Fastify serves the last value)', { host: 'b.tenant.example.com', 'x-forwarded-host': 'a.tenant.example.com, b.tenant.example.com' }],
-    ['X-Forwarded-Host: b, a', { host: 'a.tenant.example.com', 'x-forwarded-host': 'b.tenant.example.com, a.tenant.example.com' }],
-    ['Forwarded and X-Forwarded-Host disagree', { host: 'b.tenant.example.com', forwarded: 'host=a.tenant.example.com', 'x-forwarded-host': 'b.tenant.example.com' }],
+    [
+      'X-Forwarded-Host: a, b (Fastify serves the last value)',
+      { host: 'b.tenant.example.com', 'x-forwarded-host': 'a.tenant.example.com, b.tenant.example.com' },
+    ],
+    [
+      'X-Forwarded-Host: b, a',
+      { host: 'a.tenant.example.com', 'x-forwarded-host': 'b.tenant.example.com, a.tenant.example.com' },
+    ],
+    [
+      'Forwarded and X-Forwarded-Host disagree',
+      {
+        host: 'b.tenant.example.com',
+        forwarded: 'host=a.tenant.example.com',
+        'x-forwarded-host': 'b.tenant.example.com',
+      },
+    ],
   ])('%s', async (_name, headers) => {
     expect(codeOf(await guard.check(req({ ...headers, authorization: bearer })))).toBe('forwarded_host_not_allowed');
   });
 
   it('Forwarded: host=a on Host b is refused when the framework serves b (servedHost)', async () => {
-    const result = await guard.check(req({ host: 'b.tenant.example.com', forwarded: 'host=a.tenant.example.com', authorization: bearer }), {
-      servedHost: () => 'b.tenant.example.com',
-    });
+    const result = await guard.check(
+      req({ host: 'b.tenant.example.com', forwarded: 'host=a.tenant.example.com', authorization: bearer }),
+      {
+        servedHost: () => 'b.tenant.example.com',
+      },
+    );
     expect(codeOf(result)).toBe('forwarded_host_not_allowed');
   });
 
   it('the same token on its own host, consistently forwarded, passes', async () => {
     const result = await guard.check(
-      req({ host: 'internal:3000', 'x-forwarded-host': 'a.tenant.example.com', forwarded: 'host=a.tenant.example.com', authorization: bearer }),
+      req({
+        host: 'internal:3000',
+        'x-forwarded-host': 'a.tenant.example.com',
+        forwarded: 'host=a.tenant.example.com',
+        authorization: bearer,
+      }),
       { servedHost: () => 'a.tenant.example.com' },
     );
     expect(codeOf(result)).toBe('host_not_allowed'); // the Host header itself is still checked…
@@ -182,7 +243,9 @@ describe('host-bound audience with trustProxy: every forwarded value must name o
   it('without trustProxy, a framework that serves an unvalidated X-Forwarded-Host is refused', async () => {
     const plain = createGuard({ hosts: ['api.example.com'] });
     const headers = { host: 'api.example.com', 'x-forwarded-host': 'evil.example.net' };
-    expect(codeOf(await plain.check(req(headers), { servedHost: () => 'evil.example.net' }))).toBe('forwarded_host_not_allowed');
+    expect(codeOf(await plain.check(req(headers), { servedHost: () => 'evil.example.net' }))).toBe(
+      'forwarded_host_not_allowed',
+    );
     expect(codeOf(await plain.check(req(headers), { servedHost: () => 'api.example.com' }))).toBe('ok');
     // servedHost is not consulted when nothing is forwarded.
     const servedHost = vi.fn(() => 'whatever');
@@ -192,9 +255,21 @@ describe('host-bound audience with trustProxy: every forwarded value must name o
 });
 
 describe('WebSocket upgrades on excluded paths still need an allowed Origin', () => {
-  const guard = createGuard({ hosts: ['api.example.com'], origins: ['https://app.example.com'], exclude: ['/public/*', /\/live\/[a-z]+/] });
+  const guard = createGuard({
+    hosts: ['api.example.com'],
+    origins: ['https://app.example.com'],
+    exclude: ['/public/*', /\/live\/[a-z]+/],
+  });
   const upgrade = (origin: string | undefined, url: string): GuardRequest =>
-    req({ host: 'api.example.com', upgrade: 'websocket', connection: 'Upgrade', ...(origin === undefined ? {} : { origin }) }, { url });
+    req(
+      {
+        host: 'api.example.com',
+        upgrade: 'websocket',
+        connection: 'Upgrade',
+        ...(origin === undefined ? {} : { origin }),
+      },
+      { url },
+    );
 
   it.each(['/public/live', '/live/feed'])('%s', async (url) => {
     expect(codeOf(await guard.check(upgrade('https://evil.com', url)))).toBe('origin_not_allowed');
@@ -263,26 +338,48 @@ describe('catch-alls in disguise are refused with a message', () => {
 
 describe('exclude entries that exclude everything are refused', () => {
   it.each<string | RegExp>(['/*', /.*/, /\/.*/, /\/[^?]*/, /.+/])('%s', (entry) => {
-    expect(() => createGuard({ hosts: ['api.example.com'], exclude: [entry] })).toThrow(/exclude entry .* (excludes every path|matches unrelated paths)/);
+    expect(() => createGuard({ hosts: ['api.example.com'], exclude: [entry] })).toThrow(
+      /exclude entry .* (excludes every path|matches unrelated paths)/,
+    );
   });
 
-  it.each<string | RegExp>(['/healthz', '/public/*', /\/healthz(\/live|\/ready)?/, /\/static\/.+\.css/])('%s is fine', (entry) => {
-    expect(() => createGuard({ hosts: ['api.example.com'], exclude: [entry] })).not.toThrow();
-  });
+  it.each<string | RegExp>(['/healthz', '/public/*', /\/healthz(\/live|\/ready)?/, /\/static\/.+\.css/])(
+    '%s is fine',
+    (entry) => {
+      expect(() => createGuard({ hosts: ['api.example.com'], exclude: [entry] })).not.toThrow();
+    },
+  );
 });
 
 describe('RFC 6750 §3.1 statuses and challenges', () => {
   const guard = createGuard({ hosts: ['api.example.com'], auth: auth({ key: SECRET32 }) });
   const run = (authorization: string | string[] | undefined, rawHeaders?: string[]): Promise<GuardResult> =>
-    guard.check(req({ host: 'api.example.com', ...(authorization === undefined ? {} : { authorization }) }, rawHeaders === undefined ? {} : { rawHeaders }));
+    guard.check(
+      req(
+        { host: 'api.example.com', ...(authorization === undefined ? {} : { authorization }) },
+        rawHeaders === undefined ? {} : { rawHeaders },
+      ),
+    );
 
   it.each<[string, string | string[] | undefined, string[] | undefined, number, string]>([
     ['no header', undefined, undefined, 401, 'Bearer realm="api"'],
     ['Basic credentials', 'Basic dXNlcjpwYXNz', undefined, 401, 'Bearer realm="api"'],
     ['Bearer without token', 'Bearer', undefined, 400, 'Bearer realm="api", error="invalid_request"'],
     ['two tokens', 'Bearer a b', undefined, 400, 'Bearer realm="api", error="invalid_request"'],
-    ['repeated header (array)', ['Bearer a', 'Bearer b'], undefined, 400, 'Bearer realm="api", error="invalid_request"'],
-    ['repeated header (rawHeaders)', 'Bearer a.b.c', ['Host', 'api.example.com', 'Authorization', 'Bearer a.b.c', 'authorization', 'Bearer x'], 400, 'Bearer realm="api", error="invalid_request"'],
+    [
+      'repeated header (array)',
+      ['Bearer a', 'Bearer b'],
+      undefined,
+      400,
+      'Bearer realm="api", error="invalid_request"',
+    ],
+    [
+      'repeated header (rawHeaders)',
+      'Bearer a.b.c',
+      ['Host', 'api.example.com', 'Authorization', 'Bearer a.b.c', 'authorization', 'Bearer x'],
+      400,
+      'Bearer realm="api", error="invalid_request"',
+    ],
     ['well-formed header, not a JWT', 'Bearer abc', undefined, 401, 'Bearer realm="api", error="invalid_token"'],
   ])('%s', async (_name, authorization, rawHeaders, status, challenge) => {
     const result = await run(authorization, rawHeaders);
@@ -294,7 +391,9 @@ describe('RFC 6750 §3.1 statuses and challenges', () => {
     for (const value of ['Bearer', 'Bearer a b', 'Bearer "x"', `Bearer ${'a'.repeat(9000)}`]) {
       const result = await run(value);
       expect(codeOf(result)).toBe('token_malformed');
-      expect(result.ok ? undefined : result.headers['www-authenticate']).toBe('Bearer realm="api", error="invalid_request"');
+      expect(result.ok ? undefined : result.headers['www-authenticate']).toBe(
+        'Bearer realm="api", error="invalid_request"',
+      );
     }
   });
 });
@@ -305,11 +404,23 @@ describe('repeated Referer on an unsafe request', () => {
     const viaRaw = await guard.check(
       req(
         { host: 'api.example.com', referer: 'https://app.example.com/page' },
-        { method: 'POST', rawHeaders: ['Host', 'api.example.com', 'Referer', 'https://app.example.com/page', 'Referer', 'https://evil.com/'] },
+        {
+          method: 'POST',
+          rawHeaders: [
+            'Host',
+            'api.example.com',
+            'Referer',
+            'https://app.example.com/page',
+            'Referer',
+            'https://evil.com/',
+          ],
+        },
       ),
     );
     expect(codeOf(viaRaw)).toBe('origin_malformed');
-    const viaArray = await guard.check(req({ host: 'api.example.com', referer: ['https://app.example.com/', 'https://evil.com/'] }, { method: 'POST' }));
+    const viaArray = await guard.check(
+      req({ host: 'api.example.com', referer: ['https://app.example.com/', 'https://evil.com/'] }, { method: 'POST' }),
+    );
     expect(codeOf(viaArray)).toBe('origin_malformed');
   });
 });

@@ -221,7 +221,9 @@ describe('HostAllowlist entry forms', () => {
   });
 
   it('createGuard uses the same entry forms', () => {
-    const guard = createGuard({ hosts: ['api.example.com:8443', '.example.org', '*.tenant.example.com', '10.0.0.0/8', /pr-\d+\.example\.net/] });
+    const guard = createGuard({
+      hosts: ['api.example.com:8443', '.example.org', '*.tenant.example.com', '10.0.0.0/8', /pr-\d+\.example\.net/],
+    });
     expect(guard.isAllowedHost('api.example.com:8443')).toBe(true);
     expect(guard.isAllowedHost('api.example.com')).toBe(false);
     expect(guard.isAllowedHost('example.org')).toBe(true);
@@ -300,9 +302,12 @@ describe('near-catch-all entries are refused', () => {
   it.each([/[a-z0-9.-]+/, /.*\..*/, /[^/]+/, /(.+\.)?evil\.net/])('RegExp %s matches foreign names', (pattern) => {
     expect(() => createGuard({ hosts: [pattern] })).toThrow(TypeError);
   });
-  it.each(['0.0.0.0/1', '128.0.0.0/1', '0.0.0.0/7', '::/1', 'fc00::/6'])('CIDR %s is wider than any private range', (range) => {
-    expect(() => createGuard({ hosts: [range] })).toThrow(TypeError);
-  });
+  it.each(['0.0.0.0/1', '128.0.0.0/1', '0.0.0.0/7', '::/1', 'fc00::/6'])(
+    'CIDR %s is wider than any private range',
+    (range) => {
+      expect(() => createGuard({ hosts: [range] })).toThrow(TypeError);
+    },
+  );
   it.each(['10.0.0.0/8', 'fc00::/7', 'fd00::/8', '192.168.0.0/16'])('CIDR %s is accepted', (range) => {
     expect(() => createGuard({ hosts: [range] })).not.toThrow();
   });

@@ -1,7 +1,14 @@
 import { createHmac, createSecretKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import jsonwebtoken from 'jsonwebtoken';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createGuard, JwtVerifier, type AuthOptions, type GuardResult, type JwtClaims, type KeyInput } from '../src/index.js';
+import {
+  createGuard,
+  JwtVerifier,
+  type AuthOptions,
+  type GuardResult,
+  type JwtClaims,
+  type KeyInput,
+} from '../src/index.js';
 
 const NOW = 1_700_000_000;
 const SECRET = 'a-long-random-hs256-secret-for-tests-0123456789';
@@ -16,10 +23,16 @@ const ec384 = generateKeyPairSync('ec', { namedCurve: 'secp384r1' });
 const rsaPublicPem = rsa.publicKey.export({ type: 'spki', format: 'pem' }).toString();
 const ecPublicPem = ec.publicKey.export({ type: 'spki', format: 'pem' }).toString();
 
-const enc = (part: object | string): string => Buffer.from(typeof part === 'string' ? part : JSON.stringify(part)).toString('base64url');
+const enc = (part: object | string): string =>
+  Buffer.from(typeof part === 'string' ? part : JSON.stringify(part)).toString('base64url');
 
 /** Hand-crafted HMAC token with exact header and payload JSON text. */
-function craft(header: object | string, payload: object | string, secret: string | Buffer = SECRET, hash = 'sha256'): string {
+function craft(
+  header: object | string,
+  payload: object | string,
+  secret: string | Buffer = SECRET,
+  hash = 'sha256',
+): string {
   const signingInput = `${enc(header)}.${enc(payload)}`;
   return `${signingInput}.${createHmac(hash, secret).update(signingInput).digest('base64url')}`;
 }
@@ -33,9 +46,14 @@ const claims = (extra: Record<string, unknown> = {}): Record<string, unknown> =>
   ...extra,
 });
 
-const without = (name: string): Record<string, unknown> => Object.fromEntries(Object.entries(claims()).filter(([key]) => key !== name));
+const without = (name: string): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(claims()).filter(([key]) => key !== name));
 
-function sign(payload: Record<string, unknown>, key: jsonwebtoken.Secret | KeyObject = SECRET, options: jsonwebtoken.SignOptions = {}): string {
+function sign(
+  payload: Record<string, unknown>,
+  key: jsonwebtoken.Secret | KeyObject = SECRET,
+  options: jsonwebtoken.SignOptions = {},
+): string {
   return jsonwebtoken.sign(payload, key, { algorithm: 'HS256', ...options });
 }
 
@@ -43,13 +61,19 @@ type Auth = Omit<AuthOptions, 'key' | 'getKey'> & { key?: KeyInput; getKey?: Aut
 const base: Auth = { key: SECRET, algorithms: ['HS256'], audience: AUD, issuer: ISS };
 
 function guardWith(overrides: Partial<Auth> = {}, drop: (keyof Auth)[] = []) {
-  const auth = Object.fromEntries(Object.entries({ ...base, ...overrides }).filter(([key]) => !drop.includes(key as keyof Auth)));
+  const auth = Object.fromEntries(
+    Object.entries({ ...base, ...overrides }).filter(([key]) => !drop.includes(key as keyof Auth)),
+  );
   return createGuard({ hosts: HOSTS, auth: auth as unknown as AuthOptions });
 }
 
 type AnyGuard = ReturnType<typeof guardWith>;
 
-async function check(guard: AnyGuard, authorization: string | string[] | undefined, host = 'api.example.com'): Promise<GuardResult> {
+async function check(
+  guard: AnyGuard,
+  authorization: string | string[] | undefined,
+  host = 'api.example.com',
+): Promise<GuardResult> {
   const headers: Record<string, string | string[] | undefined> = { host };
   if (authorization !== undefined) headers.authorization = authorization;
   const result = await guard.check({ method: 'GET', url: '/', headers });
@@ -61,7 +85,13 @@ async function check(guard: AnyGuard, authorization: string | string[] | undefin
     expect(result.message).not.toContain(AUD);
     expect(result.message).not.toContain(ISS);
     expect(result.message).not.toContain('api.example.com');
-    expect(result.status).toBe(result.code === 'insufficient_scope' ? 403 : result.code === 'token_malformed' || result.code === 'token_duplicate' ? 400 : 401);
+    expect(result.status).toBe(
+      result.code === 'insufficient_scope'
+        ? 403
+        : result.code === 'token_malformed' || result.code === 'token_duplicate'
+          ? 400
+          : 401,
+    );
   }
   return result;
 }
@@ -90,7 +120,12 @@ describe('valid tokens', () => {
 
   it('HS256 with a Buffer secret, a Uint8Array, a JWK and a KeyObject', async () => {
     const bytes = Buffer.from(SECRET);
-    for (const key of [bytes, new Uint8Array(bytes), { kty: 'oct', k: bytes.toString('base64url') }, createSecretKey(bytes)] as KeyInput[]) {
+    for (const key of [
+      bytes,
+      new Uint8Array(bytes),
+      { kty: 'oct', k: bytes.toString('base64url') },
+      createSecretKey(bytes),
+    ] as KeyInput[]) {
       expect(codeOf(await check(guardWith({ key }), bearer(sign(claims()))))).toBe('ok');
     }
   });
@@ -116,14 +151,18 @@ describe('valid tokens', () => {
   it('ES256 with a PEM and a JWK', async () => {
     const token = bearer(sign(claims(), ec.privateKey, { algorithm: 'ES256' }));
     expect(codeOf(await check(guardWith({ key: ecPublicPem, algorithms: ['ES256'] }), token))).toBe('ok');
-    expect(codeOf(await check(guardWith({ key: ec.publicKey.export({ format: 'jwk' }), algorithms: ['ES256'] }), token))).toBe('ok');
+    expect(
+      codeOf(await check(guardWith({ key: ec.publicKey.export({ format: 'jwk' }), algorithms: ['ES256'] }), token)),
+    ).toBe('ok');
   });
 
   it('PS256 with an RSA key', async () => {
     const guard = guardWith({ key: rsa.publicKey, algorithms: ['PS256'] });
     expect(codeOf(await check(guard, bearer(sign(claims(), rsa.privateKey, { algorithm: 'PS256' }))))).toBe('ok');
     // RS256 and PS256 are different algorithms
-    expect(codeOf(await check(guard, bearer(sign(claims(), rsa.privateKey, { algorithm: 'RS256' }))))).toBe('token_algorithm_invalid');
+    expect(codeOf(await check(guard, bearer(sign(claims(), rsa.privateKey, { algorithm: 'RS256' }))))).toBe(
+      'token_algorithm_invalid',
+    );
   });
 
   it('ES384 with a P-384 key', async () => {
@@ -154,26 +193,38 @@ describe('algorithm attacks', () => {
   });
 
   it('wrong key', async () => {
-    expect(codeOf(await check(guardWith(), bearer(sign(claims(), 'another-secret-of-decent-length-000000'))))).toBe('token_invalid');
+    expect(codeOf(await check(guardWith(), bearer(sign(claims(), 'another-secret-of-decent-length-000000'))))).toBe(
+      'token_invalid',
+    );
     const guard = rsGuard();
-    expect(codeOf(await check(guard, bearer(sign(claims(), rsa2.privateKey, { algorithm: 'RS256' }))))).toBe('token_invalid');
+    expect(codeOf(await check(guard, bearer(sign(claims(), rsa2.privateKey, { algorithm: 'RS256' }))))).toBe(
+      'token_invalid',
+    );
   });
 
   it('tampered payload and signature', async () => {
     const token = sign(claims());
     const [h, , s] = token.split('.');
-    expect(codeOf(await check(guardWith(), bearer(`${h}.${enc(claims({ sub: 'admin' }))}.${s}`)))).toBe('token_invalid');
+    expect(codeOf(await check(guardWith(), bearer(`${h}.${enc(claims({ sub: 'admin' }))}.${s}`)))).toBe(
+      'token_invalid',
+    );
     expect(codeOf(await check(guardWith(), bearer(`${token.slice(0, -2)}AA`)))).toBe('token_invalid');
   });
 
   it('disallowed algorithm', async () => {
-    expect(codeOf(await check(guardWith(), bearer(sign(claims(), SECRET, { algorithm: 'HS512' }))))).toBe('token_algorithm_invalid');
-    expect(codeOf(await check(guardWith(), bearer(sign(claims(), rsa.privateKey, { algorithm: 'RS256' }))))).toBe('token_algorithm_invalid');
+    expect(codeOf(await check(guardWith(), bearer(sign(claims(), SECRET, { algorithm: 'HS512' }))))).toBe(
+      'token_algorithm_invalid',
+    );
+    expect(codeOf(await check(guardWith(), bearer(sign(claims(), rsa.privateKey, { algorithm: 'RS256' }))))).toBe(
+      'token_algorithm_invalid',
+    );
     expect(codeOf(await check(guardWith(), bearer(craft({ alg: 'hs256' }, claims()))))).toBe('token_algorithm_invalid');
   });
 
   it('unknown crit header', async () => {
-    expect(codeOf(await check(guardWith(), bearer(craft({ alg: 'HS256', crit: ['exp'], exp: 1 }, claims()))))).toBe('token_invalid');
+    expect(codeOf(await check(guardWith(), bearer(craft({ alg: 'HS256', crit: ['exp'], exp: 1 }, claims()))))).toBe(
+      'token_invalid',
+    );
     expect(codeOf(await check(guardWith(), bearer(craft({ alg: 'HS256', crit: [] }, claims()))))).toBe('token_invalid');
   });
 });
@@ -204,7 +255,9 @@ describe('time claims (frozen clock)', () => {
 
   it('clockTolerance is configurable', async () => {
     const token = bearer(sign(claims({ exp: NOW - 30 })));
-    expect(codeOf(await check(guardWith({ clockTolerance: 0 }), bearer(sign(claims({ exp: NOW - 1 })))))).toBe('token_expired');
+    expect(codeOf(await check(guardWith({ clockTolerance: 0 }), bearer(sign(claims({ exp: NOW - 1 })))))).toBe(
+      'token_expired',
+    );
     expect(codeOf(await check(guardWith({ clockTolerance: 60 }), token))).toBe('ok');
   });
 
@@ -243,10 +296,22 @@ describe('audience and issuer', () => {
   });
 
   it('audience and issuer lists: any may match', async () => {
-    const guard = guardWith({ audience: ['https://a.example.com', AUD], issuer: ['https://other-idp.example.com', ISS] });
+    const guard = guardWith({
+      audience: ['https://a.example.com', AUD],
+      issuer: ['https://other-idp.example.com', ISS],
+    });
     expect(codeOf(await check(guard, bearer(sign(claims()))))).toBe('ok');
-    expect(codeOf(await check(guard, bearer(sign(claims({ aud: 'https://a.example.com', iss: 'https://other-idp.example.com' })))))).toBe('ok');
-    expect(codeOf(await check(guard, bearer(sign(claims({ aud: 'https://b.example.com' })))))).toBe('token_audience_invalid');
+    expect(
+      codeOf(
+        await check(
+          guard,
+          bearer(sign(claims({ aud: 'https://a.example.com', iss: 'https://other-idp.example.com' }))),
+        ),
+      ),
+    ).toBe('ok');
+    expect(codeOf(await check(guard, bearer(sign(claims({ aud: 'https://b.example.com' })))))).toBe(
+      'token_audience_invalid',
+    );
   });
 
   it('issuer: false skips the issuer check', async () => {
@@ -273,7 +338,11 @@ describe('audience and issuer', () => {
 
   it('audience function that throws or returns nothing usable fails closed', async () => {
     const token = bearer(sign(claims()));
-    const throwing = guardWith({ audience: () => { throw new Error(AUD); } });
+    const throwing = guardWith({
+      audience: () => {
+        throw new Error(AUD);
+      },
+    });
     expect(codeOf(await check(throwing, token))).toBe('token_audience_invalid');
     for (const value of ['', [], [''], undefined, 42]) {
       expect(codeOf(await check(guardWith({ audience: () => value as never }), token))).toBe('token_audience_invalid');
@@ -311,7 +380,9 @@ describe('malformed tokens', () => {
   it('"=" inside the token breaks the RFC 6750 b64token grammar: a malformed header (400 invalid_request)', async () => {
     const result = await check(guardWith(), bearer(`${h}=.${p}.${s}`));
     expect(codeOf(result)).toBe('token_malformed');
-    expect(result.ok ? undefined : result.headers['www-authenticate']).toBe('Bearer realm="api", error="invalid_request"');
+    expect(result.ok ? undefined : result.headers['www-authenticate']).toBe(
+      'Bearer realm="api", error="invalid_request"',
+    );
   });
 
   it('a token over 8 KiB is malformed before verification', async () => {
@@ -345,7 +416,14 @@ describe('typ, requiredClaims and claims validators', () => {
   });
 
   it('typ given as application/at+jwt in options', async () => {
-    expect(codeOf(await check(guardWith({ typ: ['application/at+jwt'] }), bearer(craft({ alg: 'HS256', typ: 'at+jwt' }, claims()))))).toBe('ok');
+    expect(
+      codeOf(
+        await check(
+          guardWith({ typ: ['application/at+jwt'] }),
+          bearer(craft({ alg: 'HS256', typ: 'at+jwt' }, claims())),
+        ),
+      ),
+    ).toBe('ok');
   });
 
   it('without a typ option any typ passes', async () => {
@@ -363,20 +441,35 @@ describe('typ, requiredClaims and claims validators', () => {
   it('type-guard validator', async () => {
     const isAdmin = (c: JwtClaims): c is JwtClaims & { role: 'admin' } => c.role === 'admin';
     const guard = createGuard({ hosts: HOSTS, auth: { ...base, claims: isAdmin } });
-    const ok = await guard.check({ method: 'GET', url: '/', headers: { host: 'api.example.com', authorization: bearer(sign(claims({ role: 'admin' }))) } });
+    const ok = await guard.check({
+      method: 'GET',
+      url: '/',
+      headers: { host: 'api.example.com', authorization: bearer(sign(claims({ role: 'admin' }))) },
+    });
     expect(ok.ok && ok.auth?.claims.role).toBe('admin');
-    expect(codeOf(await check(guard as unknown as AnyGuard, bearer(sign(claims({ role: 'user' })))))).toBe('token_claims_invalid');
+    expect(codeOf(await check(guard as unknown as AnyGuard, bearer(sign(claims({ role: 'user' })))))).toBe(
+      'token_claims_invalid',
+    );
   });
 
   it('parse function: returns new claims, throws, returns junk, async', async () => {
     const token = bearer(sign(claims({ n: '5' })));
     const parse = (c: JwtClaims) => ({ sub: String(c.sub), n: Number(c.n) });
     const parsing = createGuard({ hosts: HOSTS, auth: { ...base, claims: parse } });
-    const result = await parsing.check({ method: 'GET', url: '/', headers: { host: 'api.example.com', authorization: token } });
+    const result = await parsing.check({
+      method: 'GET',
+      url: '/',
+      headers: { host: 'api.example.com', authorization: token },
+    });
     expect(result.ok && result.auth?.claims).toEqual({ sub: 'user-1', n: 5 });
 
     const cases: [unknown, string][] = [
-      [() => { throw new Error('nope'); }, 'token_claims_invalid'],
+      [
+        () => {
+          throw new Error('nope');
+        },
+        'token_claims_invalid',
+      ],
       [() => Promise.reject(new Error('nope')), 'token_claims_invalid'],
       [() => 'string', 'token_claims_invalid'],
       [() => null, 'token_claims_invalid'],
@@ -387,7 +480,14 @@ describe('typ, requiredClaims and claims validators', () => {
       [() => Promise.resolve({ sub: 'x' }), 'ok'],
       [{ parse: (c: unknown) => c }, 'ok'],
       [{ parse: (c: unknown) => Promise.resolve(c) }, 'ok'],
-      [{ parse: () => { throw new Error('zod says no'); } }, 'token_claims_invalid'],
+      [
+        {
+          parse: () => {
+            throw new Error('zod says no');
+          },
+        },
+        'token_claims_invalid',
+      ],
       [{ parse: () => 42 }, 'token_claims_invalid'],
     ];
     for (const [validator, expected] of cases) {
@@ -400,7 +500,9 @@ describe('getKey', () => {
   it('sync and async', async () => {
     const token = bearer(sign(claims()));
     expect(codeOf(await check(guardWith({ getKey: () => SECRET }, ['key']), token))).toBe('ok');
-    expect(codeOf(await check(guardWith({ getKey: () => Promise.resolve(Buffer.from(SECRET)) }, ['key']), token))).toBe('ok');
+    expect(codeOf(await check(guardWith({ getKey: () => Promise.resolve(Buffer.from(SECRET)) }, ['key']), token))).toBe(
+      'ok',
+    );
   });
 
   it('rotation by kid', async () => {
@@ -439,7 +541,9 @@ describe('getKey', () => {
   it('getKey throwing, rejecting or returning junk fails closed', async () => {
     const token = bearer(sign(claims()));
     const cases: unknown[] = [
-      () => { throw new Error('boom'); },
+      () => {
+        throw new Error('boom');
+      },
       () => Promise.reject(new Error('boom')),
       () => undefined,
       () => Promise.resolve(undefined),
@@ -455,8 +559,16 @@ describe('getKey', () => {
   });
 
   it('JwtVerifier.verify never rejects when getKey finds no key', async () => {
-    const verifier = new JwtVerifier({ getKey: () => undefined as never, algorithms: ['HS256'], audience: AUD, issuer: ISS });
-    await expect(verifier.verify(sign(claims()), { hostname: 'api.example.com', port: undefined })).resolves.toEqual({ ok: false, code: 'token_invalid' });
+    const verifier = new JwtVerifier({
+      getKey: () => undefined as never,
+      algorithms: ['HS256'],
+      audience: AUD,
+      issuer: ISS,
+    });
+    await expect(verifier.verify(sign(claims()), { hostname: 'api.example.com', port: undefined })).resolves.toEqual({
+      ok: false,
+      code: 'token_invalid',
+    });
   });
 
   it('a string secret and raw bytes with the same base64 text are different keys', async () => {
@@ -472,7 +584,8 @@ describe('getKey', () => {
 });
 
 describe('WWW-Authenticate', () => {
-  const challenge = (result: GuardResult): string | undefined => (result.ok ? undefined : result.headers['www-authenticate']);
+  const challenge = (result: GuardResult): string | undefined =>
+    result.ok ? undefined : result.headers['www-authenticate'];
 
   it('no credentials: a bare challenge with realm', async () => {
     const result = await check(guardWith(), undefined);
@@ -524,7 +637,12 @@ describe('WWW-Authenticate', () => {
   });
 
   it('messages never contain the token, audience or issuer', async () => {
-    const tokens = [sign(claims({ exp: NOW - 100 })), sign(claims({ aud: 'x' })), sign(claims({ iss: 'x' })), sign(claims(), 'y'.repeat(40))];
+    const tokens = [
+      sign(claims({ exp: NOW - 100 })),
+      sign(claims({ aud: 'x' })),
+      sign(claims({ iss: 'x' })),
+      sign(claims(), 'y'.repeat(40)),
+    ];
     for (const token of tokens) {
       const result = await check(guardWith(), bearer(token));
       expect(result.ok).toBe(false);
@@ -604,6 +722,8 @@ describe('challenge for a well-formed header carrying a non-JWT token', () => {
   it('is invalid_token (RFC 6750 §3.1), not invalid_request', async () => {
     const result = await check(guardWith(), 'Bearer abc');
     expect(codeOf(result)).toBe('token_invalid');
-    expect(result.ok ? undefined : result.headers['www-authenticate']).toBe('Bearer realm="api", error="invalid_token"');
+    expect(result.ok ? undefined : result.headers['www-authenticate']).toBe(
+      'Bearer realm="api", error="invalid_token"',
+    );
   });
 });

@@ -109,7 +109,11 @@ describe('refererOrigin', () => {
 });
 
 describe('OriginAllowlist', () => {
-  const list = new OriginAllowlist(['https://app.example.com', 'http://localhost:5173/', 'HTTPS://Admin.Example.com:443']);
+  const list = new OriginAllowlist([
+    'https://app.example.com',
+    'http://localhost:5173/',
+    'HTTPS://Admin.Example.com:443',
+  ]);
 
   it.each<[string, boolean]>([
     ['https://app.example.com', true],

@@ -27,7 +27,14 @@ interface Idp {
 }
 
 let server: Server;
-const idp: Idp = { issuer: '', jwksUrl: '', fetches: { jwks: 0, oidc: 0, rfc8414: 0 }, keys: new Map(), mode: 'up', oidc: true };
+const idp: Idp = {
+  issuer: '',
+  jwksUrl: '',
+  fetches: { jwks: 0, oidc: 0, rfc8414: 0 },
+  keys: new Map(),
+  mode: 'up',
+  oidc: true,
+};
 const pairs = new Map<string, { privateKey: KeyObject; publicKey: KeyObject }>();
 const pair = (kid: string) => {
   let found = pairs.get(kid);
@@ -49,7 +56,9 @@ beforeAll(async () => {
       return;
     }
     if (idp.mode === 'slow') {
-      setTimeout(() => { res.writeHead(503).end(); }, 2000).unref();
+      setTimeout(() => {
+        res.writeHead(503).end();
+      }, 2000).unref();
       return;
     }
     if (path === '/tenant/.well-known/openid-configuration') {
@@ -72,7 +81,9 @@ beforeAll(async () => {
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"keys": "nope"');
         return;
       }
-      json({ keys: [...idp.keys].map(([kid, key]) => ({ ...key.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' })) });
+      json({
+        keys: [...idp.keys].map(([kid, key]) => ({ ...key.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' })),
+      });
       return;
     }
     res.writeHead(404).end();
@@ -86,7 +97,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   server.closeAllConnections();
-  await new Promise((resolve) => { server.close(resolve); });
+  await new Promise((resolve) => {
+    server.close(resolve);
+  });
 });
 
 afterEach(() => {
@@ -104,7 +117,13 @@ function publish(...kids: string[]): void {
 }
 
 const token = (kid: string, claims: Record<string, unknown> = {}): string =>
-  jsonwebtoken.sign({ sub: 'u1', ...claims }, pair(kid).privateKey, { algorithm: 'RS256', keyid: kid, audience: AUD, issuer: idp.issuer, expiresIn: 300 });
+  jsonwebtoken.sign({ sub: 'u1', ...claims }, pair(kid).privateKey, {
+    algorithm: 'RS256',
+    keyid: kid,
+    audience: AUD,
+    issuer: idp.issuer,
+    expiresIn: 300,
+  });
 
 function guardWith(auth: Partial<AuthOptions>) {
   const options: AuthOptions = { algorithms: ['RS256'], audience: AUD, issuer: idp.issuer, ...auth };
@@ -138,10 +157,16 @@ describe('jwksUri', () => {
     publish('k1');
     const guard = guardWith({ jwksUri: idp.jwksUrl });
     expect(codeOf(await check(guard, token('k1')))).toBe('ok');
-    const forged = Array.from({ length: 200 }, (_, index) => token('k1').replace(/^[^.]+/, Buffer.from(JSON.stringify({ alg: 'RS256', kid: `x${index}` })).toString('base64url')));
+    const forged = Array.from({ length: 200 }, (_, index) =>
+      token('k1').replace(
+        /^[^.]+/,
+        Buffer.from(JSON.stringify({ alg: 'RS256', kid: `x${index}` })).toString('base64url'),
+      ),
+    );
     const results = await Promise.all(forged.map((bearer) => check(guard, bearer)));
     expect(new Set(results.map(codeOf))).toEqual(new Set(['token_invalid']));
-    for (let index = 0; index < 50; index++) expect(codeOf(await check(guard, forged[index] ?? ''))).toBe('token_invalid');
+    for (let index = 0; index < 50; index++)
+      expect(codeOf(await check(guard, forged[index] ?? ''))).toBe('token_invalid');
     expect(idp.fetches.jwks).toBe(1);
   });
 
@@ -229,10 +254,22 @@ describe('remote key options', () => {
     ['credentials in the URL', { jwksUri: 'https://u:p@idp.example.com/jwks.json' }, /credentials/],
     ['HS256 with a JWKS', { jwksUri: 'https://idp.example.com/jwks.json', algorithms: ['HS256'] }, /never HS\*/],
     ['two key sources', { jwksUri: 'https://idp.example.com/jwks.json', key: 'k'.repeat(32) }, /exactly one of/],
-    ['discovery without one issuer', { discovery: true, issuer: ['https://a.example', 'https://b.example'] }, /one issuer URL/],
+    [
+      'discovery without one issuer',
+      { discovery: true, issuer: ['https://a.example', 'https://b.example'] },
+      /one issuer URL/,
+    ],
     ['discovery on http', { discovery: true, issuer: 'http://idp.example.com' }, /must use https/],
-    ['bad timing', { jwksUri: 'https://idp.example.com/jwks.json', jwks: { cooldown: 0 } }, /jwks\.cooldown must be a positive number/],
-    ['unknown timing key', { jwksUri: 'https://idp.example.com/jwks.json', jwks: { ttl: 5 } as never }, /jwks\.ttl is not an option/],
+    [
+      'bad timing',
+      { jwksUri: 'https://idp.example.com/jwks.json', jwks: { cooldown: 0 } },
+      /jwks\.cooldown must be a positive number/,
+    ],
+    [
+      'unknown timing key',
+      { jwksUri: 'https://idp.example.com/jwks.json', jwks: { ttl: 5 } as never },
+      /jwks\.ttl is not an option/,
+    ],
   ])('%s', (_name, auth, message) => {
     expect(() => guardWith(auth)).toThrow(TypeError);
     expect(() => guardWith(auth)).toThrow(message);

@@ -3,7 +3,14 @@ import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import jsonwebtoken from 'jsonwebtoken';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createGuard, JwtVerifier, type AuthOptions, type GuardResult, type JwtClaims, type KeyInput } from '../src/index.js';
+import {
+  createGuard,
+  JwtVerifier,
+  type AuthOptions,
+  type GuardResult,
+  type JwtClaims,
+  type KeyInput,
+} from '../src/index.js';
 import { HeaderMemo, TokenCache } from '../src/internal/token-cache.js';
 
 const NOW = 1_700_000_000;
@@ -19,7 +26,14 @@ function craft(payload: object, secret = SECRET): string {
   const input = `${enc({ alg: 'HS256', typ: 'JWT' })}.${enc(payload)}`;
   return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
 }
-const claims = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({ sub: 'user-1', aud: AUD, iss: ISS, iat: NOW - 10, exp: NOW + 600, ...extra });
+const claims = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  sub: 'user-1',
+  aud: AUD,
+  iss: ISS,
+  iat: NOW - 10,
+  exp: NOW + 600,
+  ...extra,
+});
 
 type Auth = Omit<AuthOptions, 'key'> & { key?: KeyInput };
 const base: Auth = { key: SECRET, algorithms: ['HS256'], audience: AUD, issuer: ISS };
@@ -88,7 +102,8 @@ describe('a hit returns what the full check returns', () => {
     if (!uncached.ok || !first.ok || !second.ok) throw new Error('expected three successes');
     expect(first.auth).toEqual(uncached.auth);
     expect(second.auth).toEqual(uncached.auth);
-    const claimsOf = (result: GuardResult): JwtClaims => (result.ok && result.auth !== undefined ? result.auth.claims : {});
+    const claimsOf = (result: GuardResult): JwtClaims =>
+      result.ok && result.auth !== undefined ? result.auth.claims : {};
     (claimsOf(first).roles as string[]).push('root');
     claimsOf(first).sub = 'mallory';
     (claimsOf(second).nested as { a: unknown[] }).a.push('x');
@@ -118,7 +133,11 @@ describe('a hit returns what the full check returns', () => {
     ['exp with clockTolerance 20', claims({ exp: NOW + 30 }), { clockTolerance: 20 }],
     ['maxAge from iat', claims({ iat: NOW - 5, exp: NOW + 3600 }), { maxAge: 40 }],
     ['maxAge ending after exp', claims({ iat: NOW - 5, exp: NOW + 20 }), { maxAge: 60 }],
-    ['no exp with requireExp false and maxAge', claims({ exp: undefined, iat: NOW }), { requireExp: false, maxAge: 25 }],
+    [
+      'no exp with requireExp false and maxAge',
+      claims({ exp: undefined, iat: NOW }),
+      { requireExp: false, maxAge: 25 },
+    ],
     ['nbf (clock set back below it)', claims({ nbf: NOW - 2, exp: NOW + 30 }), {}],
   ] as const)('%s: same result as without a cache at every second', async (_name, payload, options) => {
     const cached = guardWith(options);
@@ -284,7 +303,8 @@ describe('bounded memory', () => {
     const prefix = `${enc({ alg: 'HS256', typ: 'JWT' })}.`;
     const mint = (i: number): string => {
       // About 300 characters, like a real access token.
-      const input = prefix + enc(claims({ sub: `user-${i}`, jti: `${i}-${'x'.repeat(64)}`, scope: 'read write admin' }));
+      const input =
+        prefix + enc(claims({ sub: `user-${i}`, jti: `${i}-${'x'.repeat(64)}`, scope: 'read write admin' }));
       return `${input}.${createHmac('sha256', SECRET).update(input).digest('base64url')}`;
     };
     verifySpy.mockRestore();

@@ -54,9 +54,15 @@ if (values.help) {
   process.stdout.write(HELP);
   process.exit(0);
 }
-const frameworks = [...new Set((values.framework ?? FRAMEWORKS).flatMap((item) => item.split(',')).map((item) => item.trim().toLowerCase()))];
-for (const framework of frameworks) if (!FRAMEWORKS.includes(framework)) fail(`--framework ${JSON.stringify(framework)}: choose express, koa or fastify`);
-if (values.timeout !== undefined && !/^[1-9]\d*$/.test(values.timeout)) fail(`--timeout ${JSON.stringify(values.timeout)} must be a positive number of milliseconds, e.g. 5000`);
+const frameworks = [
+  ...new Set(
+    (values.framework ?? FRAMEWORKS).flatMap((item) => item.split(',')).map((item) => item.trim().toLowerCase()),
+  ),
+];
+for (const framework of frameworks)
+  if (!FRAMEWORKS.includes(framework)) fail(`--framework ${JSON.stringify(framework)}: choose express, koa or fastify`);
+if (values.timeout !== undefined && !/^[1-9]\d*$/.test(values.timeout))
+  fail(`--timeout ${JSON.stringify(values.timeout)} must be a positive number of milliseconds, e.g. 5000`);
 const color = !values['no-color'] && (process.env.NO_COLOR ?? '') === '' && process.stdout.isTTY;
 const progress = process.stderr.isTTY
   ? (done: number, total: number, label: string): void => {

@@ -128,12 +128,13 @@ function listen(handler: RequestListener): Promise<Running> {
     server.listen(0, '127.0.0.1', () => {
       resolve({
         port: (server.address() as AddressInfo).port,
-        close: () => new Promise<void>((done) => {
-          server.closeAllConnections();
-          server.close(() => {
-            done();
-          });
-        }),
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => {
+              done();
+            });
+          }),
       });
     });
   });
@@ -142,7 +143,11 @@ function listen(handler: RequestListener): Promise<Running> {
 async function start(framework: string, app: unknown): Promise<Running> {
   if (framework === 'express') return listen(app as RequestListener);
   if (framework === 'koa') return listen((app as { callback(): RequestListener }).callback());
-  const fastify = app as { listen(options: { port: number; host: string }): Promise<string>; server: Server; close(): Promise<void> };
+  const fastify = app as {
+    listen(options: { port: number; host: string }): Promise<string>;
+    server: Server;
+    close(): Promise<void>;
+  };
   await fastify.listen({ port: 0, host: '127.0.0.1' });
   return { port: (fastify.server.address() as AddressInfo).port, close: () => fastify.close() };
 }
@@ -150,7 +155,10 @@ async function start(framework: string, app: unknown): Promise<Running> {
 /** Lints the example sources with the plugin's `recommended` config. */
 export async function lintExamples(frameworks: readonly string[]): Promise<LintFinding[]> {
   // Loaded lazily: `rebind-guard probe` should not pay for ESLint's start-up.
-  const [{ ESLint }, { default: rebindGuardPlugin }] = await Promise.all([import('eslint'), import('@rebind-guard/eslint-plugin')]);
+  const [{ ESLint }, { default: rebindGuardPlugin }] = await Promise.all([
+    import('eslint'),
+    import('@rebind-guard/eslint-plugin'),
+  ]);
   const eslint = new ESLint({
     cwd: EXAMPLES_DIR,
     overrideConfigFile: true,
@@ -165,14 +173,29 @@ export async function lintExamples(frameworks: readonly string[]): Promise<LintF
   for (const result of results) {
     const file = result.filePath.slice(EXAMPLES_DIR.length).replaceAll('\\', '/');
     for (const message of result.messages) {
-      findings.push({ file, line: message.line, column: message.column, ruleId: message.ruleId ?? '(parse error)', message: message.message });
+      findings.push({
+        file,
+        line: message.line,
+        column: message.column,
+        ruleId: message.ruleId ?? '(parse error)',
+        message: message.message,
+      });
     }
   }
   return findings;
 }
 
-const CELL: Readonly<Record<Verdict, string>> = { accepted: 'ACCEPTED', blocked: 'blocked', inconclusive: 'n/a', error: 'error' };
-const HEADING: Readonly<Record<Variant, string>> = { naive: 'no checks', unprotected: 'Flask port', protected: 'rebind-guard' };
+const CELL: Readonly<Record<Verdict, string>> = {
+  accepted: 'ACCEPTED',
+  blocked: 'blocked',
+  inconclusive: 'n/a',
+  error: 'error',
+};
+const HEADING: Readonly<Record<Variant, string>> = {
+  naive: 'no checks',
+  unprotected: 'Flask port',
+  protected: 'rebind-guard',
+};
 /** The widest line the demo prints. */
 export const DEMO_WIDTH = 100;
 
@@ -198,27 +221,52 @@ export function formatTable(runs: readonly DemoRun[], style: Style): string {
   }
   // The DNS rebinding itself goes first; rows where every server was n/a say nothing and are left out.
   rows.sort((a, b) => Number(b.id === 'host-foreign') - Number(a.id === 'host-foreign'));
-  const verdictsOf = (key: string): (Verdict | undefined)[] => runs.map((run) => run.report.results.find((result) => `${result.id} ${result.operation}` === key)?.verdict);
-  const silent = rows.filter((row) => verdictsOf(row.key).every((verdict) => verdict !== 'accepted' && verdict !== 'blocked'));
+  const verdictsOf = (key: string): (Verdict | undefined)[] =>
+    runs.map((run) => run.report.results.find((result) => `${result.id} ${result.operation}` === key)?.verdict);
+  const silent = rows.filter((row) =>
+    verdictsOf(row.key).every((verdict) => verdict !== 'accepted' && verdict !== 'blocked'),
+  );
   for (const row of silent) rows.splice(rows.indexOf(row), 1);
   const idWidth = Math.max(5, ...rows.map((row) => row.id.length));
   const operationWidth = Math.max(5, ...rows.map((row) => row.operation.length));
   const variants = VARIANTS.filter((variant) => runs.some((run) => run.variant === variant));
-  const cellWidth = Math.max(12, Math.floor((DEMO_WIDTH - idWidth - operationWidth - 2) / Math.max(1, variants.length)) - 1);
+  const cellWidth = Math.max(
+    12,
+    Math.floor((DEMO_WIDTH - idWidth - operationWidth - 2) / Math.max(1, variants.length)) - 1,
+  );
   const frameworks = [...new Set(runs.map((run) => run.framework))];
   const cell = (row: (typeof rows)[number], variant: Variant): string => {
-    const verdicts = frameworks.map((framework) => runs.find((run) => run.framework === framework && run.variant === variant)?.report.results.find((result) => `${result.id} ${result.operation}` === row.key)?.verdict);
+    const verdicts = frameworks.map(
+      (framework) =>
+        runs
+          .find((run) => run.framework === framework && run.variant === variant)
+          ?.report.results.find((result) => `${result.id} ${result.operation}` === row.key)?.verdict,
+    );
     const [first] = verdicts;
-    if (verdicts.every((verdict) => verdict === first)) return paint(style, first, (first === undefined ? '-' : CELL[first]).padEnd(cellWidth));
-    const text = frameworks.map((framework, index) => `${framework.charAt(0)}:${(verdicts[index] === undefined ? '-' : CELL[verdicts[index]]).slice(0, 3)}`).join(' ');
+    if (verdicts.every((verdict) => verdict === first))
+      return paint(style, first, (first === undefined ? '-' : CELL[first]).padEnd(cellWidth));
+    const text = frameworks
+      .map(
+        (framework, index) =>
+          `${framework.charAt(0)}:${(verdicts[index] === undefined ? '-' : CELL[verdicts[index]]).slice(0, 3)}`,
+      )
+      .join(' ');
     return paint(style, verdicts.includes('accepted') ? 'accepted' : undefined, text.padEnd(cellWidth));
   };
   const lines: string[] = [];
   const label = (id: string, operation: string): string => `${id.padEnd(idWidth)} ${operation.padEnd(operationWidth)}`;
-  lines.push(`${label('probe', 'route')} ${variants.map((variant) => HEADING[variant].padEnd(cellWidth)).join(' ')}`.trimEnd());
-  lines.push(`${'-'.repeat(idWidth)} ${'-'.repeat(operationWidth)} ${variants.map(() => '-'.repeat(cellWidth)).join(' ')}`);
-  for (const row of rows) lines.push(`${label(row.id, row.operation)} ${variants.map((variant) => cell(row, variant)).join(' ')}`.trimEnd());
-  if (silent.length > 0) lines.push(...wrapLine(style.dim(`Left out, n/a on every server: ${silent.map((row) => row.key).join(', ')}.`), ''));
+  lines.push(
+    `${label('probe', 'route')} ${variants.map((variant) => HEADING[variant].padEnd(cellWidth)).join(' ')}`.trimEnd(),
+  );
+  lines.push(
+    `${'-'.repeat(idWidth)} ${'-'.repeat(operationWidth)} ${variants.map(() => '-'.repeat(cellWidth)).join(' ')}`,
+  );
+  for (const row of rows)
+    lines.push(`${label(row.id, row.operation)} ${variants.map((variant) => cell(row, variant)).join(' ')}`.trimEnd());
+  if (silent.length > 0)
+    lines.push(
+      ...wrapLine(style.dim(`Left out, n/a on every server: ${silent.map((row) => row.key).join(', ')}.`), ''),
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -243,7 +291,7 @@ export function wrapLine(text: string, indent: string): string[] {
 /** What DNS rebinding is, in five plain lines: the demo's opening. */
 export const INTRO = [
   'DNS rebinding in five lines: you open a web page on attacker.example. Its DNS answer then',
-  'changes to 127.0.0.1, so the page\'s own scripts now reach a server on YOUR machine, and the',
+  "changes to 127.0.0.1, so the page's own scripts now reach a server on YOUR machine, and the",
   'browser still calls it "attacker.example": same origin, no CORS, no warning. Every request',
   'carries Host: attacker.example. A server that does not check Host answers it, and the page',
   'reads its data and changes it. Below, the same API three ways, attacked exactly like that.',
@@ -269,7 +317,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   out.write(`${style.bold('rebind-guard demo')}\n\n`);
   for (const line of INTRO) out.write(`${line}\n`);
   out.write('\n');
-  write(`The example API (GET /protected, POST /admin/delete, Bearer JWT auth) in ${frameworks.join(', ')}: with no checks at all ("no checks"), ported faithfully from a Flask original, mistakes included ("Flask port"), and protected by rebind-guard. Sources: ${EXAMPLES_DIR}<framework>/{naive,unprotected,protected}.js. Everything runs on 127.0.0.1.`);
+  write(
+    `The example API (GET /protected, POST /admin/delete, Bearer JWT auth) in ${frameworks.join(', ')}: with no checks at all ("no checks"), ported faithfully from a Flask original, mistakes included ("Flask port"), and protected by rebind-guard. Sources: ${EXAMPLES_DIR}<framework>/{naive,unprotected,protected}.js. Everything runs on 127.0.0.1.`,
+  );
   out.write('\n');
 
   let lint: LintFinding[] | undefined;
@@ -280,10 +330,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       for (const variant of VARIANTS) {
         const file = `${framework}/${variant}.js`;
         const mine = lint.filter((finding) => finding.file === file);
-        out.write(`   ${file}: ${mine.length === 0 ? style.green('no findings') : style.red(`${mine.length} finding${mine.length === 1 ? '' : 's'}`)}\n`);
+        out.write(
+          `   ${file}: ${mine.length === 0 ? style.green('no findings') : style.red(`${mine.length} finding${mine.length === 1 ? '' : 's'}`)}\n`,
+        );
         for (const finding of mine) {
           const position = `${finding.line}:${finding.column}`;
-          const [first = '', ...more] = wrapLine(`     ${position}  ${finding.ruleId}  ${finding.message}`, ' '.repeat(7 + position.length));
+          const [first = '', ...more] = wrapLine(
+            `     ${position}  ${finding.ruleId}  ${finding.message}`,
+            ' '.repeat(7 + position.length),
+          );
           out.write(`${first.replace(position, style.dim(position))}\n`);
           for (const line of more) out.write(`${line}\n`);
         }
@@ -298,7 +353,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   for (const framework of frameworks) {
     for (const variant of VARIANTS) {
       options.onProgress?.(runs.length, total, `probing ${framework} ${variant}`);
-      const module = (await import(pathToFileURL(join(EXAMPLES_DIR, framework, `${variant}.js`)).href)) as ExampleModule;
+      const module = (await import(
+        pathToFileURL(join(EXAMPLES_DIR, framework, `${variant}.js`)).href
+      )) as ExampleModule;
       // The Flask port signs with its hard-coded secret; the others get a fresh one (the naive API ignores tokens).
       const secret = variant === 'unprotected' ? (module.SECRET_KEY ?? '') : randomBytes(32).toString('base64url');
       const app = await module.createApp(variant === 'protected' ? { secret } : undefined);
@@ -324,22 +381,40 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   options.onProgress?.(total, total, 'done');
 
   out.write(style.bold(`${options.lint === false ? '1' : '2'}. Probe\n`));
-  write(`   rebind-guard probe ${API_URL} --openapi examples/openapi.yaml --unsafe --connect 127.0.0.1:<port>, once per server. The first row is the DNS rebinding itself: a request that names the attacker's host.`, '   ');
+  write(
+    `   rebind-guard probe ${API_URL} --openapi examples/openapi.yaml --unsafe --connect 127.0.0.1:<port>, once per server. The first row is the DNS rebinding itself: a request that names the attacker's host.`,
+    '   ',
+  );
   out.write('\n');
   out.write(formatTable(runs, style));
   out.write('\n');
-  write(style.dim('ACCEPTED = the attack got through (2xx/3xx); blocked = 4xx or connection closed; n/a = the legitimate control request failed too, so the probe proves nothing there (e.g. no WebSocket endpoint).'), '');
+  write(
+    style.dim(
+      'ACCEPTED = the attack got through (2xx/3xx); blocked = 4xx or connection closed; n/a = the legitimate control request failed too, so the probe proves nothing there (e.g. no WebSocket endpoint).',
+    ),
+    '',
+  );
   out.write('\n');
   for (const run of runs) {
     const { summary } = run.report;
     const reachable = summary.acceptedByClass['browser-reachable'];
-    const verdict = summary.accepted === 0 ? style.green('nothing got through') : style.red(`${summary.accepted} attacks got through, ${reachable} browser-reachable`);
-    out.write(`   ${`${run.framework} ${run.variant}`.padEnd(22)} ${verdict}; ${summary.blocked} blocked, ${summary.inconclusive} n/a\n`);
+    const verdict =
+      summary.accepted === 0
+        ? style.green('nothing got through')
+        : style.red(`${summary.accepted} attacks got through, ${reachable} browser-reachable`);
+    out.write(
+      `   ${`${run.framework} ${run.variant}`.padEnd(22)} ${verdict}; ${summary.blocked} blocked, ${summary.inconclusive} n/a\n`,
+    );
   }
-  const specFindings = runs.flatMap((run) => (run.report.spec?.findings ?? []).map((finding) => `${run.framework} ${run.variant}: ${finding.message}`));
+  const specFindings = runs.flatMap((run) =>
+    (run.report.spec?.findings ?? []).map((finding) => `${run.framework} ${run.variant}: ${finding.message}`),
+  );
   for (const finding of specFindings) write(`   ${style.yellow('!')} ${finding}`, '     ');
   const durationMs = Date.now() - started;
   out.write('\n');
-  write(`Done in ${(durationMs / 1000).toFixed(1)} s. Fix pages: https://rebind-guard.dev/reference/result-codes — probe your own server with: npx @rebind-guard/cli probe <url> (docs: https://rebind-guard.dev/guide/cli)`, '');
+  write(
+    `Done in ${(durationMs / 1000).toFixed(1)} s. Fix pages: https://rebind-guard.dev/reference/result-codes — probe your own server with: npx @rebind-guard/cli probe <url> (docs: https://rebind-guard.dev/guide/cli)`,
+    '',
+  );
   return { lint, runs, durationMs };
 }

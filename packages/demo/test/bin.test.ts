@@ -6,9 +6,14 @@ const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 
 function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -19,7 +24,10 @@ describe('the demo bin (npm start)', () => {
     expect(help.stdout).toMatch(/npm start -- \[options\]/);
     expect(help.stdout).toContain('--framework');
     const framework = await run(['--framework', 'hapi']);
-    expect(framework).toMatchObject({ code: 2, stderr: expect.stringMatching(/--framework "hapi": choose express, koa or fastify/) as unknown });
+    expect(framework).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--framework "hapi": choose express, koa or fastify/) as unknown,
+    });
     expect((await run(['--timeout', 'soon'])).stderr).toMatch(/--timeout "soon"/);
     expect((await run(['--bogus'])).code).toBe(2);
   });

@@ -37,22 +37,118 @@ const pageFile = join(repoRoot, 'docs/reference/lint-precision.md');
  * directories (or files) that are servers; everything else in those repositories is tooling.
  */
 export const CORPUS = [
-  { repo: 'modelcontextprotocol/typescript-sdk', commit: 'e6c71bbab1dff7bf0c84eee96e74ef87f82a1dbe', label: 'v1.23.0', kind: 'MCP SDK server examples (before DNS-rebinding protection was on by default)', include: ['src/examples/server/'] },
-  { repo: 'modelcontextprotocol/typescript-sdk', commit: '356b7e61c83af723a0b7ad67d8193de70a5f03ca', label: 'v1.24.0', kind: 'MCP SDK server examples (after the fix)', include: ['src/examples/server/'] },
-  { repo: 'modelcontextprotocol/typescript-sdk', commit: '3924de99df834302d89f5997a1b64ca268282284', label: 'v2 main', kind: 'MCP SDK v2 examples (split packages)', include: ['examples/'] },
-  { repo: 'modelcontextprotocol/inspector', commit: '798bc1b7933dd29275121e8a4cf2284b45270bb9', label: '0.14.0', kind: 'MCP Inspector proxy server, vulnerable release (CVE-2025-49596)', include: ['server/src/'] },
-  { repo: 'modelcontextprotocol/inspector', commit: '86d5f58ec8c369839b8237455ad8b1c17b15a984', label: 'main', kind: 'MCP Inspector web server, current', include: ['clients/web/server/'] },
-  { repo: 'modelcontextprotocol/servers', commit: '76d64c822f5125032f89eb71dbdb94e42b434821', label: 'main', kind: 'MCP reference servers', include: ['src/'] },
-  { repo: 'koajs/examples', commit: '40c77dbecec617361b6683bd2bd7ec4c6afae745', label: 'master', kind: 'Koa examples', include: [''] },
-  { repo: 'expressjs/express', commit: 'a3714473feb3d2908add734d340e7755fd85e0a3', label: 'master', kind: 'Express examples', include: ['examples/'] },
-  { repo: 'fastify/fastify', commit: '83e69762aff047940b376fc2a266d143499ef727', label: 'main', kind: 'Fastify examples', include: ['examples/'] },
-  { repo: 'gothinkster/node-express-realworld-example-app', commit: '30b68e1e881462b2f4164ea09ab4c4f5699c7b0b', label: 'master', kind: 'RealWorld Express backend (JWT)', include: [''] },
-  { repo: 'gothinkster/koa-knex-realworld-example', commit: '602e234139c453825eb3939cf24bdf00fc164e0e', label: 'master', kind: 'RealWorld Koa backend (JWT)', include: [''] },
-  { repo: 'hagopj13/node-express-boilerplate', commit: '179ae84efec61b14206d0305d941daed6c6d07f9', label: 'master', kind: 'Express boilerplate (passport-jwt, env config)', include: [''] },
-  { repo: 'danielfsousa/express-rest-boilerplate', commit: 'b8bed6d7cfce3cf2ef89ec1b5e47b52dfc50e874', label: 'master', kind: 'Express REST boilerplate (JWT)', include: [''] },
-  { repo: 'facebook/create-react-app', commit: '6254386531d263688ccfa542d0e628fbc0de0b28', label: 'main', kind: 'Dev-server configuration (react-scripts webpack-dev-server config and start script)', include: ['packages/react-scripts/config/', 'packages/react-scripts/scripts/'] },
-  { repo: 'webpack/webpack-dev-server', commit: 'f78499fbb2f3cdb32f00894dd2535b997ae13104', label: 'main', kind: 'Dev-server configuration examples', include: ['examples/'] },
-  { repo: 'juice-shop/juice-shop', commit: '33518f5a0911e25d9df747b1e70fb7af279a755c', label: 'master', kind: 'Deliberately vulnerable app (OWASP Juice Shop)', include: ['server.ts', 'app.ts', 'routes/', 'lib/'] },
+  {
+    repo: 'modelcontextprotocol/typescript-sdk',
+    commit: 'e6c71bbab1dff7bf0c84eee96e74ef87f82a1dbe',
+    label: 'v1.23.0',
+    kind: 'MCP SDK server examples (before DNS-rebinding protection was on by default)',
+    include: ['src/examples/server/'],
+  },
+  {
+    repo: 'modelcontextprotocol/typescript-sdk',
+    commit: '356b7e61c83af723a0b7ad67d8193de70a5f03ca',
+    label: 'v1.24.0',
+    kind: 'MCP SDK server examples (after the fix)',
+    include: ['src/examples/server/'],
+  },
+  {
+    repo: 'modelcontextprotocol/typescript-sdk',
+    commit: '3924de99df834302d89f5997a1b64ca268282284',
+    label: 'v2 main',
+    kind: 'MCP SDK v2 examples (split packages)',
+    include: ['examples/'],
+  },
+  {
+    repo: 'modelcontextprotocol/inspector',
+    commit: '798bc1b7933dd29275121e8a4cf2284b45270bb9',
+    label: '0.14.0',
+    kind: 'MCP Inspector proxy server, vulnerable release (CVE-2025-49596)',
+    include: ['server/src/'],
+  },
+  {
+    repo: 'modelcontextprotocol/inspector',
+    commit: '86d5f58ec8c369839b8237455ad8b1c17b15a984',
+    label: 'main',
+    kind: 'MCP Inspector web server, current',
+    include: ['clients/web/server/'],
+  },
+  {
+    repo: 'modelcontextprotocol/servers',
+    commit: '76d64c822f5125032f89eb71dbdb94e42b434821',
+    label: 'main',
+    kind: 'MCP reference servers',
+    include: ['src/'],
+  },
+  {
+    repo: 'koajs/examples',
+    commit: '40c77dbecec617361b6683bd2bd7ec4c6afae745',
+    label: 'master',
+    kind: 'Koa examples',
+    include: [''],
+  },
+  {
+    repo: 'expressjs/express',
+    commit: 'a3714473feb3d2908add734d340e7755fd85e0a3',
+    label: 'master',
+    kind: 'Express examples',
+    include: ['examples/'],
+  },
+  {
+    repo: 'fastify/fastify',
+    commit: '83e69762aff047940b376fc2a266d143499ef727',
+    label: 'main',
+    kind: 'Fastify examples',
+    include: ['examples/'],
+  },
+  {
+    repo: 'gothinkster/node-express-realworld-example-app',
+    commit: '30b68e1e881462b2f4164ea09ab4c4f5699c7b0b',
+    label: 'master',
+    kind: 'RealWorld Express backend (JWT)',
+    include: [''],
+  },
+  {
+    repo: 'gothinkster/koa-knex-realworld-example',
+    commit: '602e234139c453825eb3939cf24bdf00fc164e0e',
+    label: 'master',
+    kind: 'RealWorld Koa backend (JWT)',
+    include: [''],
+  },
+  {
+    repo: 'hagopj13/node-express-boilerplate',
+    commit: '179ae84efec61b14206d0305d941daed6c6d07f9',
+    label: 'master',
+    kind: 'Express boilerplate (passport-jwt, env config)',
+    include: [''],
+  },
+  {
+    repo: 'danielfsousa/express-rest-boilerplate',
+    commit: 'b8bed6d7cfce3cf2ef89ec1b5e47b52dfc50e874',
+    label: 'master',
+    kind: 'Express REST boilerplate (JWT)',
+    include: [''],
+  },
+  {
+    repo: 'facebook/create-react-app',
+    commit: '6254386531d263688ccfa542d0e628fbc0de0b28',
+    label: 'main',
+    kind: 'Dev-server configuration (react-scripts webpack-dev-server config and start script)',
+    include: ['packages/react-scripts/config/', 'packages/react-scripts/scripts/'],
+  },
+  {
+    repo: 'webpack/webpack-dev-server',
+    commit: 'f78499fbb2f3cdb32f00894dd2535b997ae13104',
+    label: 'main',
+    kind: 'Dev-server configuration examples',
+    include: ['examples/'],
+  },
+  {
+    repo: 'juice-shop/juice-shop',
+    commit: '33518f5a0911e25d9df747b1e70fb7af279a755c',
+    label: 'master',
+    kind: 'Deliberately vulnerable app (OWASP Juice Shop)',
+    include: ['server.ts', 'app.ts', 'routes/', 'lib/'],
+  },
 ];
 
 const SOURCE = /\.(?:[cm]?js|[cm]?ts)$/u;
@@ -79,7 +175,9 @@ function gitDirFor(entry) {
   }
   mkdirSync(cacheRoot, { recursive: true });
   if (!existsSync(cache)) {
-    execFileSync('git', ['clone', '--bare', '--filter=blob:none', `https://github.com/${entry.repo}.git`, cache], { stdio: 'inherit' });
+    execFileSync('git', ['clone', '--bare', '--filter=blob:none', `https://github.com/${entry.repo}.git`, cache], {
+      stdio: 'inherit',
+    });
   }
   git(cache, ['fetch', '--filter=blob:none', 'origin', entry.commit]);
   return cache;
@@ -91,7 +189,8 @@ function loadVerdicts() {
 
 async function loadPlugin() {
   const entry = join(packageRoot, 'dist/index.js');
-  if (!existsSync(entry)) throw new Error('dist/index.js is missing: run `npm run build -w @rebind-guard/eslint-plugin` first');
+  if (!existsSync(entry))
+    throw new Error('dist/index.js is missing: run `npm run build -w @rebind-guard/eslint-plugin` first');
   return (await import(pathToFileURL(entry).href)).default;
 }
 
@@ -126,7 +225,13 @@ function lintEntry(plugin, entry) {
     let ok = true;
     for (const configName of ['recommended', 'strict']) {
       const messages = linter.verify(code, configFor(plugin, configName, typescript), { filename: join(cwd, file) });
-      if (messages.some((message) => message.fatal === true || (message.ruleId === null && message.message.startsWith('No matching configuration')))) {
+      if (
+        messages.some(
+          (message) =>
+            message.fatal === true ||
+            (message.ruleId === null && message.message.startsWith('No matching configuration')),
+        )
+      ) {
         ok = false;
         continue;
       }
@@ -179,7 +284,10 @@ function render(results, verdicts, rules) {
   );
   lines.push('## Summary', '', '| config | findings | TP | FP | precision |', '|---|---:|---:|---:|---:|');
   for (const config of ['recommended', 'strict']) {
-    const t = tally(all.filter((finding) => finding.config === config), verdicts);
+    const t = tally(
+      all.filter((finding) => finding.config === config),
+      verdicts,
+    );
     lines.push(`| \`${config}\` | ${t.tp + t.fp + t.unjudged} | ${t.tp} | ${t.fp} | ${percent(t.tp, t.fp)} |`);
   }
   lines.push('', '## Per rule', '');
@@ -196,7 +304,13 @@ function render(results, verdicts, rules) {
     });
     lines.push(`| [\`${rule.name}\`](/rules/${rule.name}) | ${cells.join(' | ')} |`);
   }
-  lines.push('', '## Corpus', '', '| repository | commit | kind of code | files | parsed | findings (strict) |', '|---|---|---|---:|---:|---:|');
+  lines.push(
+    '',
+    '## Corpus',
+    '',
+    '| repository | commit | kind of code | files | parsed | findings (strict) |',
+    '|---|---|---|---:|---:|---:|',
+  );
   for (const result of results) {
     const { entry } = result;
     const strict = result.findings.filter((finding) => finding.config === 'strict').length;
@@ -218,13 +332,17 @@ function render(results, verdicts, rules) {
   else {
     lines.push('| rule | where | why it is a false alarm |', '|---|---|---|');
     for (const finding of falseAlarms) {
-      lines.push(`| \`${finding.rule}\` | \`${finding.key.split(':').slice(0, 3).join(':')}\` | ${verdicts[finding.key].note} |`);
+      lines.push(
+        `| \`${finding.rule}\` | \`${finding.key.split(':').slice(0, 3).join(':')}\` | ${verdicts[finding.key].note} |`,
+      );
     }
     lines.push('');
   }
   lines.push('## True positives', '', '| rule | where | what is wrong |', '|---|---|---|');
   for (const finding of strictFindings.filter((candidate) => verdicts[candidate.key]?.verdict === 'tp')) {
-    lines.push(`| \`${finding.rule}\` | \`${finding.key.split(':').slice(0, 3).join(':')}\` | ${verdicts[finding.key].note} |`);
+    lines.push(
+      `| \`${finding.rule}\` | \`${finding.key.split(':').slice(0, 3).join(':')}\` | ${verdicts[finding.key].note} |`,
+    );
   }
   lines.push(
     '',
@@ -238,12 +356,12 @@ function render(results, verdicts, rules) {
     '  rules (substring and regex origin checks, `jwt.decode` for auth, `none`) found nothing here,',
     '  and `no-host-check-bypass` found one: their precision is not measured by this corpus, only by',
     '  their tests.',
-    '- Example apps that import their framework by a relative path (`require(\'../../\')` in the',
+    "- Example apps that import their framework by a relative path (`require('../../')` in the",
     '  Express and Fastify repositories) are not recognised as apps, so those examples yield nothing.',
     '- `strict` adds wildcard CORS without credentials, which is a real exposure for unauthenticated',
     '  local services (MCP servers, dev tools) and a false alarm for public APIs authenticated by',
     '  Bearer tokens; the rule cannot tell them apart, which is why `recommended` leaves it out.',
-    '- A verdict is one reader\'s judgement of the code at that commit, recorded with its reason in',
+    "- A verdict is one reader's judgement of the code at that commit, recorded with its reason in",
     '  `precision-verdicts.json`; example servers that bind to loopback count as true positives for',
     '  `require-host-validation`, because binding to `127.0.0.1` does not stop DNS rebinding.',
     '',
@@ -264,13 +382,20 @@ async function main() {
     .sort((a, b) => a.name.localeCompare(b.name));
   const all = results.flatMap((result) => result.findings);
   for (const config of ['recommended', 'strict']) {
-    const t = tally(all.filter((finding) => finding.config === config), verdicts);
-    process.stdout.write(`${config}: ${t.tp + t.fp + t.unjudged} findings, ${t.tp} TP, ${t.fp} FP, ${t.unjudged} unjudged, precision ${percent(t.tp, t.fp)}\n`);
+    const t = tally(
+      all.filter((finding) => finding.config === config),
+      verdicts,
+    );
+    process.stdout.write(
+      `${config}: ${t.tp + t.fp + t.unjudged} findings, ${t.tp} TP, ${t.fp} FP, ${t.unjudged} unjudged, precision ${percent(t.tp, t.fp)}\n`,
+    );
   }
   const files = results.reduce((sum, result) => sum + result.files, 0);
   process.stdout.write(`${files} files in ${results.length} corpus entries\n`);
   for (const result of results) {
-    process.stdout.write(`  ${result.entry.repo}@${result.entry.label}: ${result.files} files, ${result.parsed} parsed, ${result.findings.length} findings\n`);
+    process.stdout.write(
+      `  ${result.entry.repo}@${result.entry.label}: ${result.files} files, ${result.parsed} parsed, ${result.findings.length} findings\n`,
+    );
   }
   const seen = new Set();
   const unjudged = [];

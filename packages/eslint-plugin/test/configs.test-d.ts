@@ -27,7 +27,7 @@ test('the plugin object is an ESLint.Plugin of ESLint 8.57, 9 and 10', () => {
   expectTypeOf(plugin).toExtend<ESLint8.Plugin>();
 });
 
-test('the README\'s `plugins: { \'@rebind-guard\': rebindGuard }` type-checks (TS2322 before issue 13)', () => {
+test("the README's `plugins: { '@rebind-guard': rebindGuard }` type-checks (TS2322 before issue 13)", () => {
   const custom = {
     plugins: { '@rebind-guard': plugin },
     rules: { '@rebind-guard/require-jwt-verify-options': ['error', { requireIssuer: true }] },
@@ -41,7 +41,7 @@ test('the README\'s `plugins: { \'@rebind-guard\': rebindGuard }` type-checks (T
   expectTypeOf(configs8).toBeArray();
 });
 
-test('defineConfig (ESLint 9 and 10) and typescript-eslint\'s flat config types accept the plugin and its configs', () => {
+test("defineConfig (ESLint 9 and 10) and typescript-eslint's flat config types accept the plugin and its configs", () => {
   expectTypeOf(defineConfig10(plugin.configs.recommended, { plugins: { '@rebind-guard': plugin } })).toBeArray();
   expectTypeOf(defineConfig9(plugin.configs.strict, { plugins: { '@rebind-guard': plugin } })).toBeArray();
   expectTypeOf(plugin).toExtend<TSESLint.FlatConfig.Plugin>();

@@ -38,13 +38,16 @@ function parseSettings(comment: string, doc: string, line: number): LintSettings
   } catch (error) {
     throw new Error(`${doc}:${line}: the lint comment is not JSON: ${String(error)}`, { cause: error });
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${doc}:${line}: the lint comment must be an object`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new Error(`${doc}:${line}: the lint comment must be an object`);
   const settings = parsed as Record<string, unknown>;
   for (const key of Object.keys(settings)) {
     if (key !== 'filename' && key !== 'options') throw new Error(`${doc}:${line}: unknown lint setting '${key}'`);
   }
-  if (settings.filename !== undefined && typeof settings.filename !== 'string') throw new Error(`${doc}:${line}: filename must be a string`);
-  if (settings.options !== undefined && !Array.isArray(settings.options)) throw new Error(`${doc}:${line}: options must be an array`);
+  if (settings.filename !== undefined && typeof settings.filename !== 'string')
+    throw new Error(`${doc}:${line}: filename must be a string`);
+  if (settings.options !== undefined && !Array.isArray(settings.options))
+    throw new Error(`${doc}:${line}: options must be an array`);
   return settings;
 }
 
@@ -73,7 +76,8 @@ export function docExamples(markdown: string, doc: string): DocExample[] {
     const ticks = fence[1] ?? '```';
     const start = index;
     const body: string[] = [];
-    for (index += 1; index < lines.length && !(lines[index] ?? '').startsWith(ticks); index += 1) body.push(lines[index] ?? '');
+    for (index += 1; index < lines.length && !(lines[index] ?? '').startsWith(ticks); index += 1)
+      body.push(lines[index] ?? '');
     if (index >= lines.length) throw new Error(`${doc}:${start + 1}: unterminated code block`);
     if (kind !== undefined) {
       examples.push({ kind, language: fence[2] ?? '', code: body.join('\n'), line: start + 1, ...pending });
@@ -106,12 +110,21 @@ function lint(rule: string, example: DocExample): Linter.LintMessage[] {
 
 describe('rule docs: ❌ blocks are reported and ✅ blocks are clean', () => {
   it('every rule has a doc with at least one ❌ and one ✅ block', () => {
-    const docs = readdirSync(docsDir).filter((file) => file.endsWith('.md')).map((file) => file.slice(0, -3)).sort();
+    const docs = readdirSync(docsDir)
+      .filter((file) => file.endsWith('.md'))
+      .map((file) => file.slice(0, -3))
+      .sort();
     expect(docs).toEqual(ruleNames);
     for (const rule of ruleNames) {
       const examples = docExamples(readFileSync(path.join(docsDir, `${rule}.md`), 'utf8'), rule);
-      expect(examples.some((example) => example.kind === 'incorrect'), `${rule} has a ❌ block`).toBe(true);
-      expect(examples.some((example) => example.kind === 'correct'), `${rule} has a ✅ block`).toBe(true);
+      expect(
+        examples.some((example) => example.kind === 'incorrect'),
+        `${rule} has a ❌ block`,
+      ).toBe(true);
+      expect(
+        examples.some((example) => example.kind === 'correct'),
+        `${rule} has a ✅ block`,
+      ).toBe(true);
     }
   });
 
@@ -123,7 +136,10 @@ describe('rule docs: ❌ blocks are reported and ✅ blocks are clean', () => {
         it(`${example.kind === 'incorrect' ? '❌' : '✅'} block at line ${example.line}`, () => {
           const messages = lint(rule, example);
           const fatal = messages.filter((message) => message.fatal === true);
-          expect(fatal.map((message) => message.message), 'the block parses').toEqual([]);
+          expect(
+            fatal.map((message) => message.message),
+            'the block parses',
+          ).toEqual([]);
           const findings = messages.filter((message) => message.ruleId === `@rebind-guard/${rule}`);
           if (example.kind === 'incorrect') {
             expect(findings.length, `docs/rules/${rule}.md:${example.line} is reported by ${rule}`).toBeGreaterThan(0);
@@ -162,14 +178,23 @@ describe('docExamples', () => {
       '```',
     ].join('\n');
     expect(docExamples(markdown, 'x.md')).toEqual([
-      { kind: 'incorrect', language: 'js', code: 'bad();', line: 7, filename: 'vite.config.js', options: [{ a: true }] },
+      {
+        kind: 'incorrect',
+        language: 'js',
+        code: 'bad();',
+        line: 7,
+        filename: 'vite.config.js',
+        options: [{ a: true }],
+      },
       { kind: 'correct', language: 'ts', code: 'const s = `x`;\n```', line: 11 },
     ]);
   });
 
   it('refuses a malformed lint comment and an unterminated block', () => {
     expect(() => docExamples('### ❌ Incorrect\n<!-- lint: {nope} -->\n```js\nx\n```', 'x.md')).toThrow(/not JSON/u);
-    expect(() => docExamples('### ❌ Incorrect\n<!-- lint: {"file": "a"} -->', 'x.md')).toThrow(/unknown lint setting/u);
+    expect(() => docExamples('### ❌ Incorrect\n<!-- lint: {"file": "a"} -->', 'x.md')).toThrow(
+      /unknown lint setting/u,
+    );
     expect(() => docExamples('### ✅ Correct\n```js\nx', 'x.md')).toThrow(/unterminated/u);
   });
 });

@@ -10,7 +10,10 @@ import plugin from '../src/index.js';
 import { DOCS_BASE_URL } from '../src/util/create-rule.js';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const packageJson = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { name: string; version: string };
+const packageJson = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+};
 
 const ruleFiles = readdirSync(path.join(root, 'src/rules'))
   .filter((file) => file.endsWith('.ts') && file !== 'index.ts')
@@ -103,7 +106,10 @@ describe('plugin object', () => {
     const expected = Object.fromEntries(
       ruleNames.map((name) => {
         const strictOptions = ruleOf(name).meta.docs?.strictOptions;
-        return [`@rebind-guard/${name}`, strictOptions === undefined || strictOptions.length === 0 ? 'error' : ['error', ...strictOptions]];
+        return [
+          `@rebind-guard/${name}`,
+          strictOptions === undefined || strictOptions.length === 0 ? 'error' : ['error', ...strictOptions],
+        ];
       }),
     );
     expect(plugin.configs.strict.rules).toEqual(expected);
@@ -111,7 +117,9 @@ describe('plugin object', () => {
 
   it('puts exactly the docs.recommended rules in recommended, with default options', () => {
     const expected = Object.fromEntries(
-      ruleNames.filter((name) => ruleOf(name).meta.docs?.recommended === true).map((name) => [`@rebind-guard/${name}`, 'error']),
+      ruleNames
+        .filter((name) => ruleOf(name).meta.docs?.recommended === true)
+        .map((name) => [`@rebind-guard/${name}`, 'error']),
     );
     expect(plugin.configs.recommended.rules).toEqual(expected);
   });
@@ -156,7 +164,13 @@ describe.each(ruleFiles)('rule %s', (name) => {
     expect(header, 'header marker').not.toBe(doc);
     expect(doc.startsWith(`# ${name}\n`)).toBe(true);
     expect(header?.split('\n')).toContain(rule.meta.docs?.description);
-    for (const heading of ['Rule details', 'Examples', 'Options', 'What this rule does not catch', 'When Not To Use It']) {
+    for (const heading of [
+      'Rule details',
+      'Examples',
+      'Options',
+      'What this rule does not catch',
+      'When Not To Use It',
+    ]) {
       expect(section(doc, heading), `## ${heading}`).toBeDefined();
     }
     const examples = section(doc, 'Examples') ?? '';
@@ -181,12 +195,16 @@ describe('built plugin through the ESLint Node API', () => {
   const dist = path.join(root, 'dist/index.js');
 
   it('lints with configs.recommended and reports a finding', async () => {
-    if (!existsSync(dist)) throw new Error('dist/index.js is missing: run `npm run build -w @rebind-guard/eslint-plugin` first');
+    if (!existsSync(dist))
+      throw new Error('dist/index.js is missing: run `npm run build -w @rebind-guard/eslint-plugin` first');
     const built = (await import(/* @vite-ignore */ dist)) as { default: typeof plugin };
     const eslint = new ESLint({
       cwd: root,
       overrideConfigFile: true,
-      overrideConfig: [built.default.configs.recommended, { languageOptions: { ecmaVersion: 'latest', sourceType: 'module' } }],
+      overrideConfig: [
+        built.default.configs.recommended,
+        { languageOptions: { ecmaVersion: 'latest', sourceType: 'module' } },
+      ],
     });
     const code = "import jwt from 'jsonwebtoken';\nexport const claims = (token, key) => jwt.verify(token, key);\n";
     const [result] = await eslint.lintText(code, { filePath: path.join(root, 'src/example.js') });
@@ -198,7 +216,8 @@ describe('built plugin through the ESLint Node API', () => {
     if (!existsSync(dist)) throw new Error('dist/index.js is missing: run the build first');
     const built = (await import(/* @vite-ignore */ dist)) as { default: typeof plugin };
     const eslint = new ESLint({ cwd: root, overrideConfigFile: true, overrideConfig: [built.default.configs.strict] });
-    const code = "import { jwtVerify } from 'jose';\nexport const check = (t, k) => jwtVerify(t, k, { algorithms: ['ES256'], audience: 'api' });\n";
+    const code =
+      "import { jwtVerify } from 'jose';\nexport const check = (t, k) => jwtVerify(t, k, { algorithms: ['ES256'], audience: 'api' });\n";
     const [result] = await eslint.lintText(code, { filePath: path.join(root, 'src/example.js') });
     expect(result?.messages.map((message) => message.messageId)).toEqual(['missingOptions']);
   });
@@ -248,7 +267,10 @@ describe('CommonJS: require() returns the plugin itself (issue 13)', () => {
       const config = path.join(dir, 'eslint.config.cjs');
       // Resolved from this package, as a project that installed the plugin would resolve it.
       const id = createRequire(path.join(root, 'package.json')).resolve('@rebind-guard/eslint-plugin');
-      writeFileSync(config, `const rebindGuard = require(${JSON.stringify(id)});\nmodule.exports = [rebindGuard.configs.recommended];\n`);
+      writeFileSync(
+        config,
+        `const rebindGuard = require(${JSON.stringify(id)});\nmodule.exports = [rebindGuard.configs.recommended];\n`,
+      );
       const eslint = new ESLint({ cwd: dir, overrideConfigFile: config });
       const code = "import jwt from 'jsonwebtoken';\nexport const claims = (token, key) => jwt.verify(token, key);\n";
       const [result] = await eslint.lintText(code, { filePath: path.join(dir, 'server.js') });

@@ -4,8 +4,22 @@
  * @packageDocumentation
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { validateScopes, type AuthInfo, type ClaimRequirement, type Guard, type GuardFailure, type JwtClaims } from '@rebind-guard/core';
-import { compileAdapterOptions, sendAnswer, sendProblem, toGuardRequest, validateClaimRequirement, type AdapterOptions } from '@rebind-guard/core/node';
+import {
+  validateScopes,
+  type AuthInfo,
+  type ClaimRequirement,
+  type Guard,
+  type GuardFailure,
+  type JwtClaims,
+} from '@rebind-guard/core';
+import {
+  compileAdapterOptions,
+  sendAnswer,
+  sendProblem,
+  toGuardRequest,
+  validateClaimRequirement,
+  type AdapterOptions,
+} from '@rebind-guard/core/node';
 
 export {
   guardRequests,
@@ -48,7 +62,9 @@ declare global {
  * app.get('/me', (req, res) => { const { auth } = req as GuardedRequest<MyClaims>; res.json(auth?.claims); });
  * ```
  */
-export type GuardedRequest<Claims = RebindGuardClaims> = Omit<Request, 'auth'> & { auth?: AuthInfo<Claims> | undefined };
+export type GuardedRequest<Claims = RebindGuardClaims> = Omit<Request, 'auth'> & {
+  auth?: AuthInfo<Claims> | undefined;
+};
 
 /**
  * Options of {@link rebindGuard}: every core option, `authMode`, and `onReject`.
@@ -92,7 +108,13 @@ interface Installed {
 const INSTALLED = Symbol('rebind-guard');
 type MarkedRequest = Request & { [INSTALLED]?: Installed };
 
-function respond(failure: GuardFailure, req: Request, res: Response, next: NextFunction, onReject: ExpressGuardOptions<never>['onReject']): void {
+function respond(
+  failure: GuardFailure,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+  onReject: ExpressGuardOptions<never>['onReject'],
+): void {
   if (onReject === undefined) sendProblem(res, failure);
   else onReject(failure, req, res, next);
 }
@@ -100,7 +122,12 @@ function respond(failure: GuardFailure, req: Request, res: Response, next: NextF
 /** A route check on the verified token (scopes, claims), answered like the guard that let the request through. */
 type TokenCheck = (guard: Guard<unknown>, auth: AuthInfo<unknown> | undefined) => GuardFailure | undefined;
 
-function tokenCheckMiddleware(name: string, check: TokenCheck, fallback: Guard<unknown> | undefined, onReject: ExpressGuardOptions<never>['onReject']): RequestHandler {
+function tokenCheckMiddleware(
+  name: string,
+  check: TokenCheck,
+  fallback: Guard<unknown> | undefined,
+  onReject: ExpressGuardOptions<never>['onReject'],
+): RequestHandler {
   return function rebindGuardTokenCheck(req, res, next) {
     const installed = (req as MarkedRequest)[INSTALLED];
     const guard = installed?.guard ?? fallback;
@@ -114,7 +141,11 @@ function tokenCheckMiddleware(name: string, check: TokenCheck, fallback: Guard<u
   };
 }
 
-function scopesMiddleware(scopes: readonly string[], fallback: Guard<unknown> | undefined, onReject: ExpressGuardOptions<never>['onReject']): RequestHandler {
+function scopesMiddleware(
+  scopes: readonly string[],
+  fallback: Guard<unknown> | undefined,
+  onReject: ExpressGuardOptions<never>['onReject'],
+): RequestHandler {
   validateScopes(scopes);
   return tokenCheckMiddleware('requireScopes', (guard, auth) => guard.checkScopes(auth, scopes), fallback, onReject);
 }
@@ -125,7 +156,12 @@ function claimsMiddleware(
   onReject: ExpressGuardOptions<never>['onReject'],
 ): RequestHandler {
   validateClaimRequirement(requirement);
-  return tokenCheckMiddleware('requireClaims', (guard, auth) => guard.checkClaims(auth, requirement), fallback, onReject);
+  return tokenCheckMiddleware(
+    'requireClaims',
+    (guard, auth) => guard.checkClaims(auth, requirement),
+    fallback,
+    onReject,
+  );
 }
 
 /**
@@ -144,7 +180,9 @@ function claimsMiddleware(
  * app.get('/', (req, res) => { res.json({ ok: true }); });
  * ```
  */
-export function rebindGuard<Claims = RebindGuardClaims>(options: ExpressGuardOptions<Claims>): RebindGuardMiddleware<Claims> {
+export function rebindGuard<Claims = RebindGuardClaims>(
+  options: ExpressGuardOptions<Claims>,
+): RebindGuardMiddleware<Claims> {
   const { guard, authMode } = compileAdapterOptions(options);
   const onReject = options.onReject;
   const installed: Installed = { guard: guard, onReject };
@@ -171,7 +209,8 @@ export function rebindGuard<Claims = RebindGuardClaims>(options: ExpressGuardOpt
   return Object.assign(middleware, {
     guard,
     requireScopes: (...scopes: string[]) => scopesMiddleware(scopes, guard as Guard<unknown>, onReject),
-    requireClaims: (requirement: ClaimRequirement<Claims>) => claimsMiddleware(requirement as ClaimRequirement<never>, guard as Guard<unknown>, onReject),
+    requireClaims: (requirement: ClaimRequirement<Claims>) =>
+      claimsMiddleware(requirement as ClaimRequirement<never>, guard as Guard<unknown>, onReject),
   });
 }
 
@@ -185,7 +224,9 @@ export function rebindGuard<Claims = RebindGuardClaims>(options: ExpressGuardOpt
  * app.get('/feed', (req, res) => { res.json(req.auth ? personalised(req.auth.claims) : publicFeed()); });
  * ```
  */
-rebindGuard.optional = function optional<Claims = RebindGuardClaims>(options: ExpressGuardOptions<Claims>): RebindGuardMiddleware<Claims> {
+rebindGuard.optional = function optional<Claims = RebindGuardClaims>(
+  options: ExpressGuardOptions<Claims>,
+): RebindGuardMiddleware<Claims> {
   return rebindGuard<Claims>({ ...options, authMode: 'optional' });
 };
 

@@ -10,7 +10,8 @@ import { guardUpgrades, rebindGuard, requireScopes, type ExpressGuardOptions } f
 
 const SECRET = 'express adapter unit tests: a long enough HS256 secret';
 const auth = { key: SECRET, algorithms: ['HS256'], audience: 'api', issuer: false } as const;
-const token = (scope = 'read') => jsonwebtoken.sign({ sub: 'alice', scope, aud: 'api' }, SECRET, { algorithm: 'HS256', expiresIn: '1h' });
+const token = (scope = 'read') =>
+  jsonwebtoken.sign({ sub: 'alice', scope, aud: 'api' }, SECRET, { algorithm: 'HS256', expiresIn: '1h' });
 
 interface Answer {
   status: number;
@@ -20,14 +21,17 @@ interface Answer {
 
 function request(port: number, headers: http.OutgoingHttpHeaders = {}, path = '/', method = 'GET'): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path, method, headers: { host: 'localhost', ...headers }, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => {
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
-      });
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, path, method, headers: { host: 'localhost', ...headers }, agent: false },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => {
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+        });
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -64,11 +68,14 @@ describe('options are validated when the middleware is created', () => {
   ])('%s → TypeError', (name, options) => {
     expect(() => rebindGuard(options as ExpressGuardOptions)).toThrow(TypeError);
     // rebindGuard.optional() sets authMode itself, so only a bad authMode can pass through it.
-    if (name !== 'a bad authMode') expect(() => rebindGuard.optional(options as ExpressGuardOptions)).toThrow(TypeError);
+    if (name !== 'a bad authMode')
+      expect(() => rebindGuard.optional(options as ExpressGuardOptions)).toThrow(TypeError);
   });
 
   it('messages name the package and say what to write', () => {
-    expect(() => rebindGuard({ hosts: ['localhost'], authMode: 'sometimes' as 'optional' })).toThrow(/rebind-guard: .*"required", "optional" or "off"/);
+    expect(() => rebindGuard({ hosts: ['localhost'], authMode: 'sometimes' as 'optional' })).toThrow(
+      /rebind-guard: .*"required", "optional" or "off"/,
+    );
   });
 
   it('bad scopes throw when the route is set up', () => {
@@ -213,7 +220,14 @@ describe('requests', () => {
           host: '127.0.0.1',
           port,
           agent: false,
-          headers: { host: 'localhost', origin, connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' },
+          headers: {
+            host: 'localhost',
+            origin,
+            connection: 'Upgrade',
+            upgrade: 'websocket',
+            'sec-websocket-version': '13',
+            'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+          },
         });
         req.on('upgrade', (res, socket) => {
           socket.destroy();

@@ -13,7 +13,14 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import express, { type RequestHandler } from 'express';
 import type { AuthInfo, GuardFailure, GuardResult } from '@rebind-guard/core';
-import { guardUpgrades, rebindGuard, requireScopes, type GuardedRequest, type RebindGuardClaims, type RebindGuardMiddleware } from '../src/index.js';
+import {
+  guardUpgrades,
+  rebindGuard,
+  requireScopes,
+  type GuardedRequest,
+  type RebindGuardClaims,
+  type RebindGuardMiddleware,
+} from '../src/index.js';
 
 declare module '../src/index.js' {
   interface RebindGuardClaims {
@@ -66,7 +73,9 @@ describe('express types', () => {
     expectTypeOf<Awaited<ReturnType<typeof guard.guard.check>>>().toEqualTypeOf<GuardResult<MyClaims>>();
     expectTypeOf(guard.requireScopes('admin')).toEqualTypeOf<RequestHandler>();
     expectTypeOf(requireScopes('admin', 'write')).toEqualTypeOf<RequestHandler>();
-    expectTypeOf(rebindGuard.optional<MyClaims>({ hosts: ['localhost'], auth })).toEqualTypeOf<RebindGuardMiddleware<MyClaims>>();
+    expectTypeOf(rebindGuard.optional<MyClaims>({ hosts: ['localhost'], auth })).toEqualTypeOf<
+      RebindGuardMiddleware<MyClaims>
+    >();
   });
 
   it('onReject is typed with the failure and Express objects', () => {

@@ -5,8 +5,25 @@
  */
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { isAuthMode, problemResponse, validateScopes, type AuthInfo, type AuthMode, type ClaimRequirement, type Guard, type GuardAnswer, type ProblemResponse, type GuardFailure, type JwtClaims } from '@rebind-guard/core';
-import { compileAdapterOptions, toGuardRequest, validateClaimRequirement, type AdapterOptions } from '@rebind-guard/core/node';
+import {
+  isAuthMode,
+  problemResponse,
+  validateScopes,
+  type AuthInfo,
+  type AuthMode,
+  type ClaimRequirement,
+  type Guard,
+  type GuardAnswer,
+  type ProblemResponse,
+  type GuardFailure,
+  type JwtClaims,
+} from '@rebind-guard/core';
+import {
+  compileAdapterOptions,
+  toGuardRequest,
+  validateClaimRequirement,
+  type AdapterOptions,
+} from '@rebind-guard/core/node';
 
 /**
  * The claims type of `request.auth`. Augment it to type your claims everywhere:
@@ -69,12 +86,19 @@ export interface FastifyGuardOptions<Claims = RebindGuardClaims> extends Adapter
 
 function validateRouteConfig(config: unknown, url: string): void {
   if (config === undefined) return;
-  if (typeof config !== 'object' || config === null) throw new TypeError(`rebind-guard: config.rebindGuard of route ${url} must be an object.`);
+  if (typeof config !== 'object' || config === null)
+    throw new TypeError(`rebind-guard: config.rebindGuard of route ${url} must be an object.`);
   const { auth, scopes, claims, ...rest } = config as { auth?: unknown; scopes?: unknown; claims?: unknown };
   const unknownKeys = Object.keys(rest);
-  if (unknownKeys.length > 0) throw new TypeError(`rebind-guard: config.rebindGuard of route ${url} has unknown keys ${unknownKeys.join(', ')}; use auth, scopes and claims.`);
+  if (unknownKeys.length > 0)
+    throw new TypeError(
+      `rebind-guard: config.rebindGuard of route ${url} has unknown keys ${unknownKeys.join(', ')}; use auth, scopes and claims.`,
+    );
   if (claims !== undefined) validateClaimRequirement(claims);
-  if (auth !== undefined && !isAuthMode(auth)) throw new TypeError(`rebind-guard: config.rebindGuard.auth of route ${url} must be "required", "optional" or "off".`);
+  if (auth !== undefined && !isAuthMode(auth))
+    throw new TypeError(
+      `rebind-guard: config.rebindGuard.auth of route ${url} must be "required", "optional" or "off".`,
+    );
   if (scopes !== undefined) validateScopes(scopes as unknown[]);
 }
 
@@ -89,7 +113,9 @@ const plugin: FastifyPluginCallback<FastifyGuardOptions> = (fastify, options, do
   let compiled: ReturnType<typeof compileAdapterOptions<RebindGuardClaims>>;
   try {
     if (fastify.hasDecorator('rebindGuard')) {
-      throw new TypeError('rebind-guard: @rebind-guard/fastify is registered twice on this instance (or a parent); register it once, with all hosts in one options object.');
+      throw new TypeError(
+        'rebind-guard: @rebind-guard/fastify is registered twice on this instance (or a parent); register it once, with all hosts in one options object.',
+      );
     }
     compiled = compileAdapterOptions(options);
   } catch (error) {

@@ -5,7 +5,8 @@ import { rebindGuard, type FastifyGuardOptions } from '../src/index.js';
 
 const SECRET = 'fastify adapter unit tests: a long enough HS256 secret';
 const auth = { key: SECRET, algorithms: ['HS256'], audience: 'api', issuer: false } as const;
-const token = (scope = 'read') => jsonwebtoken.sign({ sub: 'alice', scope, aud: 'api' }, SECRET, { algorithm: 'HS256', expiresIn: '1h' });
+const token = (scope = 'read') =>
+  jsonwebtoken.sign({ sub: 'alice', scope, aud: 'api' }, SECRET, { algorithm: 'HS256', expiresIn: '1h' });
 
 describe('options are validated at registration', () => {
   it.each([
@@ -51,7 +52,11 @@ describe('options are validated at registration', () => {
     app.get('/', () => 'ok');
     const response = await app.inject({ url: '/', headers: { host: 'rebind.test' } });
     expect(response.statusCode).toBe(403);
-    expect(lines.map((line) => JSON.parse(line) as { rebindGuard?: string; level: number }).find((entry) => entry.rebindGuard !== undefined)).toMatchObject({
+    expect(
+      lines
+        .map((line) => JSON.parse(line) as { rebindGuard?: string; level: number })
+        .find((entry) => entry.rebindGuard !== undefined),
+    ).toMatchObject({
       rebindGuard: 'host_not_allowed',
       level: 20,
     });
@@ -71,10 +76,17 @@ describe('requests', () => {
   async function build(options: FastifyGuardOptions) {
     const app = Fastify();
     await app.register(rebindGuard, options);
-    app.get('/', (request) => ({ sub: request.auth?.claims.sub ?? null, auth: request.auth === null ? 'null' : 'set' }));
+    app.get('/', (request) => ({
+      sub: request.auth?.claims.sub ?? null,
+      auth: request.auth === null ? 'null' : 'set',
+    }));
     app.get('/admin', { config: { rebindGuard: { scopes: ['admin'] } } }, () => ({ ok: true }));
-    app.get('/public', { config: { rebindGuard: { auth: 'off' } } }, (request) => ({ auth: request.auth === null ? 'null' : 'set' }));
-    app.get('/feed', { config: { rebindGuard: { auth: 'optional' } } }, (request) => ({ sub: request.auth?.claims.sub ?? null }));
+    app.get('/public', { config: { rebindGuard: { auth: 'off' } } }, (request) => ({
+      auth: request.auth === null ? 'null' : 'set',
+    }));
+    app.get('/feed', { config: { rebindGuard: { auth: 'optional' } } }, (request) => ({
+      sub: request.auth?.claims.sub ?? null,
+    }));
     return app;
   }
 
@@ -99,9 +111,18 @@ describe('requests', () => {
     expect([anonymousFeed.statusCode, anonymousFeed.json()]).toEqual([200, { sub: null }]);
     const badFeed = await app.inject({ url: '/feed', headers: { host: 'localhost', authorization: 'Bearer garbage' } });
     expect(badFeed.statusCode).toBe(401);
-    const noScope = await app.inject({ url: '/admin', headers: { host: 'localhost', authorization: `Bearer ${token()}` } });
-    expect([noScope.statusCode, noScope.headers['www-authenticate']]).toEqual([403, 'Bearer realm="api", error="insufficient_scope", scope="admin"']);
-    const scoped = await app.inject({ url: '/admin', headers: { host: 'localhost', authorization: `Bearer ${token('admin')}` } });
+    const noScope = await app.inject({
+      url: '/admin',
+      headers: { host: 'localhost', authorization: `Bearer ${token()}` },
+    });
+    expect([noScope.statusCode, noScope.headers['www-authenticate']]).toEqual([
+      403,
+      'Bearer realm="api", error="insufficient_scope", scope="admin"',
+    ]);
+    const scoped = await app.inject({
+      url: '/admin',
+      headers: { host: 'localhost', authorization: `Bearer ${token('admin')}` },
+    });
     expect(scoped.statusCode).toBe(200);
     await app.close();
   });
@@ -120,7 +141,10 @@ describe('requests', () => {
     expect([rebound.statusCode, rebound.json()]).toEqual([404, { error: 'host_not_allowed' }]);
     const anonymous = await app.inject({ url: '/', headers: { host: 'localhost' } });
     expect([anonymous.statusCode, anonymous.json()]).toEqual([401, { error: 'token_missing' }]);
-    const noScope = await app.inject({ url: '/admin', headers: { host: 'localhost', authorization: `Bearer ${token()}` } });
+    const noScope = await app.inject({
+      url: '/admin',
+      headers: { host: 'localhost', authorization: `Bearer ${token()}` },
+    });
     expect([noScope.statusCode, noScope.json()]).toEqual([404, { error: 'insufficient_scope' }]);
     expect(calls).toEqual([
       { code: 'host_not_allowed', url: '/?q=1' },
@@ -139,7 +163,12 @@ describe('requests', () => {
       done(null, {});
     });
     app.post('/', () => ({ ok: true }));
-    const rejected = await app.inject({ method: 'POST', url: '/', headers: { host: 'rebind.test', 'content-type': 'application/json' }, payload: '{}' });
+    const rejected = await app.inject({
+      method: 'POST',
+      url: '/',
+      headers: { host: 'rebind.test', 'content-type': 'application/json' },
+      payload: '{}',
+    });
     expect(rejected.statusCode).toBe(403);
     expect(parsed).toBe(false);
     await app.close();

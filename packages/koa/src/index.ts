@@ -4,8 +4,23 @@
  * @packageDocumentation
  */
 import type { Context, Middleware, Next } from 'koa';
-import { problemResponse, validateScopes, type AuthInfo, type ClaimRequirement, type GuardAnswer, type ProblemResponse, type Guard, type GuardFailure, type JwtClaims } from '@rebind-guard/core';
-import { compileAdapterOptions, toGuardRequest, validateClaimRequirement, type AdapterOptions } from '@rebind-guard/core/node';
+import {
+  problemResponse,
+  validateScopes,
+  type AuthInfo,
+  type ClaimRequirement,
+  type GuardAnswer,
+  type ProblemResponse,
+  type Guard,
+  type GuardFailure,
+  type JwtClaims,
+} from '@rebind-guard/core';
+import {
+  compileAdapterOptions,
+  toGuardRequest,
+  validateClaimRequirement,
+  type AdapterOptions,
+} from '@rebind-guard/core/node';
 
 export {
   guardRequests,
@@ -87,25 +102,45 @@ const GUARD = Symbol('rebind-guard');
 /** A route check on the verified token (scopes, claims), answered like the guard that let the request through. */
 type TokenCheck = (guard: Guard<unknown>, auth: AuthInfo<unknown> | undefined) => GuardFailure | undefined;
 
-function tokenCheckMiddleware(name: string, check: TokenCheck, fallback: Guard<unknown> | undefined, onReject: OnReject): Middleware<RebindGuardState> {
+function tokenCheckMiddleware(
+  name: string,
+  check: TokenCheck,
+  fallback: Guard<unknown> | undefined,
+  onReject: OnReject,
+): Middleware<RebindGuardState> {
   return async function rebindGuardTokenCheck(ctx, next) {
-    const installed = (ctx.state as Record<symbol, unknown>)[GUARD] as { guard: Guard<unknown>; onReject: OnReject } | undefined;
+    const installed = (ctx.state as Record<symbol, unknown>)[GUARD] as
+      { guard: Guard<unknown>; onReject: OnReject } | undefined;
     const guard = installed?.guard ?? fallback;
-    if (guard === undefined) throw new Error(`rebind-guard: ${name}() runs before rebindGuard(); register rebindGuard(options) first.`);
+    if (guard === undefined)
+      throw new Error(`rebind-guard: ${name}() runs before rebindGuard(); register rebindGuard(options) first.`);
     const failure = check(guard, ctx.state.auth);
     if (failure === undefined) await next();
     else await respond(failure, ctx, onReject ?? installed?.onReject);
   };
 }
 
-function scopesMiddleware(scopes: readonly string[], fallback: Guard<unknown> | undefined, onReject: OnReject): Middleware<RebindGuardState> {
+function scopesMiddleware(
+  scopes: readonly string[],
+  fallback: Guard<unknown> | undefined,
+  onReject: OnReject,
+): Middleware<RebindGuardState> {
   validateScopes(scopes);
   return tokenCheckMiddleware('requireScopes', (guard, auth) => guard.checkScopes(auth, scopes), fallback, onReject);
 }
 
-function claimsMiddleware(requirement: ClaimRequirement<never>, fallback: Guard<unknown> | undefined, onReject: OnReject): Middleware<RebindGuardState> {
+function claimsMiddleware(
+  requirement: ClaimRequirement<never>,
+  fallback: Guard<unknown> | undefined,
+  onReject: OnReject,
+): Middleware<RebindGuardState> {
   validateClaimRequirement(requirement);
-  return tokenCheckMiddleware('requireClaims', (guard, auth) => guard.checkClaims(auth, requirement), fallback, onReject);
+  return tokenCheckMiddleware(
+    'requireClaims',
+    (guard, auth) => guard.checkClaims(auth, requirement),
+    fallback,
+    onReject,
+  );
 }
 
 /**
@@ -128,8 +163,14 @@ export function rebindGuard<Claims = JwtClaims>(options: KoaGuardOptions<Claims>
   const { guard, authMode } = compileAdapterOptions(options);
   const onReject = options.onReject;
   const installed = { guard: guard as Guard<unknown>, onReject };
-  const middleware = async function rebindGuardMiddleware(ctx: Context & { state: RebindGuardState<Claims> }, next: Next): Promise<void> {
-    const result = await guard.check(toGuardRequest(ctx.req, ctx.originalUrl), { auth: authMode, servedHost: () => ctx.hostname });
+  const middleware = async function rebindGuardMiddleware(
+    ctx: Context & { state: RebindGuardState<Claims> },
+    next: Next,
+  ): Promise<void> {
+    const result = await guard.check(toGuardRequest(ctx.req, ctx.originalUrl), {
+      auth: authMode,
+      servedHost: () => ctx.hostname,
+    });
     if (!result.ok) {
       await respond(result, ctx, onReject);
       return;
@@ -145,9 +186,12 @@ export function rebindGuard<Claims = JwtClaims>(options: KoaGuardOptions<Claims>
   };
   return Object.assign(middleware as Middleware<RebindGuardState<Claims>>, {
     guard,
-    requireScopes: (...scopes: string[]) => scopesMiddleware(scopes, guard as Guard<unknown>, onReject) as Middleware<RebindGuardState<Claims>>,
+    requireScopes: (...scopes: string[]) =>
+      scopesMiddleware(scopes, guard as Guard<unknown>, onReject) as Middleware<RebindGuardState<Claims>>,
     requireClaims: (requirement: ClaimRequirement<Claims>) =>
-      claimsMiddleware(requirement as ClaimRequirement<never>, guard as Guard<unknown>, onReject) as Middleware<RebindGuardState<Claims>>,
+      claimsMiddleware(requirement as ClaimRequirement<never>, guard as Guard<unknown>, onReject) as Middleware<
+        RebindGuardState<Claims>
+      >,
   });
 }
 
@@ -159,7 +203,9 @@ export function rebindGuard<Claims = JwtClaims>(options: KoaGuardOptions<Claims>
  * app.use(rebindGuard.optional({ hosts: ['localhost'], auth }));
  * ```
  */
-rebindGuard.optional = function optional<Claims = JwtClaims>(options: KoaGuardOptions<Claims>): RebindGuardMiddleware<Claims> {
+rebindGuard.optional = function optional<Claims = JwtClaims>(
+  options: KoaGuardOptions<Claims>,
+): RebindGuardMiddleware<Claims> {
   return rebindGuard<Claims>({ ...options, authMode: 'optional' });
 };
 
@@ -188,7 +234,9 @@ export function requireScopes(...scopes: string[]): Middleware<RebindGuardState>
  * router.delete('/orgs/acme', requireClaims<{ org: string }>({ equals: { org: 'acme' } }), handler);
  * ```
  */
-export function requireClaims<Claims = JwtClaims>(requirement: ClaimRequirement<Claims>): Middleware<RebindGuardState<Claims>> {
+export function requireClaims<Claims = JwtClaims>(
+  requirement: ClaimRequirement<Claims>,
+): Middleware<RebindGuardState<Claims>> {
   return claimsMiddleware(requirement, undefined, undefined) as Middleware<RebindGuardState<Claims>>;
 }
 

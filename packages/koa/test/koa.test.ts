@@ -8,7 +8,8 @@ import { guardUpgrades, rebindGuard, requireScopes, type KoaGuardOptions } from 
 
 const SECRET = 'koa adapter unit tests: a long enough HS256 secret';
 const auth = { key: SECRET, algorithms: ['HS256'], audience: 'api', issuer: false } as const;
-const token = (scope = 'read') => jsonwebtoken.sign({ sub: 'alice', scope, aud: 'api' }, SECRET, { algorithm: 'HS256', expiresIn: '1h' });
+const token = (scope = 'read') =>
+  jsonwebtoken.sign({ sub: 'alice', scope, aud: 'api' }, SECRET, { algorithm: 'HS256', expiresIn: '1h' });
 
 interface Answer {
   status: number;
@@ -18,14 +19,17 @@ interface Answer {
 
 function request(port: number, headers: http.OutgoingHttpHeaders = {}, path = '/'): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path, headers: { host: 'localhost', ...headers }, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => {
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
-      });
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, path, headers: { host: 'localhost', ...headers }, agent: false },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => {
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+        });
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -36,7 +40,9 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
 });
 
-async function serve(app: { callback(): (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> }): Promise<number> {
+async function serve(app: {
+  callback(): (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
+}): Promise<number> {
   const handle = app.callback();
   const server = http.createServer((req, res) => {
     void handle(req, res);
@@ -60,7 +66,10 @@ describe('options are validated when the middleware is created', () => {
     ['a non-boolean requireOrigin', { hosts: ['localhost'], requireOrigin: 1 }],
     ['an origin without a scheme', { hosts: ['localhost'], origins: ['app.example.com'] }],
     ['auth mixing HS and RS', { hosts: ['localhost'], auth: { ...auth, algorithms: ['HS256', 'RS256'] } }],
-    ['auth without issuer decision', { hosts: ['localhost'], auth: { key: SECRET, algorithms: ['HS256'], audience: 'api' } }],
+    [
+      'auth without issuer decision',
+      { hosts: ['localhost'], auth: { key: SECRET, algorithms: ['HS256'], audience: 'api' } },
+    ],
   ])('%s → TypeError', (name, options) => {
     expect(() => rebindGuard(options as KoaGuardOptions)).toThrow(TypeError);
     // rebindGuard.optional() sets authMode itself, so only a bad authMode can pass through it.

@@ -5,7 +5,13 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import Koa, { type Context, type Middleware } from 'koa';
 import type { AuthInfo, GuardFailure } from '@rebind-guard/core';
-import { guardUpgrades, rebindGuard, requireScopes, type RebindGuardMiddleware, type RebindGuardState } from '@rebind-guard/koa';
+import {
+  guardUpgrades,
+  rebindGuard,
+  requireScopes,
+  type RebindGuardMiddleware,
+  type RebindGuardState,
+} from '@rebind-guard/koa';
 
 interface MyClaims {
   sub: string;
@@ -37,7 +43,9 @@ describe('koa types', () => {
     expectTypeOf(guard).toExtend<Middleware<RebindGuardState<MyClaims>>>();
     expectTypeOf(guard.requireScopes('admin')).toEqualTypeOf<Middleware<RebindGuardState<MyClaims>>>();
     expectTypeOf(requireScopes('admin')).toEqualTypeOf<Middleware<RebindGuardState>>();
-    expectTypeOf(rebindGuard.optional<MyClaims>({ hosts: ['localhost'], auth })).toEqualTypeOf<RebindGuardMiddleware<MyClaims>>();
+    expectTypeOf(rebindGuard.optional<MyClaims>({ hosts: ['localhost'], auth })).toEqualTypeOf<
+      RebindGuardMiddleware<MyClaims>
+    >();
     expectTypeOf<typeof guard.guard.isAllowedOrigin>().toEqualTypeOf<(origin: string) => boolean>();
   });
 
@@ -64,8 +72,13 @@ describe('koa types', () => {
     rebindGuard({ hosts: ['localhost'], origins: 'https://app.example.com' });
     // @ts-expect-error algorithms is required
     rebindGuard({ hosts: ['localhost'], auth: { key: 'secret', audience: 'api', issuer: false } });
-    // @ts-expect-error onReject takes (result, ctx)
-    rebindGuard({ hosts: ['localhost'], onReject: (result: GuardFailure, ctx: Context, extra: string) => { ctx.body = [result.code, extra]; } });
+    rebindGuard({
+      hosts: ['localhost'],
+      // @ts-expect-error onReject takes (result, ctx)
+      onReject: (result: GuardFailure, ctx: Context, extra: string) => {
+        ctx.body = [result.code, extra];
+      },
+    });
     // @ts-expect-error scopes are strings
     requireScopes(['admin']);
     // @ts-expect-error guardUpgrades needs a server

@@ -103,7 +103,11 @@ export function buildRequest(context: BatteryContext, route: Route, shape: Shape
   if (origin !== null) headers.push(['Origin', origin]);
   if (shape.referer !== undefined) headers.push(['Referer', shape.referer]);
   const authorization =
-    shape.authorization === undefined ? (route.requiresToken && context.token !== undefined ? `Bearer ${context.token}` : null) : shape.authorization;
+    shape.authorization === undefined
+      ? route.requiresToken && context.token !== undefined
+        ? `Bearer ${context.token}`
+        : null
+      : shape.authorization;
   if (typeof authorization === 'string') headers.push(['Authorization', authorization]);
   else if (authorization !== null) for (const value of authorization) headers.push(['Authorization', value]);
   for (const header of shape.extra ?? []) headers.push([header[0], header[1]]);
@@ -113,7 +117,8 @@ export function buildRequest(context: BatteryContext, route: Route, shape: Shape
     body = '{}';
     headers.push(['Content-Type', 'text/plain;charset=UTF-8'], ['Content-Length', String(body.length)]);
   }
-  if (httpVersion === '1.1' && !(shape.extra ?? []).some(([name]) => name.toLowerCase() === 'connection')) headers.push(['Connection', 'close']);
+  if (httpVersion === '1.1' && !(shape.extra ?? []).some(([name]) => name.toLowerCase() === 'connection'))
+    headers.push(['Connection', 'close']);
   return { method, target: shape.target ?? route.target, httpVersion, headers, body };
 }
 
@@ -133,7 +138,19 @@ export function hostProbes(context: BatteryContext, route: Route): ProbeDefiniti
     code: ResultCode,
     impact: string,
     attack: RawRequest,
-  ): ProbeDefinition => ({ id, title, category: findingClass === 'hardening' ? 'host-parsing' : 'rebinding', severity, class: findingClass, code, impact, unchecked: hostUnchecked, route, attack, control });
+  ): ProbeDefinition => ({
+    id,
+    title,
+    category: findingClass === 'hardening' ? 'host-parsing' : 'rebinding',
+    severity,
+    class: findingClass,
+    code,
+    impact,
+    unchecked: hostUnchecked,
+    route,
+    attack,
+    control,
+  });
   const port = context.foreignHost.slice(context.foreignName.length);
   const lookalike = `${context.hostname}.${context.foreignName}${port}`;
   const wsRoute: Route = { ...route, method: 'GET', target: context.websocketTarget ?? route.target };
@@ -209,7 +226,8 @@ export function hostProbes(context: BatteryContext, route: Route): ProbeDefiniti
       severity: 'high',
       class: 'browser-reachable',
       code: 'origin_not_allowed',
-      impact: 'the WebSocket endpoint accepts a handshake from https://evil.test: any web page can open it with the victim’s cookies (cross-site WebSocket hijacking; CORS does not apply to WebSockets)',
+      impact:
+        'the WebSocket endpoint accepts a handshake from https://evil.test: any web page can open it with the victim’s cookies (cross-site WebSocket hijacking; CORS does not apply to WebSockets)',
       route: wsRoute,
       upgrade: true,
       attack: buildRequest(context, wsRoute, { origin: 'https://evil.test', extra: websocketHeaders(context) }),
@@ -268,12 +286,26 @@ export function routeProbes(context: BatteryContext, route: Route): ProbeDefinit
   );
   if (unsafe) {
     const lookalike = `${context.trustedOrigin}.evil.test`;
-    const csrf = { category: 'csrf', severity: 'medium', class: 'browser-reachable', code: 'origin_not_allowed' } as const;
-    add('origin-foreign', `${route.method} with a cross-site Origin`, { ...csrf, impact: `${NO_ORIGIN_CHECK}: any web page can trigger this state change (CSRF)` }, buildRequest(context, route, { origin: 'https://evil.test' }));
+    const csrf = {
+      category: 'csrf',
+      severity: 'medium',
+      class: 'browser-reachable',
+      code: 'origin_not_allowed',
+    } as const;
+    add(
+      'origin-foreign',
+      `${route.method} with a cross-site Origin`,
+      { ...csrf, impact: `${NO_ORIGIN_CHECK}: any web page can trigger this state change (CSRF)` },
+      buildRequest(context, route, { origin: 'https://evil.test' }),
+    );
     add(
       'origin-null',
       `${route.method} with Origin: null`,
-      { ...csrf, unchecked: originUnchecked, impact: 'the origin check accepts Origin: null, which sandboxed iframes and data: URLs on any site send' },
+      {
+        ...csrf,
+        unchecked: originUnchecked,
+        impact: 'the origin check accepts Origin: null, which sandboxed iframes and data: URLs on any site send',
+      },
       buildRequest(context, route, { origin: 'null' }),
     );
     add(
@@ -289,8 +321,19 @@ export function routeProbes(context: BatteryContext, route: Route): ProbeDefinit
   }
   if (!route.requiresToken) return probes;
   const withControl = context.token !== undefined;
-  const auth = (severity: Severity, findingClass: FindingClass, code: ResultCode, impact: string, control = withControl): Spec => ({ category: 'auth', severity, class: findingClass, code, impact, withControl: control });
-  add('auth-missing', 'No Authorization header', auth('high', 'browser-reachable', 'token_missing', 'the route answers without any credentials'), buildRequest(context, route, { authorization: null }));
+  const auth = (
+    severity: Severity,
+    findingClass: FindingClass,
+    code: ResultCode,
+    impact: string,
+    control = withControl,
+  ): Spec => ({ category: 'auth', severity, class: findingClass, code, impact, withControl: control });
+  add(
+    'auth-missing',
+    'No Authorization header',
+    auth('high', 'browser-reachable', 'token_missing', 'the route answers without any credentials'),
+    buildRequest(context, route, { authorization: null }),
+  );
   add(
     'auth-wrong-scheme',
     'Authorization with a non-Bearer scheme',
@@ -301,25 +344,51 @@ export function routeProbes(context: BatteryContext, route: Route): ProbeDefinit
     add(
       'auth-malformed',
       'Bearer token followed by extra data',
-      auth('medium', 'hardening', 'token_malformed', 'the header is split on spaces instead of parsed per RFC 6750, so malformed credentials pass'),
+      auth(
+        'medium',
+        'hardening',
+        'token_malformed',
+        'the header is split on spaces instead of parsed per RFC 6750, so malformed credentials pass',
+      ),
       buildRequest(context, route, { authorization: `Bearer ${context.token} rebind` }),
     );
     add(
       'auth-duplicate',
       'Two Authorization headers (valid, then invalid)',
-      auth('medium', 'hardening', 'token_duplicate', 'the server and any proxy in front of it may disagree about which credentials apply'),
+      auth(
+        'medium',
+        'hardening',
+        'token_duplicate',
+        'the server and any proxy in front of it may disagree about which credentials apply',
+      ),
       buildRequest(context, route, { authorization: [`Bearer ${context.token}`, 'Bearer rebind.invalid.token'] }),
     );
   }
-  add('token-alg-none', 'Unsigned token (alg: none)', auth('high', 'browser-reachable', 'token_algorithm_invalid', 'anyone can forge tokens'), buildRequest(context, route, { authorization: `Bearer ${mintAlgNone(context.tokens)}` }));
+  add(
+    'token-alg-none',
+    'Unsigned token (alg: none)',
+    auth('high', 'browser-reachable', 'token_algorithm_invalid', 'anyone can forge tokens'),
+    buildRequest(context, route, { authorization: `Bearer ${mintAlgNone(context.tokens)}` }),
+  );
   if (context.tokens.key !== undefined) {
     add(
       'token-wrong-audience',
       'Token signed for another audience',
-      auth('high', 'browser-reachable', 'token_audience_invalid', 'tokens issued for other APIs (or other hosts) are accepted here', true),
+      auth(
+        'high',
+        'browser-reachable',
+        'token_audience_invalid',
+        'tokens issued for other APIs (or other hosts) are accepted here',
+        true,
+      ),
       buildRequest(context, route, { authorization: `Bearer ${mintWrongAudience(context.tokens)}` }),
     );
-    add('token-expired', 'Expired token', auth('medium', 'browser-reachable', 'token_expired', 'stolen tokens stay usable forever', true), buildRequest(context, route, { authorization: `Bearer ${mintExpired(context.tokens)}` }));
+    add(
+      'token-expired',
+      'Expired token',
+      auth('medium', 'browser-reachable', 'token_expired', 'stolen tokens stay usable forever', true),
+      buildRequest(context, route, { authorization: `Bearer ${mintExpired(context.tokens)}` }),
+    );
   }
   return probes;
 }

@@ -4,11 +4,29 @@
  * @packageDocumentation
  */
 import { describeCode } from '@rebind-guard/core';
-import { buildRequest, hostProbes, isSafeMethod, routeProbes, type BatteryContext, type ProbeDefinition, type Route } from './battery.js';
+import {
+  buildRequest,
+  hostProbes,
+  isSafeMethod,
+  routeProbes,
+  type BatteryContext,
+  type ProbeDefinition,
+  type Route,
+} from './battery.js';
 import { ConnectionError, sendRaw, type Endpoint, type RawOutcome, type RawRequest } from './http.js';
 import { loadSpec, type ApiSpec } from './openapi.js';
 import { mintValid, redactToken } from './tokens.js';
-import type { FindingClass, ProbeReport, ProbeResult, RequestEvidence, ResponseEvidence, Severity, SpecFinding, SpecReport, Verdict } from './types.js';
+import type {
+  FindingClass,
+  ProbeReport,
+  ProbeResult,
+  RequestEvidence,
+  ResponseEvidence,
+  Severity,
+  SpecFinding,
+  SpecReport,
+  Verdict,
+} from './types.js';
 import { VERSION } from '../version.js';
 
 /**
@@ -121,9 +139,12 @@ export function parseTarget(value: string): URL {
     throw new UsageError(`${JSON.stringify(value)} is not a URL; write it in full, e.g. http://localhost:3000/`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`${JSON.stringify(value)}: only http: and https: URLs can be probed, e.g. http://localhost:3000/`);
+    throw new UsageError(
+      `${JSON.stringify(value)}: only http: and https: URLs can be probed, e.g. http://localhost:3000/`,
+    );
   }
-  if (url.username !== '' || url.password !== '') throw new UsageError(`${JSON.stringify(value)}: remove the user name and password from the URL.`);
+  if (url.username !== '' || url.password !== '')
+    throw new UsageError(`${JSON.stringify(value)}: remove the user name and password from the URL.`);
   return url;
 }
 
@@ -144,17 +165,43 @@ function redact(request: RawRequest): RequestEvidence {
     headers: request.headers.map(([name, value]) => {
       if (name.toLowerCase() !== 'authorization') return [name, value] as const;
       const match = /^(\S+)(\s+)(\S+)(.*)$/.exec(value);
-      return match === null ? ([name, value] as const) : ([name, `${match[1] ?? ''}${match[2] ?? ''}${redactToken(match[3] ?? '')}${match[4] ?? ''}`] as const);
+      return match === null
+        ? ([name, value] as const)
+        : ([name, `${match[1] ?? ''}${match[2] ?? ''}${redactToken(match[3] ?? '')}${match[4] ?? ''}`] as const);
     }),
   };
 }
 
 function evidence(outcome: RawOutcome | ConnectionError): ResponseEvidence {
-  if (outcome instanceof ConnectionError) return { status: null, reason: outcome.message, headers: {}, bodyStart: '', outcome: 'connection-error', timeMs: 0 };
-  if (outcome.kind !== 'response') return { status: null, reason: outcome.kind === 'closed' ? 'connection closed' : 'timed out', headers: {}, bodyStart: '', outcome: outcome.kind, timeMs: outcome.timeMs };
+  if (outcome instanceof ConnectionError)
+    return {
+      status: null,
+      reason: outcome.message,
+      headers: {},
+      bodyStart: '',
+      outcome: 'connection-error',
+      timeMs: 0,
+    };
+  if (outcome.kind !== 'response')
+    return {
+      status: null,
+      reason: outcome.kind === 'closed' ? 'connection closed' : 'timed out',
+      headers: {},
+      bodyStart: '',
+      outcome: outcome.kind,
+      timeMs: outcome.timeMs,
+    };
   const headers: Record<string, string> = {};
-  for (const [name, value] of outcome.headers) headers[name] = name in headers ? `${headers[name] ?? ''}, ${value}` : value;
-  return { status: outcome.status, reason: outcome.reason, headers, bodyStart: outcome.bodyStart, outcome: 'response', timeMs: outcome.timeMs };
+  for (const [name, value] of outcome.headers)
+    headers[name] = name in headers ? `${headers[name] ?? ''}, ${value}` : value;
+  return {
+    status: outcome.status,
+    reason: outcome.reason,
+    headers,
+    bodyStart: outcome.bodyStart,
+    outcome: 'response',
+    timeMs: outcome.timeMs,
+  };
 }
 
 const succeeded = (response: ResponseEvidence, upgrade: boolean): boolean =>
@@ -198,7 +245,10 @@ export function decide(
   }
   if (noAnswer) return { verdict: 'error', reason: `no answer: ${attack.reason}` };
   if (succeeded(attack, upgrade)) return accepted;
-  return { verdict: 'blocked', reason: attack.status === null ? `refused: ${attack.reason}` : `refused with ${describeStatus(attack)}` };
+  return {
+    verdict: 'blocked',
+    reason: attack.status === null ? `refused: ${attack.reason}` : `refused with ${describeStatus(attack)}`,
+  };
 }
 
 interface Plan {
@@ -210,7 +260,9 @@ interface Plan {
 
 function listRoutes(routes: readonly Route[]): string {
   const shown = routes.slice(0, 3).map((route) => `${route.method} ${route.target}`);
-  return routes.length > shown.length ? `${shown.join(', ')} and ${routes.length - shown.length} more` : shown.join(', ');
+  return routes.length > shown.length
+    ? `${shown.join(', ')} and ${routes.length - shown.length} more`
+    : shown.join(', ');
 }
 
 function plan(url: URL, options: ProbeOptions, spec: ApiSpec | undefined, haveToken: boolean): Plan {
@@ -219,31 +271,47 @@ function plan(url: URL, options: ProbeOptions, spec: ApiSpec | undefined, haveTo
   const keep = (all: readonly Route[]): Route[] => {
     const held = all.filter((route) => !isSafeMethod(route.method));
     if (unsafeAllowed || held.length === 0) return [...all];
-    skipped.push(`state-changing requests (${listRoutes(held)}) and their CSRF probes: pass --unsafe to send them (they may create, change or delete data on the target)`);
+    skipped.push(
+      `state-changing requests (${listRoutes(held)}) and their CSRF probes: pass --unsafe to send them (they may create, change or delete data on the target)`,
+    );
     return all.filter((route) => isSafeMethod(route.method));
   };
   if (spec !== undefined) {
     const base = url.pathname.replace(/\/+$/, '');
-    const all = spec.operations.map((operation) => ({ method: operation.method, target: `${base}${operation.path}`, requiresToken: operation.requiresToken }));
+    const all = spec.operations.map((operation) => ({
+      method: operation.method,
+      target: `${base}${operation.path}`,
+      requiresToken: operation.requiresToken,
+    }));
     const routes = keep(all);
-    const staticGet = spec.operations.findIndex((operation) => operation.method === 'GET' && !operation.specPath.includes('{'));
+    const staticGet = spec.operations.findIndex(
+      (operation) => operation.method === 'GET' && !operation.specPath.includes('{'),
+    );
     const anyGet = spec.operations.findIndex((operation) => operation.method === 'GET');
     const primary = all[staticGet >= 0 ? staticGet : anyGet >= 0 ? anyGet : 0];
     if (primary === undefined) throw new UsageError(`${spec.file}: no operations`);
     if (!unsafeAllowed && !isSafeMethod(primary.method)) {
-      throw new UsageError(`${spec.file} has no GET operation, and without --unsafe the probe sends no other method; add a GET route to the spec or pass --unsafe`);
+      throw new UsageError(
+        `${spec.file} has no GET operation, and without --unsafe the probe sends no other method; add a GET route to the spec or pass --unsafe`,
+      );
     }
     if (!haveToken && routes.some((route) => route.requiresToken)) {
-      skipped.push('token replay, malformed and duplicate Authorization probes: pass --token (or --key to mint tokens)');
+      skipped.push(
+        'token replay, malformed and duplicate Authorization probes: pass --token (or --key to mint tokens)',
+      );
     }
     return { spec, routes, primary, skipped };
   }
   const target = `${url.pathname}${url.search}`;
   const method = (options.method ?? 'POST').toUpperCase();
-  if (!/^[A-Z]+$/.test(method)) throw new UsageError(`--method ${JSON.stringify(options.method)} is not an HTTP method, e.g. POST`);
+  if (!/^[A-Z]+$/.test(method))
+    throw new UsageError(`--method ${JSON.stringify(options.method)} is not an HTTP method, e.g. POST`);
   const primary: Route = { method: 'GET', target, requiresToken: haveToken };
   const routes = keep(isSafeMethod(method) ? [primary] : [primary, { method, target, requiresToken: haveToken }]);
-  if (!haveToken) skipped.push('auth probes: pass --token (or --key to mint tokens) or --openapi with Bearer security to say the route needs a token');
+  if (!haveToken)
+    skipped.push(
+      'auth probes: pass --token (or --key to mint tokens) or --openapi with Bearer security to say the route needs a token',
+    );
   return { routes, primary, skipped };
 }
 
@@ -263,7 +331,8 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
   const started = Date.now();
   const url = parseTarget(options.url);
   const timeoutMs = options.timeoutMs ?? 5000;
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new UsageError('--timeout must be a positive number of milliseconds, e.g. 5000');
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1)
+    throw new UsageError('--timeout must be a positive number of milliseconds, e.g. 5000');
   const foreignName = (options.hostName ?? 'rebind.test').toLowerCase();
   if (!/^[a-z0-9.-]+$/.test(foreignName) || foreignName.startsWith('.') || foreignName.endsWith('.')) {
     throw new UsageError(`--host-name ${JSON.stringify(options.hostName)} must be a plain host name, e.g. rebind.test`);
@@ -272,7 +341,9 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
     try {
       if (new URL(origin).origin !== origin.replace(/\/$/, '')) throw new Error('not an origin');
     } catch {
-      throw new UsageError(`--origin ${JSON.stringify(origin)} must be a serialized origin, e.g. https://app.example.com`);
+      throw new UsageError(
+        `--origin ${JSON.stringify(origin)} must be a serialized origin, e.g. https://app.example.com`,
+      );
     }
   }
   const spec = typeof options.openapi === 'string' ? await loadSpec(options.openapi) : options.openapi;
@@ -286,11 +357,18 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
     }
   }
   if (options.websocketPath !== undefined && !/^\/[\x21-\x7e]*$/.test(options.websocketPath)) {
-    throw new UsageError(`--ws-path ${JSON.stringify(options.websocketPath)} must be a path starting with /, e.g. /socket`);
+    throw new UsageError(
+      `--ws-path ${JSON.stringify(options.websocketPath)} must be a path starting with /, e.g. /socket`,
+    );
   }
   // RFC 6455 §4.1: a comma-separated list of RFC 7230 tokens.
-  if (options.websocketProtocol !== undefined && !/^[!#$%&'*+.^_`|~\w-]+(\s*,\s*[!#$%&'*+.^_`|~\w-]+)*$/.test(options.websocketProtocol)) {
-    throw new UsageError(`--ws-protocol ${JSON.stringify(options.websocketProtocol)} must be a subprotocol name (or a comma-separated list), e.g. vite-hmr`);
+  if (
+    options.websocketProtocol !== undefined &&
+    !/^[!#$%&'*+.^_`|~\w-]+(\s*,\s*[!#$%&'*+.^_`|~\w-]+)*$/.test(options.websocketProtocol)
+  ) {
+    throw new UsageError(
+      `--ws-protocol ${JSON.stringify(options.websocketProtocol)} must be a subprotocol name (or a comma-separated list), e.g. vite-hmr`,
+    );
   }
   const connect = options.connect === undefined ? undefined : parseConnect(options.connect);
   const defaultPort = url.protocol === 'https:' ? 443 : 80;
@@ -319,10 +397,15 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
   const unsafeMode = options.unsafe === true;
   // One group per route; the host-level probes (and the WebSocket probe) ride on the primary route.
   // Safe routes go first, so that what a state-changing request deletes cannot change their verdicts.
-  const ordered = [...routes.filter((route) => isSafeMethod(route.method)), ...routes.filter((route) => !isSafeMethod(route.method))];
+  const ordered = [
+    ...routes.filter((route) => isSafeMethod(route.method)),
+    ...routes.filter((route) => !isSafeMethod(route.method)),
+  ];
   const groups = [hostProbes(context, primary), ...ordered.map((route) => routeProbes(context, route))];
   const controlKey = (request: RawRequest): string => JSON.stringify(request);
-  const distinctControls = new Set(groups.flat().flatMap((definition) => (definition.control === undefined ? [] : [controlKey(definition.control)])));
+  const distinctControls = new Set(
+    groups.flat().flatMap((definition) => (definition.control === undefined ? [] : [controlKey(definition.control)])),
+  );
   const total = 1 + groups.flat().length + distinctControls.size + (spec?.serverHosts.length ?? 0);
   let done = 0;
   const controls = new Map<string, ResponseEvidence>();
@@ -355,40 +438,70 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
   try {
     baselineOutcome = await sendRaw(endpoint, baselineRequest, timeoutMs);
   } catch (error) {
-    if (error instanceof ConnectionError) throw new ConnectionError(`baseline request failed: ${error.message}`, error.code);
+    if (error instanceof ConnectionError)
+      throw new ConnectionError(`baseline request failed: ${error.message}`, error.code);
     throw error;
   }
   const baseline = evidence(baselineOutcome);
-  if (baseline.outcome === 'timeout') throw new ConnectionError(`baseline request failed: no answer from ${endpoint.host}:${endpoint.port} within ${timeoutMs} ms (raise --timeout?)`, 'ETIMEDOUT');
-  if (baseline.outcome === 'closed') throw new ConnectionError(`baseline request failed: ${endpoint.host}:${endpoint.port} closed the connection without answering (is it an HTTP server? for https use an https: URL)`, 'ECONNRESET');
+  if (baseline.outcome === 'timeout')
+    throw new ConnectionError(
+      `baseline request failed: no answer from ${endpoint.host}:${endpoint.port} within ${timeoutMs} ms (raise --timeout?)`,
+      'ETIMEDOUT',
+    );
+  if (baseline.outcome === 'closed')
+    throw new ConnectionError(
+      `baseline request failed: ${endpoint.host}:${endpoint.port} closed the connection without answering (is it an HTTP server? for https use an https: URL)`,
+      'ECONNRESET',
+    );
   if (!succeeded(baseline, false)) {
-    const hint = baseline.status === 401 || baseline.status === 403
-      ? ' If the route needs a token, pass --token (or --key); if the server does not answer to this host name, use the name it expects in the URL and --connect to reach it.'
-      : ' Point the URL at a route that answers 2xx/3xx to a legitimate request, or pass --openapi.';
-    throw new BaselineError(`baseline request ${baselineLabel} with Host ${context.host} answered ${describeStatus(baseline)}; probes would prove nothing.${hint}`);
+    const hint =
+      baseline.status === 401 || baseline.status === 403
+        ? ' If the route needs a token, pass --token (or --key); if the server does not answer to this host name, use the name it expects in the URL and --connect to reach it.'
+        : ' Point the URL at a route that answers 2xx/3xx to a legitimate request, or pass --openapi.';
+    throw new BaselineError(
+      `baseline request ${baselineLabel} with Host ${context.host} answered ${describeStatus(baseline)}; probes would prove nothing.${hint}`,
+    );
   }
   done++;
   // The baseline is the primary route's control, unless the baseline request is state-changing.
   if (isSafeMethod(primary.method)) controls.set(controlKey(baselineRequest), baseline);
 
-  const decided: { definition: ProbeDefinition; response: ResponseEvidence; control: ResponseEvidence | undefined; verdict: Verdict; reason: string }[] = [];
+  const decided: {
+    definition: ProbeDefinition;
+    response: ResponseEvidence;
+    control: ResponseEvidence | undefined;
+    verdict: Verdict;
+    reason: string;
+  }[] = [];
   for (const group of groups) {
-    const stateChanging = (definition: ProbeDefinition): boolean => !isSafeMethod(definition.route.method) && definition.upgrade !== true;
+    const stateChanging = (definition: ProbeDefinition): boolean =>
+      !isSafeMethod(definition.route.method) && definition.upgrade !== true;
     if (group.some(stateChanging)) {
       // State-changing route: every attack first, then the control, so a legitimate request that
       // creates or deletes something cannot change what the attacks find.
       const responses: ResponseEvidence[] = [];
-      for (const definition of group) responses.push(await send(definition.attack, `${definition.id} ${definition.route.method} ${definition.route.target}`));
+      for (const definition of group)
+        responses.push(
+          await send(definition.attack, `${definition.id} ${definition.route.method} ${definition.route.target}`),
+        );
       for (const [index, definition] of group.entries()) {
         const response = responses[index] as ResponseEvidence;
         const control = await controlFor(definition);
-        decided.push({ definition, response, control, ...decide(definition, response, control, stateChanging(definition)) });
+        decided.push({
+          definition,
+          response,
+          control,
+          ...decide(definition, response, control, stateChanging(definition)),
+        });
       }
       continue;
     }
     for (const definition of group) {
       const control = await controlFor(definition);
-      const response = await send(definition.attack, `${definition.id} ${definition.route.method} ${definition.route.target}`);
+      const response = await send(
+        definition.attack,
+        `${definition.id} ${definition.route.method} ${definition.route.target}`,
+      );
       decided.push({ definition, response, control, ...decide(definition, response, control) });
     }
   }
@@ -400,7 +513,12 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
     const noCheck =
       verdict === 'accepted' &&
       unchecked !== undefined &&
-      decided.some((other) => other.definition.id === unchecked.probe && other.verdict === 'accepted' && other.definition.route.target === definition.route.target);
+      decided.some(
+        (other) =>
+          other.definition.id === unchecked.probe &&
+          other.verdict === 'accepted' &&
+          other.definition.route.target === definition.route.target,
+      );
     return {
       id: definition.id,
       title: definition.title,
@@ -438,7 +556,11 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
       }
     }
     const foreignAccepted = results.find((result) => result.id === 'host-foreign' && result.verdict === 'accepted');
-    if (foreignAccepted !== undefined && spec.serverHosts.length > 0 && !spec.serverHosts.includes(context.foreignHost)) {
+    if (
+      foreignAccepted !== undefined &&
+      spec.serverHosts.length > 0 &&
+      !spec.serverHosts.includes(context.foreignHost)
+    ) {
       findings.push({
         id: 'spec-undocumented-host-accepted',
         severity: 'high',
@@ -453,8 +575,10 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
   options.onProgress?.(total, total, 'done');
 
   const count = (verdict: Verdict): number => results.filter((result) => result.verdict === verdict).length;
-  const bySeverity = (severity: Severity): number => results.filter((result) => result.verdict === 'accepted' && result.severity === severity).length;
-  const byClass = (findingClass: FindingClass): number => results.filter((result) => result.verdict === 'accepted' && result.class === findingClass).length;
+  const bySeverity = (severity: Severity): number =>
+    results.filter((result) => result.verdict === 'accepted' && result.severity === severity).length;
+  const byClass = (findingClass: FindingClass): number =>
+    results.filter((result) => result.verdict === 'accepted' && result.class === findingClass).length;
   const accepted = count('accepted');
   const acceptedByClass = { 'browser-reachable': byClass('browser-reachable'), hardening: byClass('hardening') };
   const strict = options.strict === true;

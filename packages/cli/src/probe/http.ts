@@ -107,13 +107,20 @@ function parseHead(data: string): Parsed | undefined {
   if (end === -1) return undefined;
   const lines = data.slice(0, end).split('\r\n');
   const match = /^HTTP\/(\d\.\d) (\d{3})(?: (.*))?$/.exec(lines[0] ?? '');
-  if (match === null) return { status: 0, reason: 'unparseable status line', httpVersion: '', headers: [], bodyOffset: end + 4 };
+  if (match === null)
+    return { status: 0, reason: 'unparseable status line', httpVersion: '', headers: [], bodyOffset: end + 4 };
   const headers: [string, string][] = [];
   for (const line of lines.slice(1)) {
     const colon = line.indexOf(':');
     if (colon > 0) headers.push([line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()]);
   }
-  return { status: Number(match[2]), reason: match[3] ?? '', httpVersion: match[1] ?? '', headers, bodyOffset: end + 4 };
+  return {
+    status: Number(match[2]),
+    reason: match[3] ?? '',
+    httpVersion: match[1] ?? '',
+    headers,
+    bodyOffset: end + 4,
+  };
 }
 
 function isComplete(head: Parsed, body: string, method: string): boolean {
@@ -122,7 +129,8 @@ function isComplete(head: Parsed, body: string, method: string): boolean {
   const get = (name: string): string | undefined => head.headers.find(([key]) => key === name)?.[1];
   const length = get('content-length');
   if (length !== undefined && /^\d+$/.test(length)) return body.length >= Number(length);
-  if (get('transfer-encoding')?.toLowerCase().includes('chunked') === true) return body.startsWith('0\r\n') || body.includes('\r\n0\r\n');
+  if (get('transfer-encoding')?.toLowerCase().includes('chunked') === true)
+    return body.startsWith('0\r\n') || body.includes('\r\n0\r\n');
   return false;
 }
 
@@ -158,7 +166,9 @@ export function sendRaw(endpoint: Endpoint, request: RawRequest, timeoutMs: numb
       const head = parseHead(data);
       if (head === undefined) return undefined;
       const rawBody = data.slice(head.bodyOffset);
-      const chunked = head.headers.some(([key, value]) => key === 'transfer-encoding' && value.toLowerCase().includes('chunked'));
+      const chunked = head.headers.some(
+        ([key, value]) => key === 'transfer-encoding' && value.toLowerCase().includes('chunked'),
+      );
       return {
         kind: 'response',
         status: head.status,
@@ -171,7 +181,12 @@ export function sendRaw(endpoint: Endpoint, request: RawRequest, timeoutMs: numb
     };
     const timer = setTimeout(() => {
       if (!connected) {
-        finish(new ConnectionError(`timed out after ${timeoutMs} ms connecting to ${endpoint.host}:${endpoint.port}`, 'ETIMEDOUT'));
+        finish(
+          new ConnectionError(
+            `timed out after ${timeoutMs} ms connecting to ${endpoint.host}:${endpoint.port}`,
+            'ETIMEDOUT',
+          ),
+        );
         return;
       }
       finish(fromData() ?? { kind: 'timeout', timeMs: elapsed() });
@@ -184,7 +199,8 @@ export function sendRaw(endpoint: Endpoint, request: RawRequest, timeoutMs: numb
     socket.on('data', (chunk: string) => {
       data += chunk;
       const head = parseHead(data);
-      if (head !== undefined && isComplete(head, data.slice(head.bodyOffset), request.method)) finish(fromData() ?? { kind: 'closed', timeMs: elapsed() });
+      if (head !== undefined && isComplete(head, data.slice(head.bodyOffset), request.method))
+        finish(fromData() ?? { kind: 'closed', timeMs: elapsed() });
     });
     socket.on('end', () => {
       finish(fromData() ?? { kind: 'closed', timeMs: elapsed() });

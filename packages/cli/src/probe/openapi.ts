@@ -71,12 +71,17 @@ export class SpecError extends Error {
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function bearerSchemes(document: Json): Set<string> {
   const names = new Set<string>();
   const components = isObject(document.components) ? document.components : {};
-  const schemes = isObject(components.securitySchemes) ? components.securitySchemes : isObject(document.securityDefinitions) ? document.securityDefinitions : {};
+  const schemes = isObject(components.securitySchemes)
+    ? components.securitySchemes
+    : isObject(document.securityDefinitions)
+      ? document.securityDefinitions
+      : {};
   for (const [name, scheme] of Object.entries(schemes)) {
     if (!isObject(scheme)) continue;
     const type = typeof scheme.type === 'string' ? scheme.type.toLowerCase() : '';
@@ -89,7 +94,9 @@ function bearerSchemes(document: Json): Set<string> {
 
 function requiresBearer(security: unknown, bearer: ReadonlySet<string>): boolean {
   if (!Array.isArray(security) || security.length === 0) return false;
-  return security.every((requirement) => isObject(requirement) && Object.keys(requirement).some((name) => bearer.has(name)));
+  return security.every(
+    (requirement) => isObject(requirement) && Object.keys(requirement).some((name) => bearer.has(name)),
+  );
 }
 
 function serverHost(url: string, variables: unknown): string | undefined {

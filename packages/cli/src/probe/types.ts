@@ -189,7 +189,11 @@ export interface SpecReport {
   readonly file: string;
   readonly title?: string | undefined;
   readonly operations: number;
-  readonly serverHosts: readonly { readonly host: string; readonly answered: boolean; readonly status: number | null }[];
+  readonly serverHosts: readonly {
+    readonly host: string;
+    readonly answered: boolean;
+    readonly status: number | null;
+  }[];
   readonly findings: readonly SpecFinding[];
 }
 

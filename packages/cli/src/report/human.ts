@@ -35,12 +35,19 @@ export interface Style {
  * ```
  */
 export function createStyle(enabled: boolean): Style {
-  const wrap = (open: number, close: number) => (text: string): string => (enabled ? `\u001b[${open}m${text}\u001b[${close}m` : text);
+  const wrap =
+    (open: number, close: number) =>
+    (text: string): string =>
+      enabled ? `\u001b[${open}m${text}\u001b[${close}m` : text;
   return { enabled, red: wrap(31, 39), green: wrap(32, 39), yellow: wrap(33, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
 }
 
 /** Should output to this stream be coloured? Only on a TTY, and never when NO_COLOR is set (https://no-color.org). */
-export function colorWanted(stream: { isTTY?: boolean | undefined }, env: Readonly<Record<string, string | undefined>>, disabled = false): boolean {
+export function colorWanted(
+  stream: { isTTY?: boolean | undefined },
+  env: Readonly<Record<string, string | undefined>>,
+  disabled = false,
+): boolean {
   if (disabled) return false;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   return stream.isTTY === true;
@@ -97,11 +104,16 @@ function line(style: Style, result: ProbeResult): string[] {
   // "  ✗ ACCEPTED     high   " is 23 columns; the id and operation share the rest.
   const head = `${result.severity.padEnd(6)} ${result.id.padEnd(24)} ${result.operation}`;
   const [first = '', ...more] = wrap(head, REPORT_WIDTH - 17, '');
-  const lines = [`  ${verdictLabel(style, result.verdict)} ${first}`, ...more.map((text) => `${' '.repeat(17)}${text}`)];
+  const lines = [
+    `  ${verdictLabel(style, result.verdict)} ${first}`,
+    ...more.map((text) => `${' '.repeat(17)}${text}`),
+  ];
   lines.push(...wrap(result.title, REPORT_WIDTH, DETAIL).map((text) => style.dim(text)));
   if (result.verdict === 'accepted') {
     lines.push(...wrap(`evidence: ${statusLine(result.response)}`, REPORT_WIDTH, `${DETAIL}  `, DETAIL));
-    lines.push(...wrap(`why it matters: ${result.reason.replace(/^answered [^:]*: /, '')}`, REPORT_WIDTH, `${DETAIL}  `, DETAIL));
+    lines.push(
+      ...wrap(`why it matters: ${result.reason.replace(/^answered [^:]*: /, '')}`, REPORT_WIDTH, `${DETAIL}  `, DETAIL),
+    );
     lines.push(...wrap(`fix: ${result.docs}`, REPORT_WIDTH, `${DETAIL}  `, DETAIL));
   } else {
     lines.push(...wrap(result.reason, REPORT_WIDTH, `${DETAIL}  `, DETAIL).map((text) => style.dim(text)));
@@ -135,7 +147,9 @@ export function formatHuman(report: ProbeReport, style: Style): string {
   };
   const via = report.connectedTo === new URL(report.target).host ? '' : ` (connected to ${report.connectedTo})`;
   block(`rebind-guard probe ${report.target}${via}`, bold);
-  block(`foreign host: ${report.foreignHost}; baseline: ${report.baseline.operation} → ${statusLine(report.baseline.response)}`);
+  block(
+    `foreign host: ${report.foreignHost}; baseline: ${report.baseline.operation} → ${statusLine(report.baseline.response)}`,
+  );
   block(
     report.mode.unsafe
       ? '--unsafe: state-changing requests were sent; they may have created, changed or deleted data on the target.'
@@ -144,7 +158,9 @@ export function formatHuman(report: ProbeReport, style: Style): string {
   );
   const order: Verdict[] = ['accepted', 'error', 'inconclusive', 'blocked'];
   for (const findingClass of ['browser-reachable', 'hardening'] as const) {
-    const mine = report.results.filter((result) => result.class === findingClass).sort((a, b) => order.indexOf(a.verdict) - order.indexOf(b.verdict));
+    const mine = report.results
+      .filter((result) => result.class === findingClass)
+      .sort((a, b) => order.indexOf(a.verdict) - order.indexOf(b.verdict));
     if (mine.length === 0) continue;
     out.push('');
     block(SECTION[findingClass], bold);
@@ -152,10 +168,15 @@ export function formatHuman(report: ProbeReport, style: Style): string {
   }
   if (report.spec !== undefined) {
     out.push('');
-    block(`OpenAPI ${report.spec.file}${report.spec.title === undefined ? '' : ` (${report.spec.title})`}: ${report.spec.operations} operations`, bold);
+    block(
+      `OpenAPI ${report.spec.file}${report.spec.title === undefined ? '' : ` (${report.spec.title})`}: ${report.spec.operations} operations`,
+      bold,
+    );
     for (const server of report.spec.serverHosts) {
       const answer = server.answered ? style.green('answered') : style.yellow('refused');
-      out.push(`  servers host ${server.host}: ${answer} (${server.status === null ? 'no response' : String(server.status)})`);
+      out.push(
+        `  servers host ${server.host}: ${answer} (${server.status === null ? 'no response' : String(server.status)})`,
+      );
     }
     for (const finding of report.spec.findings) {
       const mark = finding.severity === 'high' ? style.red('✗') : style.yellow('!');
@@ -174,8 +195,10 @@ export function formatHuman(report: ProbeReport, style: Style): string {
   const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
   const hardeningText = `${plural(hardening, 'hardening finding')}${report.mode.strict ? ' (fail with --strict)' : ' (pass without --strict)'}`;
   let verdict: string;
-  if (reachable > 0) verdict = `VULNERABLE: ${plural(reachable, 'browser-reachable attack')} got through${hardening === 0 ? '' : `, ${hardeningText}`}`;
-  else if (hardening > 0) verdict = `${summary.vulnerable ? 'FAILED' : 'PASSED'}: no browser-reachable attack got through, ${hardeningText}`;
+  if (reachable > 0)
+    verdict = `VULNERABLE: ${plural(reachable, 'browser-reachable attack')} got through${hardening === 0 ? '' : `, ${hardeningText}`}`;
+  else if (hardening > 0)
+    verdict = `${summary.vulnerable ? 'FAILED' : 'PASSED'}: no browser-reachable attack got through, ${hardeningText}`;
   else verdict = 'Nothing got through';
   block(verdict, summary.vulnerable ? (text) => style.red(style.bold(text)) : (text) => style.green(style.bold(text)));
   block(`${summary.accepted} accepted, ${counts}`);

@@ -49,13 +49,19 @@ function probeRule(result: ProbeResult): Rule {
     helpUri: result.docs,
     help: { text: `See ${result.docs} for what the ${result.code} rejection means and how to fix the server.` },
     defaultConfiguration: { level: CLASS_LEVEL[result.class] },
-    properties: { tags: ['security', result.category, result.class], 'security-severity': SCORE[result.severity], precision: 'high' },
+    properties: {
+      tags: ['security', result.category, result.class],
+      'security-severity': SCORE[result.severity],
+      precision: 'high',
+    },
   };
 }
 
 function specRule(finding: SpecFinding): Rule {
   const refused = finding.id === 'spec-documented-host-refused';
-  const text = refused ? 'A host documented in the OpenAPI servers list is refused' : 'A host missing from the OpenAPI servers list is accepted';
+  const text = refused
+    ? 'A host documented in the OpenAPI servers list is refused'
+    : 'A host missing from the OpenAPI servers list is accepted';
   return {
     id: finding.id,
     name: ruleName(finding.id),
@@ -103,7 +109,10 @@ export function toSarif(report: ProbeReport, commandLine?: string): Record<strin
   const location = (operation: string): Record<string, unknown> => {
     const path = operation.split(' ')[1] ?? '/';
     const uri = report.spec?.file ?? new URL(path.startsWith('/') ? path : '/', report.target).href;
-    return { physicalLocation: { artifactLocation: { uri }, region }, logicalLocations: [{ name: operation, kind: 'resource' }] };
+    return {
+      physicalLocation: { artifactLocation: { uri }, region },
+      logicalLocations: [{ name: operation, kind: 'resource' }],
+    };
   };
   const results: Record<string, unknown>[] = [];
   for (const result of report.results) {
@@ -114,7 +123,9 @@ export function toSarif(report: ProbeReport, commandLine?: string): Record<strin
       ruleIndex: ruleIndex(probeRule(result)),
       kind: 'fail',
       level: CLASS_LEVEL[result.class],
-      message: { text: `${result.operation}: ${result.title} — accepted (${result.class}): ${result.reason}. Fix: ${result.docs}` },
+      message: {
+        text: `${result.operation}: ${result.title} — accepted (${result.class}): ${result.reason}. Fix: ${result.docs}`,
+      },
       locations: [location(result.operation)],
       partialFingerprints: { probe: `${result.id}:${result.operation}` },
       webRequest: {
@@ -127,8 +138,20 @@ export function toSarif(report: ProbeReport, commandLine?: string): Record<strin
       webResponse:
         response.status === null
           ? { noResponseReceived: true }
-          : { protocol: 'http', statusCode: response.status, reasonPhrase: response.reason, headers: { ...response.headers }, body: { text: response.bodyStart } },
-      properties: { severity: result.severity, class: result.class, category: result.category, verdict: result.verdict, resultCode: result.code },
+          : {
+              protocol: 'http',
+              statusCode: response.status,
+              reasonPhrase: response.reason,
+              headers: { ...response.headers },
+              body: { text: response.bodyStart },
+            },
+      properties: {
+        severity: result.severity,
+        class: result.class,
+        category: result.category,
+        verdict: result.verdict,
+        resultCode: result.code,
+      },
     });
   }
   for (const finding of report.spec?.findings ?? []) {
@@ -173,7 +196,13 @@ export function toSarif(report: ProbeReport, commandLine?: string): Record<strin
         automationDetails: { id: `rebind-guard/probe/${report.target}` },
         columnKind: 'utf16CodeUnits',
         results,
-        properties: { target: report.target, connectedTo: report.connectedTo, foreignHost: report.foreignHost, mode: report.mode, summary: report.summary },
+        properties: {
+          target: report.target,
+          connectedTo: report.connectedTo,
+          foreignHost: report.foreignHost,
+          mode: report.mode,
+          summary: report.summary,
+        },
       },
     ],
   };

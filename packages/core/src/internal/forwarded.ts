@@ -50,7 +50,14 @@ export function forwardedHosts(value: string): string[] | undefined {
         }
       } else {
         const start = index;
-        while (index < length && value[index] !== ';' && value[index] !== ',' && value[index] !== ' ' && value[index] !== '\t') index++;
+        while (
+          index < length &&
+          value[index] !== ';' &&
+          value[index] !== ',' &&
+          value[index] !== ' ' &&
+          value[index] !== '\t'
+        )
+          index++;
         parameter = value.slice(start, index);
         if (!TOKEN.test(parameter)) return undefined;
       }

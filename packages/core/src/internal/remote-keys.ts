@@ -119,7 +119,9 @@ export class RemoteKeys {
       if (status === 404) continue;
       if (status !== 200 || !isPlainObject(json)) throw new Unavailable(`discovery at ${url.href} answered ${status}`);
       if (json.issuer !== issuer) {
-        this.#warn(`the discovery document at ${url.href} names another issuer than auth.issuer; its keys are not used`);
+        this.#warn(
+          `the discovery document at ${url.href} names another issuer than auth.issuer; its keys are not used`,
+        );
         throw new Unavailable('issuer mismatch');
       }
       const jwksUri = keyServerUrl(json.jwks_uri);
@@ -158,17 +160,23 @@ export class RemoteKeys {
       // After a failed fetch, nothing is fetched again before the cooldown: keys already known keep working.
       if (this.#coolingDown()) {
         const stale = await this.#staleKey(header);
-        return stale === undefined ? { ok: false, code: 'key_unavailable', retryAfter: this.#retryAfter() } : { ok: true, key: stale };
+        return stale === undefined
+          ? { ok: false, code: 'key_unavailable', retryAfter: this.#retryAfter() }
+          : { ok: true, key: stale };
       }
       const set = await this.#set();
       return { ok: true, key: toKeyObject(await set(header)) };
     } catch (error) {
-      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) return { ok: false, code: 'token_invalid' };
-      if (error instanceof errors.JOSENotSupported || error instanceof errors.JWKInvalid) return { ok: false, code: 'token_invalid' };
+      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys)
+        return { ok: false, code: 'token_invalid' };
+      if (error instanceof errors.JOSENotSupported || error instanceof errors.JWKInvalid)
+        return { ok: false, code: 'token_invalid' };
       // The IdP is down, slow, or answered garbage: remember it, and serve keys we already have.
       this.#failedAt = Date.now();
       const stale = await this.#staleKey(header);
-      return stale === undefined ? { ok: false, code: 'key_unavailable', retryAfter: this.#retryAfter() } : { ok: true, key: stale };
+      return stale === undefined
+        ? { ok: false, code: 'key_unavailable', retryAfter: this.#retryAfter() }
+        : { ok: true, key: stale };
     }
   }
 }

@@ -62,11 +62,16 @@ export function cacheSettings(value: unknown): { readonly max: number } | undefi
     throw optionError(`must be false (no cache) or an object such as { max: ${DEFAULT_CACHE_MAX} }.`);
   }
   for (const name of Object.keys(value)) {
-    if (name !== 'max') throw optionError(`has no option ${JSON.stringify(name)}; the only option is max, e.g. { max: ${DEFAULT_CACHE_MAX} }.`);
+    if (name !== 'max')
+      throw optionError(
+        `has no option ${JSON.stringify(name)}; the only option is max, e.g. { max: ${DEFAULT_CACHE_MAX} }.`,
+      );
   }
   const { max = DEFAULT_CACHE_MAX } = value as { max?: unknown };
   if (typeof max !== 'number' || !Number.isSafeInteger(max) || max < 1) {
-    throw optionError(`max must be a whole number of tokens >= 1, e.g. { max: ${DEFAULT_CACHE_MAX} }; write cache: false to switch the cache off.`);
+    throw optionError(
+      `max must be a whole number of tokens >= 1, e.g. { max: ${DEFAULT_CACHE_MAX} }; write cache: false to switch the cache off.`,
+    );
   }
   return { max };
 }
@@ -85,13 +90,15 @@ export function copyJson(value: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     const item = copyJson((value as Record<string, unknown>)[key]);
-    if (key === '__proto__') Object.defineProperty(out, key, { value: item, writable: true, enumerable: true, configurable: true });
+    if (key === '__proto__')
+      Object.defineProperty(out, key, { value: item, writable: true, enumerable: true, configurable: true });
     else out[key] = item;
   }
   return out;
 }
 
-const numeric = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+const numeric = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 
 /**
  * The verified-token LRU of one verifier. Keys are the token, prefixed by the request host when
@@ -113,7 +120,10 @@ export class TokenCache {
   /** Counts insertions and moves; an entry is re-inserted on a hit only once it is in the older half. */
   #tick = 0;
 
-  constructor(settings: { readonly max: number }, check: { readonly clockTolerance: number; readonly maxAge: number | undefined; readonly hostBound: boolean }) {
+  constructor(
+    settings: { readonly max: number },
+    check: { readonly clockTolerance: number; readonly maxAge: number | undefined; readonly hostBound: boolean },
+  ) {
     this.#max = settings.max;
     this.#clockTolerance = check.clockTolerance;
     this.#maxAge = check.maxAge;

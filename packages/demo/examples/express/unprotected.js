@@ -57,7 +57,8 @@ export function createApp() {
       return jwt.verify(token, SECRET_KEY, { algorithms: ['HS256'], audience: AUDIENCE });
     } catch (error) {
       if (error instanceof jwt.TokenExpiredError) res.status(401).send('Token expired');
-      else if (error instanceof Error && error.message.startsWith('jwt audience invalid')) res.status(403).send('Invalid token audience');
+      else if (error instanceof Error && error.message.startsWith('jwt audience invalid'))
+        res.status(403).send('Invalid token audience');
       else res.status(401).send('Invalid token');
       return undefined;
     }

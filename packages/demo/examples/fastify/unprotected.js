@@ -50,7 +50,8 @@ export async function createApp() {
       return jwt.verify(token, SECRET_KEY, { algorithms: ['HS256'], audience: AUDIENCE });
     } catch (error) {
       if (error instanceof jwt.TokenExpiredError) reply.code(401).send('Token expired');
-      else if (error instanceof Error && error.message.startsWith('jwt audience invalid')) reply.code(403).send('Invalid token audience');
+      else if (error instanceof Error && error.message.startsWith('jwt audience invalid'))
+        reply.code(403).send('Invalid token audience');
       else reply.code(401).send('Invalid token');
       return undefined;
     }

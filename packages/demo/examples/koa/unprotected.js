@@ -61,7 +61,8 @@ export function createApp() {
       return jwt.verify(token, SECRET_KEY, { algorithms: ['HS256'], audience: AUDIENCE });
     } catch (error) {
       if (error instanceof jwt.TokenExpiredError) [ctx.status, ctx.body] = [401, 'Token expired'];
-      else if (error instanceof Error && error.message.startsWith('jwt audience invalid')) [ctx.status, ctx.body] = [403, 'Invalid token audience'];
+      else if (error instanceof Error && error.message.startsWith('jwt audience invalid'))
+        [ctx.status, ctx.body] = [403, 'Invalid token audience'];
       else [ctx.status, ctx.body] = [401, 'Invalid token'];
       return undefined;
     }

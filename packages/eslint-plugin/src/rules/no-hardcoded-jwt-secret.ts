@@ -53,15 +53,26 @@ function keyMaterialArgument(context: ImportContext, call: TSESTree.CallExpressi
   if (first === undefined || first.type === AST_NODE_TYPES.SpreadElement) return undefined;
   if (isImportCall(context, call, 'crypto', ['createSecretKey'])) return first;
   const callee = unwrapExpression(call.callee);
-  if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.computed || callee.property.type !== AST_NODE_TYPES.Identifier) {
+  if (
+    callee.type !== AST_NODE_TYPES.MemberExpression ||
+    callee.computed ||
+    callee.property.type !== AST_NODE_TYPES.Identifier
+  ) {
     return undefined;
   }
   const method = callee.property.name;
   const object = unwrapExpression(callee.object);
-  if (method === 'encode' && object.type === AST_NODE_TYPES.NewExpression && isGlobalNamed(context, object.callee, 'TextEncoder')) {
+  if (
+    method === 'encode' &&
+    object.type === AST_NODE_TYPES.NewExpression &&
+    isGlobalNamed(context, object.callee, 'TextEncoder')
+  ) {
     return first;
   }
-  if (method === 'from' && (isGlobalNamed(context, object, 'Buffer') || matchesImport(resolveImport(context, object), 'buffer', ['Buffer']))) {
+  if (
+    method === 'from' &&
+    (isGlobalNamed(context, object, 'Buffer') || matchesImport(resolveImport(context, object), 'buffer', ['Buffer']))
+  ) {
     return first;
   }
   return undefined;
@@ -73,7 +84,12 @@ function staticSecret(context: ImportContext, node: TSESTree.Node): boolean {
 }
 
 /** Hard-coded secrets inside a key / secret expression; empty when none can be proven. */
-function findHardcoded(context: ImportContext, raw: TSESTree.Node, depth: number, fallbackOf: TSESTree.LogicalExpression | undefined): Finding[] {
+function findHardcoded(
+  context: ImportContext,
+  raw: TSESTree.Node,
+  depth: number,
+  fallbackOf: TSESTree.LogicalExpression | undefined,
+): Finding[] {
   if (depth > MAX_DEPTH) return [];
   const node = unwrapExpression(raw);
   switch (node.type) {
@@ -99,11 +115,16 @@ function findHardcoded(context: ImportContext, raw: TSESTree.Node, depth: number
         ...findHardcoded(context, node.right, depth + 1, node.operator === '&&' ? fallbackOf : node),
       ];
     case AST_NODE_TYPES.ConditionalExpression:
-      return [...findHardcoded(context, node.consequent, depth + 1, fallbackOf), ...findHardcoded(context, node.alternate, depth + 1, fallbackOf)];
+      return [
+        ...findHardcoded(context, node.consequent, depth + 1, fallbackOf),
+        ...findHardcoded(context, node.alternate, depth + 1, fallbackOf),
+      ];
     case AST_NODE_TYPES.ArrayExpression:
       // koa-jwt accepts an array of secrets
       return node.elements.flatMap((element) =>
-        element === null || element.type === AST_NODE_TYPES.SpreadElement ? [] : findHardcoded(context, element, depth + 1, fallbackOf),
+        element === null || element.type === AST_NODE_TYPES.SpreadElement
+          ? []
+          : findHardcoded(context, element, depth + 1, fallbackOf),
       );
     case AST_NODE_TYPES.CallExpression: {
       const material = keyMaterialArgument(context, node);
@@ -118,9 +139,46 @@ function findHardcoded(context: ImportContext, raw: TSESTree.Node, depth: number
 const SECRET_NAME_WORDS: ReadonlySet<string> = new Set(['secret', 'key', 'jwt']);
 /** Words that make it something else: `JWT_EXPIRES_IN`, `KEY_PATH`, `JWT_ISSUER`, `PUBLIC_KEY`. */
 const NOT_SECRET_WORDS: ReadonlySet<string> = new Set([
-  'path', 'file', 'dir', 'url', 'uri', 'id', 'name', 'expires', 'expiry', 'expiration', 'exp', 'ttl', 'lifetime', 'duration',
-  'age', 'time', 'timeout', 'algorithm', 'algorithms', 'alg', 'issuer', 'iss', 'audience', 'aud', 'header', 'length', 'size',
-  'prefix', 'type', 'public', 'pub', 'host', 'port', 'region', 'version', 'format', 'cookie', 'enabled', 'mode', 'store',
+  'path',
+  'file',
+  'dir',
+  'url',
+  'uri',
+  'id',
+  'name',
+  'expires',
+  'expiry',
+  'expiration',
+  'exp',
+  'ttl',
+  'lifetime',
+  'duration',
+  'age',
+  'time',
+  'timeout',
+  'algorithm',
+  'algorithms',
+  'alg',
+  'issuer',
+  'iss',
+  'audience',
+  'aud',
+  'header',
+  'length',
+  'size',
+  'prefix',
+  'type',
+  'public',
+  'pub',
+  'host',
+  'port',
+  'region',
+  'version',
+  'format',
+  'cookie',
+  'enabled',
+  'mode',
+  'store',
 ]);
 /** A fallback that names a key file rather than holding a key (`'./keys/private.pem'`). */
 const FILE_LIKE = /^\.{0,2}\/|\.(?:pem|key|crt|der|json|p12|pfx)$/iu;
@@ -140,7 +198,6 @@ function envVariableName(context: ImportContext, raw: TSESTree.Node): string | u
   return memberName(node);
 }
 
-
 /** Is `node` a fallback value that is a secret written in the code (a non-empty string that is not a file name or a public key)? */
 function isLiteralSecretFallback(context: ImportContext, node: TSESTree.Node): boolean {
   const value = getStaticString(context, node);
@@ -151,7 +208,8 @@ function isLiteralSecretFallback(context: ImportContext, node: TSESTree.Node): b
 function isSignJwtBuilder(context: ImportContext, raw: TSESTree.Node): boolean {
   let current = unwrapExpression(raw);
   for (let depth = 0; depth < MAX_DEPTH; depth += 1) {
-    if (current.type === AST_NODE_TYPES.NewExpression) return matchesImport(resolveImport(context, current.callee), 'jose', ['SignJWT']);
+    if (current.type === AST_NODE_TYPES.NewExpression)
+      return matchesImport(resolveImport(context, current.callee), 'jose', ['SignJWT']);
     if (current.type === AST_NODE_TYPES.CallExpression) {
       const callee = unwrapExpression(current.callee);
       if (callee.type !== AST_NODE_TYPES.MemberExpression) return false;
@@ -174,7 +232,8 @@ export default createRule<[Options], MessageIds>({
   meta: {
     type: 'problem',
     docs: {
-      description: 'Disallow JWT signing and verification secrets written in the source code, including hard-coded fallbacks for missing environment variables.',
+      description:
+        'Disallow JWT signing and verification secrets written in the source code, including hard-coded fallbacks for missing environment variables.',
       recommended: true,
     },
     hasSuggestions: true,
@@ -211,7 +270,11 @@ export default createRule<[Options], MessageIds>({
     if (options.ignoreTestFiles !== false && isTestFile(context.filename, context.cwd)) return {};
     const reported = new Set<TSESTree.Node>();
     /** `process.env.JWT_SECRET || 'changeme'` anywhere; reported at the end unless a JWT call already did. */
-    const envFallbacks: { literal: TSESTree.Node; name: string; remove: (fixer: TSESLint.RuleFixer) => TSESLint.RuleFix }[] = [];
+    const envFallbacks: {
+      literal: TSESTree.Node;
+      name: string;
+      remove: (fixer: TSESLint.RuleFixer) => TSESLint.RuleFix;
+    }[] = [];
 
     function check(api: string, key: TSESTree.Node | undefined): void {
       if (key === undefined) return;
@@ -245,7 +308,9 @@ export default createRule<[Options], MessageIds>({
             node: finding.node,
             messageId: 'hardcodedSecret',
             data: { api },
-            suggest: [{ messageId: 'useEnvSecret', fix: (fixer) => fixer.replaceText(written, 'process.env.JWT_SECRET') }],
+            suggest: [
+              { messageId: 'useEnvSecret', fix: (fixer) => fixer.replaceText(written, 'process.env.JWT_SECRET') },
+            ],
           });
         }
       }
@@ -265,7 +330,10 @@ export default createRule<[Options], MessageIds>({
       }
       if (node.type !== AST_NODE_TYPES.CallExpression) return;
       const second = node.arguments[1];
-      if (isImportCall(context, node, 'jwt-simple', ['encode']) || isImportCall(context, node, 'jwt-simple', ['decode'])) {
+      if (
+        isImportCall(context, node, 'jwt-simple', ['encode']) ||
+        isImportCall(context, node, 'jwt-simple', ['decode'])
+      ) {
         if (second !== undefined && second.type !== AST_NODE_TYPES.SpreadElement) check('jwt-simple', second);
         return;
       }
@@ -310,14 +378,28 @@ export default createRule<[Options], MessageIds>({
         const name = envVariableName(context, node.left);
         if (name === undefined || !isSecretEnvName(name) || !isLiteralSecretFallback(context, node.right)) return;
         const left = node.left;
-        envFallbacks.push({ literal: unwrapExpression(node.right), name, remove: (fixer) => fixer.replaceText(node, context.sourceCode.getText(left)) });
+        envFallbacks.push({
+          literal: unwrapExpression(node.right),
+          name,
+          remove: (fixer) => fixer.replaceText(node, context.sourceCode.getText(left)),
+        });
       };
       // `const { JWT_SECRET = 'changeme' } = process.env`
       listeners.AssignmentPattern = (node) => {
         const property = node.parent;
-        if (property.type !== AST_NODE_TYPES.Property || property.value !== node || property.parent.type !== AST_NODE_TYPES.ObjectPattern) return;
+        if (
+          property.type !== AST_NODE_TYPES.Property ||
+          property.value !== node ||
+          property.parent.type !== AST_NODE_TYPES.ObjectPattern
+        )
+          return;
         const declarator = property.parent.parent;
-        if (declarator.type !== AST_NODE_TYPES.VariableDeclarator || declarator.init === null || !isProcessEnv(context, declarator.init)) return;
+        if (
+          declarator.type !== AST_NODE_TYPES.VariableDeclarator ||
+          declarator.init === null ||
+          !isProcessEnv(context, declarator.init)
+        )
+          return;
         const name = getPropertyKey(property);
         if (name === undefined || !isSecretEnvName(name) || !isLiteralSecretFallback(context, node.right)) return;
         const target = node.left;

@@ -38,11 +38,18 @@ type MessageIds =
   | 'useFalse'
   | 'removeEntry';
 
-
 const VITE_CONFIG_FILE = /(?:^|[\\/])vite(?:st)?\.config\.[cm]?[jt]sx?$/u;
 const ENV_SWITCH = 'DANGEROUSLY_DISABLE_HOST_CHECK';
 /** Calls that decide on a value: list membership and string tests. */
-const FORWARDED_DECISION_METHODS: ReadonlySet<string> = new Set(['has', 'includes', 'indexOf', 'test', 'endsWith', 'startsWith', 'match']);
+const FORWARDED_DECISION_METHODS: ReadonlySet<string> = new Set([
+  'has',
+  'includes',
+  'indexOf',
+  'test',
+  'endsWith',
+  'startsWith',
+  'match',
+]);
 
 export default createRule<[], MessageIds>({
   name: 'no-host-check-bypass',
@@ -71,7 +78,7 @@ export default createRule<[], MessageIds>({
         "'{{entry}}' in `hosts` matches every Host header, so the Host check stops nothing and DNS rebinding works again. List the host names this API is served under.",
       hostEntryRefused: '{{problem}}',
       forwardedHostTrusted:
-        'This Host check decides on {{header}}, which any client can send: after a DNS rebind the attacker\'s page is same-origin and can set it to an allowed name, so the check is bypassed. Check the Host header itself, and trust forwarded headers only behind a proxy that overwrites them (rebind-guard `trustProxy`).',
+        "This Host check decides on {{header}}, which any client can send: after a DNS rebind the attacker's page is same-origin and can set it to an allowed name, so the check is bypassed. Check the Host header itself, and trust forwarded headers only behind a proxy that overwrites them (rebind-guard `trustProxy`).",
       useAuto: "Use `allowedHosts: 'auto'` (the default: localhost, the `host` option and webSocketURL).",
       useFalse: 'Set `disableHostCheck: false`.',
       removeEntry: "Remove '{{entry}}'.",
@@ -87,7 +94,9 @@ export default createRule<[], MessageIds>({
     /** Literal value node directly written at the property (not behind a const), for suggestions. */
     function inlineLiteral(value: TSESTree.Node): TSESTree.Node | undefined {
       const unwrapped = unwrapExpression(value);
-      return unwrapped.type === AST_NODE_TYPES.Literal || unwrapped.type === AST_NODE_TYPES.TemplateLiteral ? unwrapped : undefined;
+      return unwrapped.type === AST_NODE_TYPES.Literal || unwrapped.type === AST_NODE_TYPES.TemplateLiteral
+        ? unwrapped
+        : undefined;
     }
 
     /** '.com', '.io': a leading-dot entry with a single label (except '.localhost', which is loopback). */
@@ -110,7 +119,9 @@ export default createRule<[], MessageIds>({
           messageId: 'topLevelDomainHost',
           data: { entry },
           suggest:
-            range === undefined ? [] : [{ messageId: 'removeEntry', data: { entry }, fix: (fixer) => fixer.removeRange(range) }],
+            range === undefined
+              ? []
+              : [{ messageId: 'removeEntry', data: { entry }, fix: (fixer) => fixer.removeRange(range) }],
         });
       }
     }
@@ -126,7 +137,10 @@ export default createRule<[], MessageIds>({
           context.report({
             node: allowedHosts.property,
             messageId: 'webpackAllowedHostsAll',
-            suggest: literal === undefined ? [] : [{ messageId: 'useAuto', fix: (fixer) => fixer.replaceText(literal, "'auto'") }],
+            suggest:
+              literal === undefined
+                ? []
+                : [{ messageId: 'useAuto', fix: (fixer) => fixer.replaceText(literal, "'auto'") }],
           });
         } else {
           checkHostList(allowedHosts.value);
@@ -138,7 +152,10 @@ export default createRule<[], MessageIds>({
         context.report({
           node: disable.property,
           messageId: 'webpackDisableHostCheck',
-          suggest: literal === undefined ? [] : [{ messageId: 'useFalse', fix: (fixer) => fixer.replaceText(literal, 'false') }],
+          suggest:
+            literal === undefined
+              ? []
+              : [{ messageId: 'useFalse', fix: (fixer) => fixer.replaceText(literal, 'false') }],
         });
       }
     }
@@ -221,7 +238,10 @@ export default createRule<[], MessageIds>({
             node: entryNode,
             messageId: 'hostEntryRefused',
             data: { problem },
-            suggest: range === undefined ? [] : [{ messageId: 'removeEntry', data: { entry }, fix: (fixer) => fixer.removeRange(range) }],
+            suggest:
+              range === undefined
+                ? []
+                : [{ messageId: 'removeEntry', data: { entry }, fix: (fixer) => fixer.removeRange(range) }],
           });
         }
         return;
@@ -242,9 +262,10 @@ export default createRule<[], MessageIds>({
 
     function isFastifyAdapter(node: TSESTree.Node): boolean {
       const ref = resolveImport(context, node);
-      return matchesImport(ref, '@rebind-guard/fastify', ['rebindGuard']) || matchesImport(ref, '@rebind-guard/fastify', []);
+      return (
+        matchesImport(ref, '@rebind-guard/fastify', ['rebindGuard']) || matchesImport(ref, '@rebind-guard/fastify', [])
+      );
     }
-
 
     const forwardedReported = new Set<TSESTree.Node>();
 
@@ -272,7 +293,11 @@ export default createRule<[], MessageIds>({
         const key = getPropertyKey(node);
         if (key === 'devServer') {
           checkWebpackDevServer(node.value);
-        } else if (key === ENV_SWITCH && node.parent.type === AST_NODE_TYPES.ObjectExpression && isEnabledFlag(node.value)) {
+        } else if (
+          key === ENV_SWITCH &&
+          node.parent.type === AST_NODE_TYPES.ObjectExpression &&
+          isEnabledFlag(node.value)
+        ) {
           context.report({ node, messageId: 'disableHostCheckEnv' });
         }
       },
@@ -305,7 +330,10 @@ export default createRule<[], MessageIds>({
         }
       },
       CallExpression(node) {
-        const method = unwrapExpression(node.callee).type === AST_NODE_TYPES.MemberExpression ? memberName(unwrapExpression(node.callee) as TSESTree.MemberExpression) : undefined;
+        const method =
+          unwrapExpression(node.callee).type === AST_NODE_TYPES.MemberExpression
+            ? memberName(unwrapExpression(node.callee) as TSESTree.MemberExpression)
+            : undefined;
         if (method !== undefined && FORWARDED_DECISION_METHODS.has(method)) checkForwardedDecision(node);
         const ref = resolveImport(context, node.callee);
         const [first, second] = node.arguments;
@@ -338,8 +366,16 @@ export default createRule<[], MessageIds>({
       ExportDefaultDeclaration(node) {
         if (!VITE_CONFIG_FILE.test(context.filename)) return;
         const declaration = node.declaration;
-        if (declaration.type === AST_NODE_TYPES.ClassDeclaration || declaration.type === AST_NODE_TYPES.TSDeclareFunction) return;
-        if (declaration.type === AST_NODE_TYPES.TSInterfaceDeclaration || declaration.type === AST_NODE_TYPES.TSTypeAliasDeclaration) return;
+        if (
+          declaration.type === AST_NODE_TYPES.ClassDeclaration ||
+          declaration.type === AST_NODE_TYPES.TSDeclareFunction
+        )
+          return;
+        if (
+          declaration.type === AST_NODE_TYPES.TSInterfaceDeclaration ||
+          declaration.type === AST_NODE_TYPES.TSTypeAliasDeclaration
+        )
+          return;
         for (const config of configObjects(context, declaration)) checkViteConfig(config);
       },
     };

@@ -134,14 +134,20 @@ function requestOrigin(context: ImportContext, raw: TSESTree.Node, depth: number
     case AST_NODE_TYPES.LogicalExpression:
       return merge(requestOrigin(context, node.left, depth + 1), requestOrigin(context, node.right, depth + 1));
     case AST_NODE_TYPES.ConditionalExpression:
-      return merge(requestOrigin(context, node.consequent, depth + 1), requestOrigin(context, node.alternate, depth + 1));
+      return merge(
+        requestOrigin(context, node.consequent, depth + 1),
+        requestOrigin(context, node.alternate, depth + 1),
+      );
     case AST_NODE_TYPES.Identifier: {
       const binding = getSingleAssignment(context, node);
       if (binding === undefined) return undefined;
       let origin: Origin | undefined;
       if (binding.path === undefined) {
         // `const [, token] = header.split(' ')`
-        origin = binding.declarator.id.type === AST_NODE_TYPES.ArrayPattern ? requestOrigin(context, binding.init, depth + 1) : undefined;
+        origin =
+          binding.declarator.id.type === AST_NODE_TYPES.ArrayPattern
+            ? requestOrigin(context, binding.init, depth + 1)
+            : undefined;
       } else if (binding.path.length === 0) {
         origin = requestOrigin(context, binding.init, depth + 1);
       } else {
@@ -203,7 +209,8 @@ export default createRule<[], MessageIds>({
   meta: {
     type: 'problem',
     docs: {
-      description: 'Disallow trusting the claims of a request token that was decoded (`jwt.decode`, `jwtDecode`, `decodeJwt`) but never verified.',
+      description:
+        'Disallow trusting the claims of a request token that was decoded (`jwt.decode`, `jwtDecode`, `decodeJwt`) but never verified.',
       recommended: true,
     },
     messages: {
@@ -238,7 +245,11 @@ export default createRule<[], MessageIds>({
       const method = propertyName(context, callee);
       if (method === 'jwtVerify') return true;
       const object = unwrapExpression(callee.object);
-      return method === 'verify' && object.type === AST_NODE_TYPES.MemberExpression && propertyName(context, object) === 'jwt';
+      return (
+        method === 'verify' &&
+        object.type === AST_NODE_TYPES.MemberExpression &&
+        propertyName(context, object) === 'jwt'
+      );
     }
 
     /** Does `verify` check the same token as `decode` (or a token we cannot tell apart from it)? */
@@ -258,7 +269,10 @@ export default createRule<[], MessageIds>({
       CallExpression(node): void {
         if (isVerifier(node)) {
           const first = node.arguments[0];
-          verifies.push({ node, token: first === undefined || first.type === AST_NODE_TYPES.SpreadElement ? undefined : first });
+          verifies.push({
+            node,
+            token: first === undefined || first.type === AST_NODE_TYPES.SpreadElement ? undefined : first,
+          });
           return;
         }
         const api = decodeApi(node);
@@ -272,8 +286,11 @@ export default createRule<[], MessageIds>({
       },
       'Program:exit'(): void {
         for (const decode of decodes) {
-          const verified = verifies.some((verify) => isInside(verify.node, decode.scope) && verifiesSameToken(decode, verify));
-          if (!verified) context.report({ node: decode.node, messageId: 'decodeWithoutVerify', data: { api: decode.api } });
+          const verified = verifies.some(
+            (verify) => isInside(verify.node, decode.scope) && verifiesSameToken(decode, verify),
+          );
+          if (!verified)
+            context.report({ node: decode.node, messageId: 'decodeWithoutVerify', data: { api: decode.api } });
         }
       },
     };

@@ -16,7 +16,8 @@ import {
 } from '../util/index.js';
 import { createRule } from '../util/create-rule.js';
 
-type MessageIds = 'noneAlgorithm' | 'falsyKey' | 'noVerify' | 'unsecuredJwt' | 'removeNone' | 'replaceNone' | 'setNoVerifyFalse';
+type MessageIds =
+  'noneAlgorithm' | 'falsyKey' | 'noVerify' | 'unsecuredJwt' | 'removeNone' | 'replaceNone' | 'setNoVerifyFalse';
 
 /** Static truthiness of a node: `true` / `false`, or `undefined` when not statically known. */
 function staticTruthiness(context: ImportContext, raw: TSESTree.Node): boolean | undefined {
@@ -47,7 +48,8 @@ export default createRule<[], MessageIds>({
   meta: {
     type: 'problem',
     docs: {
-      description: "Disallow JWT verification that accepts unsigned tokens: the 'none' algorithm, a falsy key, or jwt-simple's `noVerify`.",
+      description:
+        "Disallow JWT verification that accepts unsigned tokens: the 'none' algorithm, a falsy key, or jwt-simple's `noVerify`.",
       recommended: true,
     },
     hasSuggestions: true,
@@ -55,8 +57,10 @@ export default createRule<[], MessageIds>({
       noneAlgorithm: "{{api}} allows the 'none' algorithm: anyone can forge a token that carries no signature at all.",
       falsyKey:
         '{{api}} gets an empty or missing key: with some library versions the signature check is skipped (the token is treated as unsigned); pass the real key.',
-      noVerify: "jwt-simple decode() is called with a truthy `noVerify`: the signature is not checked, so anyone can forge the token.",
-      unsecuredJwt: "jose UnsecuredJWT.decode() accepts unsigned ('none') tokens; verify tokens with jwtVerify() and a key.",
+      noVerify:
+        'jwt-simple decode() is called with a truthy `noVerify`: the signature is not checked, so anyone can forge the token.',
+      unsecuredJwt:
+        "jose UnsecuredJWT.decode() accepts unsigned ('none') tokens; verify tokens with jwtVerify() and a key.",
       removeNone: "Remove 'none' from the allowed algorithms.",
       replaceNone: "Replace 'none' with 'RS256' (use the algorithm your tokens are really signed with).",
       setNoVerifyFalse: 'Pass `false` for `noVerify` so that the signature is checked.',
@@ -120,7 +124,11 @@ export default createRule<[], MessageIds>({
       if (options === undefined) return [];
       const objects: TSESTree.Node[] = [options];
       const nestedKeys =
-        call.id === 'fastify-jwt' ? ['verify', 'sign', 'decode'] : call.id === 'passport-jwt' ? ['jsonWebTokenOptions'] : [];
+        call.id === 'fastify-jwt'
+          ? ['verify', 'sign', 'decode']
+          : call.id === 'passport-jwt'
+            ? ['jsonWebTokenOptions']
+            : [];
       for (const key of nestedKeys) {
         const nested = findProperty(context, options, key);
         if (nested.found === true) objects.push(nested.value);
@@ -168,7 +176,8 @@ export default createRule<[], MessageIds>({
       if (call === undefined) return;
       // jws.verify(signature, 'none', key): the algorithm is positional.
       if (call.id === 'jws.verify') {
-        if (call.options !== undefined && isNone(context, call.options)) reportNone(call.label, call.options, undefined);
+        if (call.options !== undefined && isNone(context, call.options))
+          reportNone(call.label, call.options, undefined);
         return;
       }
       for (const object of optionObjects(call)) checkAlgorithms(call.label, object);

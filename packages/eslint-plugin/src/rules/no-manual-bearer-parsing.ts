@@ -51,7 +51,10 @@ function isCaseNormalized(context: Parameters<typeof getStaticString>[0], node: 
   if (depth > 8) return false;
   const unwrapped = unwrapExpression(node);
   const call = asMethodCall(unwrapped);
-  if (call !== undefined) return CASE_NORMALIZERS.has(call.method) || (call.method === 'trim' && isCaseNormalized(context, call.object, depth + 1));
+  if (call !== undefined)
+    return (
+      CASE_NORMALIZERS.has(call.method) || (call.method === 'trim' && isCaseNormalized(context, call.object, depth + 1))
+    );
   if (unwrapped.type === AST_NODE_TYPES.Identifier) {
     const source = variableSource(context, unwrapped);
     return source !== undefined && source.key === undefined && isCaseNormalized(context, source.init, depth + 1);
@@ -84,7 +87,11 @@ function headerBase(node: TSESTree.Node): TSESTree.Node {
   let current = unwrapExpression(node);
   for (;;) {
     const call = asMethodCall(current);
-    if (call === undefined || !(CASE_NORMALIZERS.has(call.method) || call.method === 'trim' || call.method === 'trimStart')) return current;
+    if (
+      call === undefined ||
+      !(CASE_NORMALIZERS.has(call.method) || call.method === 'trim' || call.method === 'trimStart')
+    )
+      return current;
     current = call.object;
   }
 }
@@ -137,7 +144,12 @@ function schemeComparisonOf(schemeRead: TSESTree.Node): SchemeComparison | undef
   if (parent?.type === AST_NODE_TYPES.CallExpression && parent.arguments[0] === current) {
     const call = asMethodCall(parent);
     const callee = call === undefined ? undefined : unwrapExpression(call.object);
-    if (call?.method === 'test' && callee?.type === AST_NODE_TYPES.Literal && 'regex' in callee && isBearerPattern(callee.regex.pattern)) {
+    if (
+      call?.method === 'test' &&
+      callee?.type === AST_NODE_TYPES.Literal &&
+      'regex' in callee &&
+      isBearerPattern(callee.regex.pattern)
+    ) {
       return callee.regex.flags.includes('i') || normalized ? 'case-insensitive' : 'case-sensitive';
     }
   }
@@ -189,7 +201,8 @@ export default createRule<[], MessageIds>({
     /** Headers whose scheme is checked (`h.startsWith('Bearer ')`, `/^bearer /i.test(h)`), per function. */
     const schemeChecks: { scope: TSESTree.Node; header: string }[] = [];
     /** Extractions (`slice(7)`, `replace('Bearer ', '')`, `split(' ')[1]`) reported unless the scheme was checked. */
-    const extractions: { scope: TSESTree.Node; header: string; descriptor: TSESLint.ReportDescriptor<MessageIds> }[] = [];
+    const extractions: { scope: TSESTree.Node; header: string; descriptor: TSESLint.ReportDescriptor<MessageIds> }[] =
+      [];
 
     function headerKey(node: TSESTree.Node): string {
       return sourceCode.getText(headerBase(node));
@@ -200,7 +213,11 @@ export default createRule<[], MessageIds>({
     }
 
     /** One report per parser: an extraction after a scheme check of the same header is left to that check. */
-    function reportExtraction(node: TSESTree.Node, header: TSESTree.Node, descriptor: TSESLint.ReportDescriptor<MessageIds>): void {
+    function reportExtraction(
+      node: TSESTree.Node,
+      header: TSESTree.Node,
+      descriptor: TSESLint.ReportDescriptor<MessageIds>,
+    ): void {
       extractions.push({ scope: enclosingFunction(node), header: headerKey(header), descriptor });
     }
 
@@ -269,7 +286,9 @@ export default createRule<[], MessageIds>({
             if (
               specifier.type === AST_NODE_TYPES.ImportSpecifier &&
               specifier.importKind !== 'type' &&
-              (specifier.imported.type === AST_NODE_TYPES.Identifier ? specifier.imported.name : specifier.imported.value) === PARSE_BEARER &&
+              (specifier.imported.type === AST_NODE_TYPES.Identifier
+                ? specifier.imported.name
+                : specifier.imported.value) === PARSE_BEARER &&
               visible(specifier.local)
             ) {
               return specifier.local.name;
@@ -315,7 +334,9 @@ export default createRule<[], MessageIds>({
 
       const sourceType = context.languageOptions.sourceType ?? program.sourceType;
       if (sourceType === 'module') {
-        const imports = program.body.filter((statement): statement is TSESTree.ImportDeclaration => statement.type === AST_NODE_TYPES.ImportDeclaration);
+        const imports = program.body.filter(
+          (statement): statement is TSESTree.ImportDeclaration => statement.type === AST_NODE_TYPES.ImportDeclaration,
+        );
         const coreImport = imports.find(
           (declaration) =>
             declaration.source.value === CORE &&
@@ -329,12 +350,15 @@ export default createRule<[], MessageIds>({
         }
         const statement = `import { ${PARSE_BEARER} } from '${CORE}';`;
         const lastImport = imports[imports.length - 1];
-        if (lastImport !== undefined) return { callee: PARSE_BEARER, fix: (fixer) => fixer.insertTextAfter(lastImport, `\n${statement}`) };
+        if (lastImport !== undefined)
+          return { callee: PARSE_BEARER, fix: (fixer) => fixer.insertTextAfter(lastImport, `\n${statement}`) };
         return { callee: PARSE_BEARER, fix: (fixer) => fixer.insertTextBefore(first, `${statement}\n`) };
       }
 
       // CommonJS: only when the file evidently uses `require`.
-      const usesRequire = sourceCode.scopeManager?.globalScope?.through.some((reference) => reference.identifier.name === 'require') ?? false;
+      const usesRequire =
+        sourceCode.scopeManager?.globalScope?.through.some((reference) => reference.identifier.name === 'require') ??
+        false;
       if (!usesRequire && context.languageOptions.sourceType !== 'commonjs') return undefined;
       const statement = `const { ${PARSE_BEARER} } = require('${CORE}');`;
       const firstCode = program.body.find(
@@ -405,15 +429,25 @@ export default createRule<[], MessageIds>({
      */
     function isLengthChecked(splitCall: TSESTree.Node): boolean {
       const declarator = splitCall.parent;
-      if (declarator?.type !== AST_NODE_TYPES.VariableDeclarator || declarator.id.type !== AST_NODE_TYPES.Identifier) return false;
+      if (declarator?.type !== AST_NODE_TYPES.VariableDeclarator || declarator.id.type !== AST_NODE_TYPES.Identifier)
+        return false;
       const variable = ASTUtils.findVariable(sourceCode.getScope(declarator), declarator.id);
       return (
         variable?.references.some((reference) => {
           const member = reference.identifier.parent;
           if (member.type !== AST_NODE_TYPES.MemberExpression || member.object !== reference.identifier) return false;
-          if (member.computed || member.property.type !== AST_NODE_TYPES.Identifier || member.property.name !== 'length') return false;
+          if (
+            member.computed ||
+            member.property.type !== AST_NODE_TYPES.Identifier ||
+            member.property.name !== 'length'
+          )
+            return false;
           const comparison = member.parent;
-          if (comparison.type !== AST_NODE_TYPES.BinaryExpression || !['===', '!==', '==', '!='].includes(comparison.operator)) return false;
+          if (
+            comparison.type !== AST_NODE_TYPES.BinaryExpression ||
+            !['===', '!==', '==', '!='].includes(comparison.operator)
+          )
+            return false;
           const other = comparison.left === member ? comparison.right : comparison.left;
           return other.type === AST_NODE_TYPES.Literal && other.value === 2;
         }) ?? false
@@ -428,7 +462,12 @@ export default createRule<[], MessageIds>({
         node: regex.node,
         messageId: 'caseSensitiveRegex',
         suggest: regex.fixable
-          ? [{ messageId: 'addIgnoreCase', fix: (fixer) => regexFix(fixer, sourceCode, regex, regex.pattern, `${regex.flags}i`) }]
+          ? [
+              {
+                messageId: 'addIgnoreCase',
+                fix: (fixer) => regexFix(fixer, sourceCode, regex, regex.pattern, `${regex.flags}i`),
+              },
+            ]
           : [],
       });
     }
@@ -445,7 +484,8 @@ export default createRule<[], MessageIds>({
           case 'test':
           case 'exec': {
             const regex = resolveRegex(context, call.object);
-            if (regex !== undefined && isBearerPattern(regex.pattern) && isAuthorizationValue(context, first)) recordSchemeCheck(node, first);
+            if (regex !== undefined && isBearerPattern(regex.pattern) && isAuthorizationValue(context, first))
+              recordSchemeCheck(node, first);
             reportRegex(regex);
             return;
           }
@@ -464,8 +504,13 @@ export default createRule<[], MessageIds>({
         }
         if (!isAuthorizationValue(context, call.object)) {
           // `header.toLowerCase().startsWith('bearer ')`: a correct scheme check that covers a later slice.
-          const scheme = call.method === 'startsWith' || call.method === 'indexOf' ? getStaticString(context, first) : undefined;
-          if (scheme !== undefined && /^bearer/i.test(scheme) && isAuthorizationValue(context, headerBase(call.object))) {
+          const scheme =
+            call.method === 'startsWith' || call.method === 'indexOf' ? getStaticString(context, first) : undefined;
+          if (
+            scheme !== undefined &&
+            /^bearer/i.test(scheme) &&
+            isAuthorizationValue(context, headerBase(call.object))
+          ) {
             recordSchemeCheck(node, call.object);
           }
           return;
@@ -501,9 +546,14 @@ export default createRule<[], MessageIds>({
           case 'replaceAll': {
             const text = getStaticString(context, first);
             const regex = text === undefined ? resolveRegex(context, first) : undefined;
-            if (!(text !== undefined ? /^bearer/i.test(text) : regex !== undefined && isBearerPattern(regex.pattern))) return;
+            if (!(text !== undefined ? /^bearer/i.test(text) : regex !== undefined && isBearerPattern(regex.pattern)))
+              return;
             if (regex !== undefined) reportedRegexes.add(regex.node);
-            reportExtraction(node, header, { node, messageId: 'replaceScheme', suggest: parseBearerSuggestion(node, header) });
+            reportExtraction(node, header, {
+              node,
+              messageId: 'replaceScheme',
+              suggest: parseBearerSuggestion(node, header),
+            });
             return;
           }
           case 'slice':
@@ -511,7 +561,11 @@ export default createRule<[], MessageIds>({
           case 'substr':
             if (!isBearerLength(first)) return;
             if (second !== undefined && call.method === 'substr') return;
-            reportExtraction(node, header, { node, messageId: 'sliceScheme', suggest: parseBearerSuggestion(node, header) });
+            reportExtraction(node, header, {
+              node,
+              messageId: 'sliceScheme',
+              suggest: parseBearerSuggestion(node, header),
+            });
             return;
           case 'startsWith': {
             const text = getStaticString(context, first);
@@ -527,7 +581,11 @@ export default createRule<[], MessageIds>({
             recordSchemeCheck(node, call.object);
             if (isCaseNormalized(context, call.object)) return;
             const binary = outer.parent;
-            if (binary.type !== AST_NODE_TYPES.BinaryExpression || !['===', '!==', '==', '!='].includes(binary.operator)) return;
+            if (
+              binary.type !== AST_NODE_TYPES.BinaryExpression ||
+              !['===', '!==', '==', '!='].includes(binary.operator)
+            )
+              return;
             const other = binary.left === outer ? binary.right : binary.left;
             if (other.type !== AST_NODE_TYPES.Literal || other.value !== 0) return;
             context.report({ node, messageId: 'caseSensitiveScheme' });
@@ -539,7 +597,9 @@ export default createRule<[], MessageIds>({
       },
       'Program:exit'() {
         for (const extraction of extractions) {
-          const checked = schemeChecks.some((check) => check.scope === extraction.scope && check.header === extraction.header);
+          const checked = schemeChecks.some(
+            (check) => check.scope === extraction.scope && check.header === extraction.header,
+          );
           if (!checked) context.report(extraction.descriptor);
         }
       },

@@ -44,7 +44,13 @@ type CorsLibrary = 'cors' | '@koa/cors' | '@fastify/cors';
 type OriginKind = 'reflect' | 'wildcard' | 'safe' | 'unknown';
 
 const CORS_HEADER_SETTERS: ReadonlySet<string> = new Set(['setHeader', 'header', 'set', 'append', 'appendHeader']);
-const CORS_HEADER_OBJECT_SETTERS: ReadonlySet<string> = new Set(['set', 'header', 'headers', 'writeHead', 'setHeaders']);
+const CORS_HEADER_OBJECT_SETTERS: ReadonlySet<string> = new Set([
+  'set',
+  'header',
+  'headers',
+  'writeHead',
+  'setHeaders',
+]);
 const ACAO = 'access-control-allow-origin';
 const ACAC = 'access-control-allow-credentials';
 
@@ -75,7 +81,7 @@ export default createRule<Options, MessageIds>({
       nullOrigin:
         "The 'null' origin is sent by sandboxed iframes, data: and file: documents that any attacker can create; never allow it.",
       wildcardOrigin:
-        'This CORS configuration lets every website read the responses from a visitor\'s browser, including internal and localhost APIs the browser can reach. Allow an explicit list of trusted origins.',
+        "This CORS configuration lets every website read the responses from a visitor's browser, including internal and localhost APIs the browser can reach. Allow an explicit list of trusted origins.",
       reflectedHeaderWithCredentials:
         "Access-Control-Allow-Origin is copied from the request's Origin while Access-Control-Allow-Credentials is 'true': every website can send credentialed requests and read the responses. Compare the Origin with an allowlist first.",
       removeCredentials: 'Remove `credentials: true` (cookies and HTTP auth are then not sent cross-origin).',
@@ -88,7 +94,7 @@ export default createRule<Options, MessageIds>({
           allowWildcardWithoutCredentials: {
             type: 'boolean',
             description:
-              'Allow configurations that let every origin read responses without credentials (`cors()`, `origin: \'*\'`, `origin: true` without `credentials`). Set to `false` to report them too.',
+              "Allow configurations that let every origin read responses without credentials (`cors()`, `origin: '*'`, `origin: true` without `credentials`). Set to `false` to report them too.",
           },
         },
         additionalProperties: false,
@@ -147,12 +153,18 @@ export default createRule<Options, MessageIds>({
       const node = unwrapExpression(raw);
       if (isRequestOriginRead(node)) return true;
       if (node.type === AST_NODE_TYPES.AwaitExpression) return isOriginValue(node.argument, depth + 1);
-      if (node.type === AST_NODE_TYPES.LogicalExpression && node.operator !== '&&') return isOriginValue(node.left, depth + 1);
+      if (node.type === AST_NODE_TYPES.LogicalExpression && node.operator !== '&&')
+        return isOriginValue(node.left, depth + 1);
       if (node.type === AST_NODE_TYPES.Identifier) {
         const variable = findVariableFor(context, node);
         if (variable?.defs.length !== 1) return false;
         const def = variable.defs[0];
-        if (def?.type !== TSESLint.Scope.DefinitionType.Variable || def.node.init === null || def.node.id.type !== AST_NODE_TYPES.Identifier) return false;
+        if (
+          def?.type !== TSESLint.Scope.DefinitionType.Variable ||
+          def.node.init === null ||
+          def.node.id.type !== AST_NODE_TYPES.Identifier
+        )
+          return false;
         if (variable.references.some((reference) => reference.isWrite() && !reference.init)) return false;
         return isOriginValue(def.node.init, depth + 1);
       }
@@ -170,7 +182,8 @@ export default createRule<Options, MessageIds>({
       }
       const resolved = resolveConstNode(context, value);
       if (resolved?.type === AST_NODE_TYPES.Literal) {
-        if (resolved.value === true) return { kind: library === '@koa/cors' ? 'unknown' : 'reflect', nullEntries, directNull: false };
+        if (resolved.value === true)
+          return { kind: library === '@koa/cors' ? 'unknown' : 'reflect', nullEntries, directNull: false };
         if (resolved.value === '*') return { kind: 'wildcard', nullEntries, directNull: false };
         if (typeof resolved.value === 'string' && resolved.value.trim().toLowerCase() === 'null') {
           nullEntries.push(value);
@@ -196,7 +209,11 @@ export default createRule<Options, MessageIds>({
       return { kind: 'unknown', nullEntries, directNull: false };
     }
 
-    function checkCorsOptions(library: CorsLibrary, call: TSESTree.CallExpression, optionsNode: TSESTree.Node | undefined): void {
+    function checkCorsOptions(
+      library: CorsLibrary,
+      call: TSESTree.CallExpression,
+      optionsNode: TSESTree.Node | undefined,
+    ): void {
       let kind: OriginKind;
       let credentials: boolean | undefined = false;
       let credentialsProperty: TSESTree.Property | undefined;
@@ -245,7 +262,11 @@ export default createRule<Options, MessageIds>({
         });
         return;
       }
-      if ((kind === 'reflect' || kind === 'wildcard') && credentials !== true && !options.allowWildcardWithoutCredentials) {
+      if (
+        (kind === 'reflect' || kind === 'wildcard') &&
+        credentials !== true &&
+        !options.allowWildcardWithoutCredentials
+      ) {
         // Discovery documents under /.well-known/ (OAuth metadata, RFC 8414 / RFC 9728) are public
         // by design and must be readable by browser clients on any origin.
         if (isWellKnownRoute(call)) return;
@@ -262,7 +283,9 @@ export default createRule<Options, MessageIds>({
         const source = variableSource(context, unwrapped);
         if (source !== undefined && source.key === undefined) unwrapped = unwrapExpression(source.init);
       }
-      return unwrapped.type === AST_NODE_TYPES.TemplateLiteral ? (unwrapped.quasis[0]?.value.cooked ?? undefined) : undefined;
+      return unwrapped.type === AST_NODE_TYPES.TemplateLiteral
+        ? (unwrapped.quasis[0]?.value.cooked ?? undefined)
+        : undefined;
     }
 
     /** Is this `cors(...)` call mounted on a `/.well-known/…` route (`app.get('/.well-known/x', cors(), h)`)? */
@@ -279,7 +302,8 @@ export default createRule<Options, MessageIds>({
       context.report({
         node: entry,
         messageId: 'nullOrigin',
-        suggest: range === undefined ? [] : [{ messageId: 'removeNullOrigin', fix: (fixer) => fixer.removeRange(range) }],
+        suggest:
+          range === undefined ? [] : [{ messageId: 'removeNullOrigin', fix: (fixer) => fixer.removeRange(range) }],
       });
     }
 
@@ -304,7 +328,11 @@ export default createRule<Options, MessageIds>({
       if (object?.type !== AST_NODE_TYPES.ObjectExpression || object !== unwrapExpression(objectNode)) return;
       for (const property of object.properties) {
         if (property.type !== AST_NODE_TYPES.Property) continue;
-        const key = property.computed ? property.key : property.key.type === AST_NODE_TYPES.Identifier ? undefined : property.key;
+        const key = property.computed
+          ? property.key
+          : property.key.type === AST_NODE_TYPES.Identifier
+            ? undefined
+            : property.key;
         if (key === undefined) continue;
         recordHeader(key, property.value);
       }
@@ -330,7 +358,8 @@ export default createRule<Options, MessageIds>({
           if (parent.arguments.includes(child as TSESTree.Expression)) return !isHeaderSetterCall(parent);
           return false;
         case AST_NODE_TYPES.MemberExpression:
-          if (parent.object === child) return parent.parent.type === AST_NODE_TYPES.CallExpression && parent.parent.callee === parent;
+          if (parent.object === child)
+            return parent.parent.type === AST_NODE_TYPES.CallExpression && parent.parent.callee === parent;
           return parent.property === child && parent.computed;
         case AST_NODE_TYPES.BinaryExpression: {
           if (parent.operator === 'in') return true;
@@ -429,7 +458,8 @@ export default createRule<Options, MessageIds>({
         for (const state of headerStates.values()) {
           if (!state.credentials) continue;
           if (state.reflected.length > 0 && !isOriginValidated(state)) {
-            for (const value of state.reflected) context.report({ node: value, messageId: 'reflectedHeaderWithCredentials' });
+            for (const value of state.reflected)
+              context.report({ node: value, messageId: 'reflectedHeaderWithCredentials' });
           }
           for (const value of state.wildcard) context.report({ node: value, messageId: 'wildcardWithCredentials' });
         }

@@ -9,7 +9,14 @@ import {
 } from '../util/index.js';
 import { createRule } from '../util/create-rule.js';
 
-type MessageIds = 'prefixCheck' | 'suffixCheck' | 'substringCheck' | 'compareOrigin' | 'compareHostname' | 'compareHost' | 'exactOrSubdomain';
+type MessageIds =
+  | 'prefixCheck'
+  | 'suffixCheck'
+  | 'substringCheck'
+  | 'compareOrigin'
+  | 'compareHostname'
+  | 'compareHost'
+  | 'exactOrSubdomain';
 
 /** What the check tests: a prefix, a suffix, or containment anywhere. */
 type CheckKind = 'prefix' | 'suffix' | 'substring';
@@ -25,10 +32,66 @@ interface HostLiteral {
 
 /** File extensions that make `'index.html'`-like literals file names rather than hosts. */
 const FILE_EXTENSIONS = new Set([
-  'html', 'htm', 'js', 'mjs', 'cjs', 'jsx', 'ts', 'tsx', 'mts', 'cts', 'css', 'scss', 'less', 'json', 'map', 'png', 'jpg',
-  'jpeg', 'gif', 'svg', 'ico', 'webp', 'avif', 'txt', 'xml', 'pdf', 'wasm', 'woff', 'woff2', 'ttf', 'eot', 'otf', 'mp3',
-  'mp4', 'webm', 'ogg', 'wav', 'zip', 'gz', 'tgz', 'tar', 'md', 'php', 'asp', 'aspx', 'jsp', 'cgi', 'yml', 'yaml', 'csv',
-  'vue', 'svelte', 'lock', 'log', 'sh', 'py', 'rb', 'exe', 'dll', 'bin',
+  'html',
+  'htm',
+  'js',
+  'mjs',
+  'cjs',
+  'jsx',
+  'ts',
+  'tsx',
+  'mts',
+  'cts',
+  'css',
+  'scss',
+  'less',
+  'json',
+  'map',
+  'png',
+  'jpg',
+  'jpeg',
+  'gif',
+  'svg',
+  'ico',
+  'webp',
+  'avif',
+  'txt',
+  'xml',
+  'pdf',
+  'wasm',
+  'woff',
+  'woff2',
+  'ttf',
+  'eot',
+  'otf',
+  'mp3',
+  'mp4',
+  'webm',
+  'ogg',
+  'wav',
+  'zip',
+  'gz',
+  'tgz',
+  'tar',
+  'md',
+  'php',
+  'asp',
+  'aspx',
+  'jsp',
+  'cgi',
+  'yml',
+  'yaml',
+  'csv',
+  'vue',
+  'svelte',
+  'lock',
+  'log',
+  'sh',
+  'py',
+  'rb',
+  'exe',
+  'dll',
+  'bin',
 ]);
 
 const DOTTED_HOST = /^\.?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+([a-z][a-z0-9-]*[a-z0-9])\.?(?::\d{1,5})?$/i;
@@ -69,7 +132,9 @@ function bypassExample(kind: CheckKind, literal: HostLiteral): string {
     case 'suffix':
       return literal.url === undefined ? `evil${value}` : `https://evil.example/?${value}`;
     case 'substring':
-      return literal.url === undefined || literal.url.rest.length === 0 ? `${value}.evil.example` : `https://evil.example/?${value}`;
+      return literal.url === undefined || literal.url.rest.length === 0
+        ? `${value}.evil.example`
+        : `https://evil.example/?${value}`;
   }
 }
 
@@ -211,16 +276,24 @@ export default createRule<[], MessageIds>({
       return undefined;
     }
 
-    function suggestions(check: Check, literal: HostLiteral, valueKind: OriginValueKind): TSESLint.SuggestionReportDescriptor<MessageIds>[] {
+    function suggestions(
+      check: Check,
+      literal: HostLiteral,
+      valueKind: OriginValueKind,
+    ): TSESLint.SuggestionReportDescriptor<MessageIds>[] {
       const argument = check.call.call.arguments[0];
       if (argument === undefined || argument.type === AST_NODE_TYPES.SpreadElement) return [];
       const callee = unwrapExpression(check.call.call.callee);
       // Keep TS wrappers such as `origin!` in the replacement (the callee's raw object).
-      const valueText = sourceCode.getText(callee.type === AST_NODE_TYPES.MemberExpression ? callee.object : check.call.object);
+      const valueText = sourceCode.getText(
+        callee.type === AST_NODE_TYPES.MemberExpression ? callee.object : check.call.object,
+      );
       const literalText = sourceCode.getText(argument);
       const operator = check.negated ? '!==' : '===';
-      const replace = (text: string, logical: boolean): TSESLint.ReportFixFunction => (fixer) =>
-        fixer.replaceText(check.node, needsParentheses(check.node, logical) ? `(${text})` : text);
+      const replace =
+        (text: string, logical: boolean): TSESLint.ReportFixFunction =>
+        (fixer) =>
+          fixer.replaceText(check.node, needsParentheses(check.node, logical) ? `(${text})` : text);
 
       if (literal.url !== undefined) {
         if (!isSerializedOrigin(literal.value)) return [];
@@ -248,7 +321,13 @@ export default createRule<[], MessageIds>({
           },
         ];
       }
-      return [{ messageId: 'compareHost', data: { literal: literalText }, fix: replace(`${valueText} ${operator} ${literalText}`, false) }];
+      return [
+        {
+          messageId: 'compareHost',
+          data: { literal: literalText },
+          fix: replace(`${valueText} ${operator} ${literalText}`, false),
+        },
+      ];
     }
 
     return {
@@ -263,7 +342,8 @@ export default createRule<[], MessageIds>({
         if (literal === undefined || !isUnsafe(check.kind, literal)) return;
         const valueKind = classifyOriginValue(context, check.call.object);
         if (valueKind === undefined) return;
-        const messageId = check.kind === 'prefix' ? 'prefixCheck' : check.kind === 'suffix' ? 'suffixCheck' : 'substringCheck';
+        const messageId =
+          check.kind === 'prefix' ? 'prefixCheck' : check.kind === 'suffix' ? 'suffixCheck' : 'substringCheck';
         context.report({
           node: check.node,
           messageId,

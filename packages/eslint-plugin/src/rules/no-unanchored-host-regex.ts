@@ -36,8 +36,7 @@ export default createRule<[], MessageIds>({
   meta: {
     type: 'problem',
     docs: {
-      description:
-        'Disallow host and origin regular expressions with unescaped dots or missing `^`/`$` anchors.',
+      description: 'Disallow host and origin regular expressions with unescaped dots or missing `^`/`$` anchors.',
       recommended: true,
     },
     hasSuggestions: true,
@@ -72,7 +71,12 @@ export default createRule<[], MessageIds>({
           node: regex.node,
           messageId: 'unescapedDot',
           suggest: regex.fixable
-            ? [{ messageId: 'escapeDots', fix: (fixer) => regexFix(fixer, sourceCode, regex, escapeDotsAt(regex.pattern, dots)) }]
+            ? [
+                {
+                  messageId: 'escapeDots',
+                  fix: (fixer) => regexFix(fixer, sourceCode, regex, escapeDotsAt(regex.pattern, dots)),
+                },
+              ]
             : [],
         });
       }
@@ -85,7 +89,9 @@ export default createRule<[], MessageIds>({
         context.report({
           node: regex.node,
           messageId: 'missingStart',
-          suggest: regex.fixable ? [{ messageId: 'addStartAnchor', fix: (fixer) => regexFix(fixer, sourceCode, regex, pattern) }] : [],
+          suggest: regex.fixable
+            ? [{ messageId: 'addStartAnchor', fix: (fixer) => regexFix(fixer, sourceCode, regex, pattern) }]
+            : [],
         });
       }
       if (!anchoring.end) {
@@ -93,7 +99,9 @@ export default createRule<[], MessageIds>({
         context.report({
           node: regex.node,
           messageId: 'missingEnd',
-          suggest: regex.fixable ? [{ messageId: 'addEndAnchor', fix: (fixer) => regexFix(fixer, sourceCode, regex, pattern) }] : [],
+          suggest: regex.fixable
+            ? [{ messageId: 'addEndAnchor', fix: (fixer) => regexFix(fixer, sourceCode, regex, pattern) }]
+            : [],
         });
       }
     }

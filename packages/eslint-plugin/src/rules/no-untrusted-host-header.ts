@@ -43,8 +43,23 @@ export interface Options {
 const TAINTED_MEMBERS = new Set(['origin', 'href', 'host', 'hostname']);
 /** String methods whose result still carries the attacker's name. */
 const TAINTED_METHODS = new Set([
-  'toLowerCase', 'toUpperCase', 'toLocaleLowerCase', 'trim', 'trimStart', 'trimEnd', 'toString', 'split', 'replace',
-  'replaceAll', 'slice', 'substring', 'substr', 'concat', 'normalize', 'padStart', 'padEnd',
+  'toLowerCase',
+  'toUpperCase',
+  'toLocaleLowerCase',
+  'trim',
+  'trimStart',
+  'trimEnd',
+  'toString',
+  'split',
+  'replace',
+  'replaceAll',
+  'slice',
+  'substring',
+  'substr',
+  'concat',
+  'normalize',
+  'padStart',
+  'padEnd',
 ]);
 const TAINTED_FUNCTIONS = new Set(['String', 'encodeURI', 'encodeURIComponent', 'decodeURIComponent', 'decodeURI']);
 const MAIL_FUNCTIONS = new Set(['sendMail', 'sendEmail', 'sendMessage', 'send', 'send_mail', 'sendmail']);
@@ -80,11 +95,13 @@ export default createRule<[Options], MessageIds>({
         properties: {
           allowRequestUrlParsing: {
             type: 'boolean',
-            description: 'Do not report `new URL(req.url, `http://${req.headers.host}`)`, where the Host only serves as a parsing base.',
+            description:
+              'Do not report `new URL(req.url, `http://${req.headers.host}`)`, where the Host only serves as a parsing base.',
           },
           checkEquality: {
             type: 'boolean',
-            description: "Report equality checks and `switch` statements on the Host header (`req.hostname === 'localhost'`).",
+            description:
+              "Report equality checks and `switch` statements on the Host header (`req.hostname === 'localhost'`).",
           },
         },
         additionalProperties: false,
@@ -130,7 +147,9 @@ export default createRule<[Options], MessageIds>({
         case AST_NODE_TYPES.TemplateLiteral:
           return !direct && node.expressions.some((expression) => isTainted(expression, depth + 1));
         case AST_NODE_TYPES.BinaryExpression:
-          return !direct && node.operator === '+' && (isTainted(node.left, depth + 1) || isTainted(node.right, depth + 1));
+          return (
+            !direct && node.operator === '+' && (isTainted(node.left, depth + 1) || isTainted(node.right, depth + 1))
+          );
         case AST_NODE_TYPES.LogicalExpression:
           return isTainted(node.left, depth + 1, direct) || isTainted(node.right, depth + 1, direct);
         case AST_NODE_TYPES.ConditionalExpression:
@@ -140,13 +159,22 @@ export default createRule<[Options], MessageIds>({
           if (name !== undefined && TAINTED_MEMBERS.has(name)) return isTainted(node.object, depth + 1, direct);
           // `host.split(':')[0]`
           const property = node.property;
-          return node.computed && property.type === AST_NODE_TYPES.Literal && typeof property.value === 'number' && isTainted(node.object, depth + 1, direct);
+          return (
+            node.computed &&
+            property.type === AST_NODE_TYPES.Literal &&
+            typeof property.value === 'number' &&
+            isTainted(node.object, depth + 1, direct)
+          );
         }
         case AST_NODE_TYPES.CallExpression: {
           const call = asMethodCall(node);
           if (call !== undefined && TAINTED_METHODS.has(call.method)) return isTainted(call.object, depth + 1, direct);
           const callee = unwrapExpression(node.callee);
-          if (callee.type === AST_NODE_TYPES.Identifier && TAINTED_FUNCTIONS.has(callee.name) && isGlobal(context, callee)) {
+          if (
+            callee.type === AST_NODE_TYPES.Identifier &&
+            TAINTED_FUNCTIONS.has(callee.name) &&
+            isGlobal(context, callee)
+          ) {
             const argument = node.arguments[0];
             return argument !== undefined && isTainted(argument, depth + 1, direct);
           }
@@ -176,7 +204,11 @@ export default createRule<[Options], MessageIds>({
             isHostAllowlistCheck(context, fn) ||
             returnedExpressions(fn).some((expression) => {
               const call = asMethodCall(expression);
-              return call !== undefined && (call.method === 'has' || call.method === 'includes') && comparesValue(context, expression, carries);
+              return (
+                call !== undefined &&
+                (call.method === 'has' || call.method === 'includes') &&
+                comparesValue(context, expression, carries)
+              );
             });
           validatorCache.set(fn, validator);
         }
@@ -184,7 +216,6 @@ export default createRule<[Options], MessageIds>({
       }
       return false;
     }
-
 
     function isUrlConstructor(node: TSESTree.NewExpression): boolean {
       const callee = unwrapExpression(node.callee);
@@ -196,7 +227,8 @@ export default createRule<[Options], MessageIds>({
       let child: TSESTree.Node = node;
       let parent = node.parent;
       while (parent !== undefined) {
-        if (parent.type === AST_NODE_TYPES.CallExpression && parent.callee !== child && isLoggingCallee(parent.callee)) return true;
+        if (parent.type === AST_NODE_TYPES.CallExpression && parent.callee !== child && isLoggingCallee(parent.callee))
+          return true;
         if (isFunctionOrProgram(parent)) return false;
         child = parent;
         parent = parent.parent;
@@ -206,7 +238,8 @@ export default createRule<[Options], MessageIds>({
 
     function isLoggingCallee(callee: TSESTree.Node): boolean {
       let current = unwrapExpression(callee);
-      if (current.type === AST_NODE_TYPES.Identifier) return LOGGING_NAMES.has(current.name) || current.name === 'debug';
+      if (current.type === AST_NODE_TYPES.Identifier)
+        return LOGGING_NAMES.has(current.name) || current.name === 'debug';
       while (current.type === AST_NODE_TYPES.MemberExpression) {
         const name = memberName(current);
         if (name !== undefined && LOGGING_NAMES.has(name)) return true;
@@ -247,10 +280,15 @@ export default createRule<[Options], MessageIds>({
         if (isTainted(part)) {
           const inAuthority = /\/\/[^/?#]*$/.test(before);
           const next = parts[index + 1];
-          const nextText = typeof next === 'string' ? next : next === undefined ? undefined : getStaticString(context, next);
+          const nextText =
+            typeof next === 'string' ? next : next === undefined ? undefined : getStaticString(context, next);
           // `${ctx.origin}/reset`: a Host-derived origin used as the base of a URL.
           const isBase =
-            before.length === 0 && nextText !== undefined && nextText.startsWith('/') && !nextText.startsWith('//') && isTainted(part, 0, true);
+            before.length === 0 &&
+            nextText !== undefined &&
+            nextText.startsWith('/') &&
+            !nextText.startsWith('//') &&
+            isTainted(part, 0, true);
           if (inAuthority || isBase) {
             add(node, 'urlFromHost');
             return;
@@ -349,7 +387,9 @@ export default createRule<[Options], MessageIds>({
         // Virtual-host routing: every host not listed falls into a default that rejects it.
         const fallback = node.cases.find((switchCase) => switchCase.test === null);
         if (fallback !== undefined && fallback.consequent.some((statement) => rejects(statement, false))) return;
-        const value = node.cases.map((switchCase) => (switchCase.test === null ? undefined : literalString(switchCase.test))).find((text) => text !== undefined);
+        const value = node.cases
+          .map((switchCase) => (switchCase.test === null ? undefined : literalString(switchCase.test)))
+          .find((text) => text !== undefined);
         if (value !== undefined) add(node.discriminant, 'hostEquality', { value });
       },
       CallExpression(node) {
@@ -370,7 +410,12 @@ export default createRule<[Options], MessageIds>({
           callee.type === AST_NODE_TYPES.MemberExpression &&
           unwrapExpression(callee.object).type === AST_NODE_TYPES.MemberExpression &&
           memberName(unwrapExpression(callee.object) as TSESTree.MemberExpression) === 'cookies';
-        if (name === 'cookie' || name === 'setCookie' || isCookiesSet || matchesImport(resolveImport(context, callee), 'cookie', ['serialize'])) {
+        if (
+          name === 'cookie' ||
+          name === 'setCookie' ||
+          isCookiesSet ||
+          matchesImport(resolveImport(context, callee), 'cookie', ['serialize'])
+        ) {
           checkCookieOptions(args[2]);
           return;
         }
@@ -378,7 +423,8 @@ export default createRule<[Options], MessageIds>({
         if (HEADER_SETTERS.has(name) && args.length >= 2) {
           const [header, value] = args;
           if (header === undefined || value === undefined || value.type === AST_NODE_TYPES.SpreadElement) return;
-          if (getStaticString(context, header)?.toLowerCase() === 'location' && isTainted(value)) add(value, 'redirectFromHost');
+          if (getStaticString(context, header)?.toLowerCase() === 'location' && isTainted(value))
+            add(value, 'redirectFromHost');
           return;
         }
         if (name === 'writeHead') {
@@ -397,7 +443,8 @@ export default createRule<[Options], MessageIds>({
         // Mail functions called with a Host-derived value directly.
         if (MAIL_ONLY_FUNCTIONS.has(name)) {
           for (const argument of args) {
-            if (argument.type === AST_NODE_TYPES.SpreadElement || argument.type === AST_NODE_TYPES.ObjectExpression) continue;
+            if (argument.type === AST_NODE_TYPES.SpreadElement || argument.type === AST_NODE_TYPES.ObjectExpression)
+              continue;
             if (isTainted(argument)) add(argument, 'emailFromHost');
           }
         }
@@ -421,10 +468,25 @@ export default createRule<[Options], MessageIds>({
           if (seen.has(finding.node)) continue;
           seen.add(finding.node);
           if (isInHostValidator(finding.node)) continue;
-          if (finding.messageId === 'urlFromHost' && findings.some((other) => contains(other, finding) && !(other.messageId === 'urlFromHost' && other.node.range[0] === finding.node.range[0] && other.node.range[1] === finding.node.range[1]))) {
+          if (
+            finding.messageId === 'urlFromHost' &&
+            findings.some(
+              (other) =>
+                contains(other, finding) &&
+                !(
+                  other.messageId === 'urlFromHost' &&
+                  other.node.range[0] === finding.node.range[0] &&
+                  other.node.range[1] === finding.node.range[1]
+                ),
+            )
+          ) {
             continue;
           }
-          context.report(finding.data === undefined ? { node: finding.node, messageId: finding.messageId } : { node: finding.node, messageId: finding.messageId, data: finding.data });
+          context.report(
+            finding.data === undefined
+              ? { node: finding.node, messageId: finding.messageId }
+              : { node: finding.node, messageId: finding.messageId, data: finding.data },
+          );
         }
       },
     } satisfies TSESLint.RuleListener;

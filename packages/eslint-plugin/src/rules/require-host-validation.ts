@@ -117,7 +117,8 @@ export default createRule<Options, MessageIds>({
                     },
                     name: {
                       type: 'string',
-                      description: "Export name; omit (or 'default') for the default export / the whole CommonJS module.",
+                      description:
+                        "Export name; omit (or 'default') for the default export / the whole CommonJS module.",
                     },
                   },
                   required: ['module'],
@@ -181,7 +182,8 @@ export default createRule<Options, MessageIds>({
       switch (node.type) {
         case AST_NODE_TYPES.ArrayExpression:
           return node.elements.some(
-            (element) => element !== null && element.type !== AST_NODE_TYPES.SpreadElement && isValidator(element, depth + 1),
+            (element) =>
+              element !== null && element.type !== AST_NODE_TYPES.SpreadElement && isValidator(element, depth + 1),
           );
         case AST_NODE_TYPES.CallExpression: {
           const callee = unwrapExpression(node.callee);
@@ -196,7 +198,9 @@ export default createRule<Options, MessageIds>({
           return isHostAllowlistCheck(context, node);
         case AST_NODE_TYPES.ImportExpression:
         case AST_NODE_TYPES.MemberExpression:
-          return isBuiltinValidator(resolveImport(context, node)) || isUserValidator(resolveImport(context, node), node);
+          return (
+            isBuiltinValidator(resolveImport(context, node)) || isUserValidator(resolveImport(context, node), node)
+          );
         case AST_NODE_TYPES.Identifier: {
           const ref = resolveImport(context, node);
           if (isBuiltinValidator(ref) || isUserValidator(ref, node)) return true;
@@ -205,7 +209,12 @@ export default createRule<Options, MessageIds>({
           // `const guard = rebindGuard({...}); app.use(guard)`
           const variable = findVariableFor(context, node);
           const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
-          if (def?.type !== TSESLint.Scope.DefinitionType.Variable || def.node.init === null || def.node.id.type !== AST_NODE_TYPES.Identifier) return false;
+          if (
+            def?.type !== TSESLint.Scope.DefinitionType.Variable ||
+            def.node.init === null ||
+            def.node.id.type !== AST_NODE_TYPES.Identifier
+          )
+            return false;
           return isValidator(def.node.init, depth + 1);
         }
         default:
@@ -216,17 +225,18 @@ export default createRule<Options, MessageIds>({
     function isCreateServer(call: TSESTree.CallExpression): boolean {
       const ref = resolveImport(context, call.callee);
       return (
-        matchesImport(ref, HTTP_MODULES, ['createServer']) ||
-        matchesImport(ref, HTTP_MODULES, ['createSecureServer'])
+        matchesImport(ref, HTTP_MODULES, ['createServer']) || matchesImport(ref, HTTP_MODULES, ['createSecureServer'])
       );
     }
 
     function isModuleExports(raw: TSESTree.Node): boolean {
       const node = unwrapExpression(raw);
-      if (node.type === AST_NODE_TYPES.Identifier) return node.name === 'exports' && findVariableFor(context, node)?.defs.length !== 1;
+      if (node.type === AST_NODE_TYPES.Identifier)
+        return node.name === 'exports' && findVariableFor(context, node)?.defs.length !== 1;
       if (node.type !== AST_NODE_TYPES.MemberExpression) return false;
       const object = unwrapExpression(node.object);
-      if (object.type === AST_NODE_TYPES.Identifier && object.name === 'module' && memberName(node) === 'exports') return true;
+      if (object.type === AST_NODE_TYPES.Identifier && object.name === 'module' && memberName(node) === 'exports')
+        return true;
       return isModuleExports(object);
     }
 
@@ -246,7 +256,9 @@ export default createRule<Options, MessageIds>({
     }
 
     function handleMethod(method: string, call: TSESTree.CallExpression, facts: AppFacts): void {
-      const args = call.arguments.filter((argument): argument is TSESTree.Expression => argument.type !== AST_NODE_TYPES.SpreadElement);
+      const args = call.arguments.filter(
+        (argument): argument is TSESTree.Expression => argument.type !== AST_NODE_TYPES.SpreadElement,
+      );
       if (ROUTE_METHODS.has(method)) {
         // `app.get('env')` with one argument reads an Express setting.
         if (method !== 'get' || call.arguments.length >= 2) facts.routes = true;
@@ -281,7 +293,9 @@ export default createRule<Options, MessageIds>({
       const holder = climb(object);
       const parent = holder.parent;
       if (parent?.type === AST_NODE_TYPES.ExportDefaultDeclaration) return true;
-      return parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.right === holder && isModuleExports(parent.left);
+      return (
+        parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.right === holder && isModuleExports(parent.left)
+      );
     }
 
     function analyse(app: TrackedApp): AppFacts {
@@ -335,7 +349,11 @@ export default createRule<Options, MessageIds>({
             else facts.escaped = true;
             break;
           case AST_NODE_TYPES.Property:
-            if (parent.value === node && parent.parent.type === AST_NODE_TYPES.ObjectExpression && isExportedObject(parent.parent)) {
+            if (
+              parent.value === node &&
+              parent.parent.type === AST_NODE_TYPES.ObjectExpression &&
+              isExportedObject(parent.parent)
+            ) {
               facts.serves = true;
             } else {
               facts.escaped = true;
@@ -360,7 +378,11 @@ export default createRule<Options, MessageIds>({
       if (holder.parent?.type === AST_NODE_TYPES.AwaitExpression) holder = climb(holder.parent);
       // `const app = module.exports = new Koa()`, `const app = exports.app = express()`
       let exported = false;
-      while (holder.parent?.type === AST_NODE_TYPES.AssignmentExpression && holder.parent.right === holder && isModuleExports(holder.parent.left)) {
+      while (
+        holder.parent?.type === AST_NODE_TYPES.AssignmentExpression &&
+        holder.parent.right === holder &&
+        isModuleExports(holder.parent.left)
+      ) {
         exported = true;
         holder = climb(holder.parent);
       }

@@ -62,7 +62,9 @@ function requirementsFor(call: JwtApiCall, requireIssuer: boolean): Requirement[
 
 function isFunctionLike(node: TSESTree.Node): boolean {
   const unwrapped = unwrapExpression(node);
-  return unwrapped.type === AST_NODE_TYPES.ArrowFunctionExpression || unwrapped.type === AST_NODE_TYPES.FunctionExpression;
+  return (
+    unwrapped.type === AST_NODE_TYPES.ArrowFunctionExpression || unwrapped.type === AST_NODE_TYPES.FunctionExpression
+  );
 }
 
 /** Presence of `key` in any of `objects` (passport-jwt also reads `jsonWebTokenOptions`). */
@@ -90,7 +92,11 @@ function editableObject(context: ImportContext, node: TSESTree.Node): TSESTree.O
   return resolved?.type === AST_NODE_TYPES.ObjectExpression ? resolved : undefined;
 }
 
-function insertProperties(fixer: TSESLint.RuleFixer, object: TSESTree.ObjectExpression, text: string): TSESLint.RuleFix {
+function insertProperties(
+  fixer: TSESLint.RuleFixer,
+  object: TSESTree.ObjectExpression,
+  text: string,
+): TSESLint.RuleFix {
   const last = object.properties[object.properties.length - 1];
   if (last === undefined) return fixer.replaceText(object, `{ ${text} }`);
   return fixer.insertTextAfter(last, `, ${text}`);
@@ -139,7 +145,8 @@ export default createRule<[Options], MessageIds>({
         properties: {
           requireIssuer: {
             type: 'boolean',
-            description: 'Also require the expected issuer (`issuer`, or `allowedIss` for fast-jwt and `verify.allowedIss` for @fastify/jwt). `true` in the strict config.',
+            description:
+              'Also require the expected issuer (`issuer`, or `allowedIss` for fast-jwt and `verify.allowedIss` for @fastify/jwt). `true` in the strict config.',
           },
         },
         additionalProperties: false,
@@ -167,7 +174,9 @@ export default createRule<[Options], MessageIds>({
             fix(fixer) {
               if (optionsNode !== undefined) {
                 // A callback in the options slot, or a nullish placeholder.
-                return isFunctionLike(optionsNode) ? fixer.insertTextBefore(optionsNode, `${text}, `) : fixer.replaceText(optionsNode, text);
+                return isFunctionLike(optionsNode)
+                  ? fixer.insertTextBefore(optionsNode, `${text}, `)
+                  : fixer.replaceText(optionsNode, text);
               }
               const previous = node.arguments[optionsIndex - 1];
               if (previous !== undefined) return fixer.insertTextAfter(previous, `, ${text}`);
@@ -184,7 +193,10 @@ export default createRule<[Options], MessageIds>({
     function check(call: JwtApiCall): void {
       if (call.id === 'jws.verify') {
         // jws checks only the signature; the algorithm is the one option it has (positional).
-        if (call.node.arguments.length < 3 && !call.node.arguments.some((argument) => argument.type === AST_NODE_TYPES.SpreadElement)) {
+        if (
+          call.node.arguments.length < 3 &&
+          !call.node.arguments.some((argument) => argument.type === AST_NODE_TYPES.SpreadElement)
+        ) {
           context.report({ node: call.node, messageId: 'jwsNoAlgorithm' });
         }
         return;
@@ -232,7 +244,9 @@ export default createRule<[Options], MessageIds>({
       const insertable =
         edited !== undefined &&
         missing.every((requirement) => {
-          const lookup = wrapInVerify ? findProperty(context, optionsNode, 'verify') : findProperty(context, edited, requirement.key);
+          const lookup = wrapInVerify
+            ? findProperty(context, optionsNode, 'verify')
+            : findProperty(context, edited, requirement.key);
           return lookup.found === false;
         });
       const missingText = joinNames(missing.map((requirement) => requirement.display));

@@ -6,7 +6,15 @@
  * @packageDocumentation
  */
 import { AST_NODE_TYPES, ASTUtils, TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { findVariableFor, type ImportContext, isGlobal, matchesImport, resolveConstNode, resolveImport, unwrapExpression } from './imports.js';
+import {
+  findVariableFor,
+  type ImportContext,
+  isGlobal,
+  matchesImport,
+  resolveConstNode,
+  resolveImport,
+  unwrapExpression,
+} from './imports.js';
 
 /**
  * Static name of a member access: `a.b` → `'b'`, `a['b']` → `'b'`, `` a[`b`] `` → `'b'`.
@@ -93,9 +101,7 @@ export function staticBoolean(context: ImportContext, node: TSESTree.Node): bool
 
 /** Function-like nodes whose bodies the rules inspect. */
 export type FunctionNode =
-  | TSESTree.ArrowFunctionExpression
-  | TSESTree.FunctionDeclaration
-  | TSESTree.FunctionExpression;
+  TSESTree.ArrowFunctionExpression | TSESTree.FunctionDeclaration | TSESTree.FunctionExpression;
 
 /**
  * Is `node` a function or the Program: where a walk up from an expression leaves its scope?
@@ -153,10 +159,16 @@ export function resolveFunction(context: ImportContext, raw: TSESTree.Node): Fun
   const variable = findVariableFor(context, node);
   if (variable?.defs.length !== 1) return undefined;
   const def = variable.defs[0];
-  if (def?.type === TSESLint.Scope.DefinitionType.FunctionName && def.node.type === AST_NODE_TYPES.FunctionDeclaration) return def.node;
-  if (def?.type === TSESLint.Scope.DefinitionType.Variable && def.node.init !== null && def.node.parent.kind === 'const') {
+  if (def?.type === TSESLint.Scope.DefinitionType.FunctionName && def.node.type === AST_NODE_TYPES.FunctionDeclaration)
+    return def.node;
+  if (
+    def?.type === TSESLint.Scope.DefinitionType.Variable &&
+    def.node.init !== null &&
+    def.node.parent.kind === 'const'
+  ) {
     const init = unwrapExpression(def.node.init);
-    if (init.type === AST_NODE_TYPES.ArrowFunctionExpression || init.type === AST_NODE_TYPES.FunctionExpression) return init;
+    if (init.type === AST_NODE_TYPES.ArrowFunctionExpression || init.type === AST_NODE_TYPES.FunctionExpression)
+      return init;
   }
   return undefined;
 }
@@ -174,7 +186,8 @@ export function returnedExpressions(fn: FunctionNode): TSESTree.Expression[] {
   if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return [fn.body];
   const results: TSESTree.Expression[] = [];
   for (const statement of fn.body.body) {
-    if (statement.type === AST_NODE_TYPES.ReturnStatement && statement.argument !== null) results.push(statement.argument);
+    if (statement.type === AST_NODE_TYPES.ReturnStatement && statement.argument !== null)
+      results.push(statement.argument);
   }
   return results;
 }
@@ -215,8 +228,10 @@ export function soleResult(fn: FunctionNode): { kind: 'return' | 'expression'; n
   if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return { kind: 'return', node: fn.body };
   const statements = fn.body.body;
   const last = statements[statements.length - 1];
-  if (!statements.slice(0, -1).every((statement) => statement.type === AST_NODE_TYPES.VariableDeclaration)) return undefined;
-  if (last?.type === AST_NODE_TYPES.ReturnStatement && last.argument !== null) return { kind: 'return', node: last.argument };
+  if (!statements.slice(0, -1).every((statement) => statement.type === AST_NODE_TYPES.VariableDeclaration))
+    return undefined;
+  if (last?.type === AST_NODE_TYPES.ReturnStatement && last.argument !== null)
+    return { kind: 'return', node: last.argument };
   if (last?.type === AST_NODE_TYPES.ExpressionStatement) return { kind: 'expression', node: last.expression };
   return undefined;
 }

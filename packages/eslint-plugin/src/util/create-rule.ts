@@ -28,6 +28,4 @@ export interface RebindGuardRuleDocs {
  * export default createRule({ name: 'my-rule', meta: { ... }, defaultOptions: [], create(context) { return {}; } });
  * ```
  */
-export const createRule = ESLintUtils.RuleCreator<RebindGuardRuleDocs>(
-  (name) => `${DOCS_BASE_URL}/rules/${name}`,
-);
+export const createRule = ESLintUtils.RuleCreator<RebindGuardRuleDocs>((name) => `${DOCS_BASE_URL}/rules/${name}`);

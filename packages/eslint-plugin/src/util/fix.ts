@@ -56,7 +56,8 @@ export function regexFix(
   const quote = raw.startsWith('"') ? '"' : raw.startsWith('`') ? '`' : "'";
   const fixes = [fixer.replaceText(regex.patternNode, quoteString(pattern, quote))];
   if (flags !== regex.flags) {
-    if (regex.flagsNode === undefined) fixes.push(fixer.insertTextAfter(regex.patternNode, `, ${quoteString(flags, quote)}`));
+    if (regex.flagsNode === undefined)
+      fixes.push(fixer.insertTextAfter(regex.patternNode, `, ${quoteString(flags, quote)}`));
     else fixes.push(fixer.replaceText(regex.flagsNode, quoteString(flags, quote)));
   }
   return fixes;

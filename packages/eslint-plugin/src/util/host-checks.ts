@@ -120,7 +120,10 @@ function findInValue(
         const variable = findVariableFor(context, node);
         return (
           variable?.references.some(
-            (reference) => reference.writeExpr != null && reference.writeExpr !== node && findInValue(context, reference.writeExpr, depth + 1, isRead),
+            (reference) =>
+              reference.writeExpr != null &&
+              reference.writeExpr !== node &&
+              findInValue(context, reference.writeExpr, depth + 1, isRead),
           ) ?? false
         );
       }
@@ -129,7 +132,11 @@ function findInValue(
       const init = unwrapExpression(source.init);
       if (isRead === isHostSource && HOST_PROPERTIES.has(source.key) && isRequestReceiver(init)) return true;
       const holder = init.type === AST_NODE_TYPES.MemberExpression ? memberName(init) : undefined;
-      if (init.type !== AST_NODE_TYPES.MemberExpression || (holder !== 'headers' && holder !== 'header') || !isRequestReceiver(init.object)) {
+      if (
+        init.type !== AST_NODE_TYPES.MemberExpression ||
+        (holder !== 'headers' && holder !== 'header') ||
+        !isRequestReceiver(init.object)
+      ) {
         // `const { hostname } = new URL(`http://${req.headers.host}`)`: a part of a carrying value.
         return findInValue(context, init, depth + 1, isRead);
       }
@@ -142,18 +149,31 @@ function findInValue(
       const call = asMethodCall(node);
       if (call !== undefined) return findInValue(context, call.object, depth + 1, isRead);
       const [argument] = node.arguments;
-      return argument !== undefined && argument.type !== AST_NODE_TYPES.SpreadElement && findInValue(context, argument, depth + 1, isRead);
+      return (
+        argument !== undefined &&
+        argument.type !== AST_NODE_TYPES.SpreadElement &&
+        findInValue(context, argument, depth + 1, isRead)
+      );
     }
     case AST_NODE_TYPES.NewExpression:
-      return node.arguments.some((argument) => argument.type !== AST_NODE_TYPES.SpreadElement && findInValue(context, argument, depth + 1, isRead));
+      return node.arguments.some(
+        (argument) =>
+          argument.type !== AST_NODE_TYPES.SpreadElement && findInValue(context, argument, depth + 1, isRead),
+      );
     case AST_NODE_TYPES.LogicalExpression:
       return findInValue(context, node.left, depth + 1, isRead) || findInValue(context, node.right, depth + 1, isRead);
     case AST_NODE_TYPES.ConditionalExpression:
-      return findInValue(context, node.consequent, depth + 1, isRead) || findInValue(context, node.alternate, depth + 1, isRead);
+      return (
+        findInValue(context, node.consequent, depth + 1, isRead) ||
+        findInValue(context, node.alternate, depth + 1, isRead)
+      );
     case AST_NODE_TYPES.TemplateLiteral:
       return node.expressions.some((expression) => findInValue(context, expression, depth + 1, isRead));
     case AST_NODE_TYPES.BinaryExpression:
-      return node.operator === '+' && (findInValue(context, node.left, depth + 1, isRead) || findInValue(context, node.right, depth + 1, isRead));
+      return (
+        node.operator === '+' &&
+        (findInValue(context, node.left, depth + 1, isRead) || findInValue(context, node.right, depth + 1, isRead))
+      );
     default:
       return false;
   }
@@ -164,7 +184,16 @@ const MEMBERSHIP_METHODS: ReadonlySet<string> = new Set(['has', 'includes', 'ind
 /** Methods that test a value against their argument (`host.endsWith('.example.com')`, `host.includes('localhost')`). */
 const VALUE_TESTS: ReadonlySet<string> = new Set(['match', 'endsWith', 'startsWith', 'includes', 'indexOf']);
 /** Words that name a Host check function (`isAllowedHost(host)`, `validateHost(host)`). */
-const CHECK_WORDS: ReadonlySet<string> = new Set(['allow', 'allowed', 'valid', 'validate', 'trusted', 'permitted', 'check', 'verify']);
+const CHECK_WORDS: ReadonlySet<string> = new Set([
+  'allow',
+  'allowed',
+  'valid',
+  'validate',
+  'trusted',
+  'permitted',
+  'check',
+  'verify',
+]);
 const EQUALITY = new Set(['===', '!==', '==', '!=']);
 
 /**
@@ -190,7 +219,9 @@ export function comparesValue(
     case AST_NODE_TYPES.UnaryExpression:
       return node.operator === '!' && comparesValue(context, node.argument, carries, depth + 1);
     case AST_NODE_TYPES.LogicalExpression:
-      return comparesValue(context, node.left, carries, depth + 1) || comparesValue(context, node.right, carries, depth + 1);
+      return (
+        comparesValue(context, node.left, carries, depth + 1) || comparesValue(context, node.right, carries, depth + 1)
+      );
     case AST_NODE_TYPES.BinaryExpression:
       if (node.operator === 'in') return carries(node.left);
       if (EQUALITY.has(node.operator)) {
@@ -204,13 +235,24 @@ export function comparesValue(
       return false;
     case AST_NODE_TYPES.CallExpression: {
       const call = asMethodCall(node);
-      const args = node.arguments.filter((argument): argument is TSESTree.Expression => argument.type !== AST_NODE_TYPES.SpreadElement);
-      if (call !== undefined && MEMBERSHIP_METHODS.has(call.method) && args.some((argument) => carries(argument))) return true;
+      const args = node.arguments.filter(
+        (argument): argument is TSESTree.Expression => argument.type !== AST_NODE_TYPES.SpreadElement,
+      );
+      if (call !== undefined && MEMBERSHIP_METHODS.has(call.method) && args.some((argument) => carries(argument)))
+        return true;
       if (call !== undefined && VALUE_TESTS.has(call.method) && carries(call.object)) return true;
       const callee = unwrapExpression(node.callee);
       const name =
-        callee.type === AST_NODE_TYPES.Identifier ? callee.name : callee.type === AST_NODE_TYPES.MemberExpression ? memberName(callee) : undefined;
-      return name !== undefined && nameWords(name).some((word) => CHECK_WORDS.has(word)) && args.some((argument) => carries(argument));
+        callee.type === AST_NODE_TYPES.Identifier
+          ? callee.name
+          : callee.type === AST_NODE_TYPES.MemberExpression
+            ? memberName(callee)
+            : undefined;
+      return (
+        name !== undefined &&
+        nameWords(name).some((word) => CHECK_WORDS.has(word)) &&
+        args.some((argument) => carries(argument))
+      );
     }
     default:
       return false;
@@ -231,7 +273,9 @@ const STATUS_METHODS: ReadonlySet<string> = new Set(['status', 'sendStatus', 'wr
 function isClientErrorStatus(raw: TSESTree.Node | undefined): boolean {
   if (raw === undefined) return false;
   const node = unwrapExpression(raw);
-  return node.type === AST_NODE_TYPES.Literal && typeof node.value === 'number' && node.value >= 400 && node.value < 500;
+  return (
+    node.type === AST_NODE_TYPES.Literal && typeof node.value === 'number' && node.value >= 400 && node.value < 500
+  );
 }
 
 /**
@@ -257,7 +301,10 @@ export function rejects(node: TSESTree.Node, earlyReturn = true, depth = 0): boo
     case AST_NODE_TYPES.BlockStatement:
       return node.body.some((statement) => rejects(statement, earlyReturn, depth + 1));
     case AST_NODE_TYPES.IfStatement:
-      return rejects(node.consequent, earlyReturn, depth + 1) || (node.alternate !== null && rejects(node.alternate, earlyReturn, depth + 1));
+      return (
+        rejects(node.consequent, earlyReturn, depth + 1) ||
+        (node.alternate !== null && rejects(node.alternate, earlyReturn, depth + 1))
+      );
     case AST_NODE_TYPES.ExpressionStatement:
       return rejects(node.expression, earlyReturn, depth + 1);
     case AST_NODE_TYPES.AwaitExpression:

@@ -175,7 +175,9 @@ function containsNode(outer: TSESTree.Node, inner: TSESTree.Node): boolean {
 }
 
 /** Static key of a non-computed property or a computed property with a literal key. */
-function staticPropertyKeyOf(property: TSESTree.Property | TSESTree.MemberExpression | TSESTree.PropertyDefinition): string | undefined {
+function staticPropertyKeyOf(
+  property: TSESTree.Property | TSESTree.MemberExpression | TSESTree.PropertyDefinition,
+): string | undefined {
   const key = property.type === AST_NODE_TYPES.MemberExpression ? property.property : property.key;
   const computed = property.computed;
   if (!computed && key.type === AST_NODE_TYPES.Identifier) return key.name;
@@ -289,7 +291,9 @@ function resolveImportAt(context: ImportContext, raw: TSESTree.Node, depth: numb
     case AST_NODE_TYPES.AwaitExpression: {
       // `await import('x')` is the namespace of 'x'.
       const argument = unwrapExpression(node.argument);
-      return argument.type === AST_NODE_TYPES.ImportExpression ? resolveImportAt(context, argument, depth + 1) : undefined;
+      return argument.type === AST_NODE_TYPES.ImportExpression
+        ? resolveImportAt(context, argument, depth + 1)
+        : undefined;
     }
     case AST_NODE_TYPES.MemberExpression: {
       const key = node.computed ? getStaticStringAt(context, node.property, depth + 1) : staticPropertyKeyOf(node);
@@ -303,7 +307,11 @@ function resolveImportAt(context: ImportContext, raw: TSESTree.Node, depth: numb
   }
 }
 
-function resolveIdentifierImport(context: ImportContext, identifier: TSESTree.Identifier, depth: number): ImportRef | undefined {
+function resolveIdentifierImport(
+  context: ImportContext,
+  identifier: TSESTree.Identifier,
+  depth: number,
+): ImportRef | undefined {
   const variable = findVariableFor(context, identifier);
   if (variable === null || variable.defs.length !== 1) return undefined;
   const def = variable.defs[0];
@@ -316,7 +324,8 @@ function resolveIdentifierImport(context: ImportContext, identifier: TSESTree.Id
         const declaration = binding.parent;
         if (declaration.type !== AST_NODE_TYPES.ImportDeclaration) return undefined;
         if (declaration.importKind === 'type' || binding.importKind === 'type') return undefined;
-        const imported = binding.imported.type === AST_NODE_TYPES.Identifier ? binding.imported.name : binding.imported.value;
+        const imported =
+          binding.imported.type === AST_NODE_TYPES.Identifier ? binding.imported.name : binding.imported.value;
         return { module: declaration.source.value, path: imported === 'default' ? [] : [imported] };
       }
       case AST_NODE_TYPES.ImportDefaultSpecifier:
@@ -433,7 +442,9 @@ function isMutatedObject(context: ImportContext, variable: TSESLint.Scope.Variab
       parent.callee.object.type === AST_NODE_TYPES.Identifier &&
       parent.callee.object.name === 'Object' &&
       staticPropertyKeyOf(parent.callee) !== undefined &&
-      ['assign', 'defineProperty', 'defineProperties', 'setPrototypeOf'].includes(staticPropertyKeyOf(parent.callee) ?? '')
+      ['assign', 'defineProperty', 'defineProperties', 'setPrototypeOf'].includes(
+        staticPropertyKeyOf(parent.callee) ?? '',
+      )
     ) {
       return true;
     }
@@ -515,7 +526,12 @@ function resolveConstNodeAt(context: ImportContext, raw: TSESTree.Node, depth: n
   return undefined;
 }
 
-function resolvePathAt(context: ImportContext, base: TSESTree.Node, path: readonly string[], depth: number): TSESTree.Node | undefined {
+function resolvePathAt(
+  context: ImportContext,
+  base: TSESTree.Node,
+  path: readonly string[],
+  depth: number,
+): TSESTree.Node | undefined {
   let current: TSESTree.Node | undefined = resolveConstNodeAt(context, base, depth);
   for (const key of path) {
     if (current === undefined) return undefined;
@@ -595,7 +611,8 @@ function findPropertyAt(context: ImportContext, objectNode: TSESTree.Node, key: 
     if (property.type === AST_NODE_TYPES.SpreadElement) {
       const spread = unwrapExpression(property.argument);
       if (spread.type === AST_NODE_TYPES.Literal && spread.value === null) continue;
-      if (spread.type === AST_NODE_TYPES.Identifier && spread.name === 'undefined' && isGlobal(context, spread)) continue;
+      if (spread.type === AST_NODE_TYPES.Identifier && spread.name === 'undefined' && isGlobal(context, spread))
+        continue;
       const inner = findPropertyAt(context, spread, key, depth + 1);
       if (inner.found === false) continue;
       return inner;
@@ -689,5 +706,10 @@ export function getSingleAssignment(
   const init = declarator.init;
   if (declarator.id.type === AST_NODE_TYPES.Identifier) return { variable, declarator, init, path: [] };
   const located = patternPath(declarator.id, def.name, []);
-  return { variable, declarator, init, path: located === undefined || located === 'unresolvable' ? undefined : located.path };
+  return {
+    variable,
+    declarator,
+    init,
+    path: located === undefined || located === 'unresolvable' ? undefined : located.path,
+  };
 }

@@ -35,7 +35,10 @@ export interface JwtApiCall {
 }
 
 /** Arguments up to the first spread; a spread makes later positions unknown. */
-function argumentAt(node: TSESTree.CallExpression | TSESTree.NewExpression, index: number): TSESTree.Node | undefined | null {
+function argumentAt(
+  node: TSESTree.CallExpression | TSESTree.NewExpression,
+  index: number,
+): TSESTree.Node | undefined | null {
   for (let position = 0; position <= index; position += 1) {
     const argument = node.arguments[position];
     if (argument === undefined) return undefined;
@@ -75,21 +78,29 @@ export const FASTIFY_JWT_MODULES = ['@fastify/jwt', 'fastify-jwt'] as const;
  * if (call?.id === 'jsonwebtoken.verify') { ... }
  * ```
  */
-export function matchJwtApiCall(context: ImportContext, node: TSESTree.CallExpression | TSESTree.NewExpression): JwtApiCall | undefined {
+export function matchJwtApiCall(
+  context: ImportContext,
+  node: TSESTree.CallExpression | TSESTree.NewExpression,
+): JwtApiCall | undefined {
   if (node.type === AST_NODE_TYPES.NewExpression) {
     const ref = resolveImport(context, node.callee);
-    if (matchesImport(ref, 'passport-jwt', ['Strategy'])) return make('passport-jwt', 'passport-jwt Strategy', node, 0, undefined, 'secretOrKey');
+    if (matchesImport(ref, 'passport-jwt', ['Strategy']))
+      return make('passport-jwt', 'passport-jwt Strategy', node, 0, undefined, 'secretOrKey');
     return undefined;
   }
   const ref = resolveImport(context, node.callee);
-  if (matchesImport(ref, 'jsonwebtoken', ['verify'])) return make('jsonwebtoken.verify', 'jwt.verify()', node, 2, 1, undefined);
-  if (matchesImport(ref, 'jsonwebtoken', ['sign'])) return make('jsonwebtoken.sign', 'jwt.sign()', node, 2, 1, undefined);
-  if (matchesImport(ref, 'jose', ['jwtVerify'])) return make('jose.jwtVerify', 'jose jwtVerify()', node, 2, 1, undefined);
+  if (matchesImport(ref, 'jsonwebtoken', ['verify']))
+    return make('jsonwebtoken.verify', 'jwt.verify()', node, 2, 1, undefined);
+  if (matchesImport(ref, 'jsonwebtoken', ['sign']))
+    return make('jsonwebtoken.sign', 'jwt.sign()', node, 2, 1, undefined);
+  if (matchesImport(ref, 'jose', ['jwtVerify']))
+    return make('jose.jwtVerify', 'jose jwtVerify()', node, 2, 1, undefined);
   if (matchesImport(ref, 'express-jwt', ['expressjwt']) || matchesImport(ref, 'express-jwt', [])) {
     return make('express-jwt', 'expressjwt()', node, 0, undefined, 'secret');
   }
   if (matchesImport(ref, 'koa-jwt', [])) return make('koa-jwt', 'koa-jwt', node, 0, undefined, 'secret');
-  if (matchesImport(ref, 'fast-jwt', ['createVerifier'])) return make('fast-jwt', 'fast-jwt createVerifier()', node, 0, undefined, 'key');
+  if (matchesImport(ref, 'fast-jwt', ['createVerifier']))
+    return make('fast-jwt', 'fast-jwt createVerifier()', node, 0, undefined, 'key');
   if (matchesImport(ref, 'jws', ['verify'])) return make('jws.verify', 'jws.verify()', node, 1, 2, undefined);
   // app.register(fastifyJwt, { secret, verify: { … } })
   const callee = node.callee;

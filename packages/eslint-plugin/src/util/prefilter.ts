@@ -15,7 +15,8 @@ export const APP_FRAMEWORKS_TEXT = /express|koa|fastify/;
  * of these names (or the DANGEROUSLY_DISABLE_HOST_CHECK switch, whose name contains "HOST_CHECK"),
  * or a read of the `X-Forwarded-Host` / `Forwarded` header.
  */
-export const HOST_CHECK_SWITCHES_TEXT = /allowedHosts|disableHostCheck|HOST_CHECK|enableDnsRebindingProtection|hosts|[Ff]orwarded/;
+export const HOST_CHECK_SWITCHES_TEXT =
+  /allowedHosts|disableHostCheck|HOST_CHECK|enableDnsRebindingProtection|hosts|[Ff]orwarded/;
 
 /** Text every file `no-permissive-cors` can report must contain: a CORS module or the header name. */
 export const CORS_TEXT = /cors|access-control-allow-origin/i;
@@ -39,6 +40,9 @@ export const AUTHORIZATION_TEXT = /auth|bearer/i;
  * }
  * ```
  */
-export function mentions(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>, pattern: RegExp): boolean {
+export function mentions(
+  context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
+  pattern: RegExp,
+): boolean {
   return pattern.test(context.sourceCode.text);
 }

@@ -5,7 +5,14 @@
  * @packageDocumentation
  */
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { getStaticString, type ImportContext, isGlobal, literalString, resolveConstNode, unwrapExpression } from './imports.js';
+import {
+  getStaticString,
+  type ImportContext,
+  isGlobal,
+  literalString,
+  resolveConstNode,
+  unwrapExpression,
+} from './imports.js';
 import { variableSource } from './request-values.js';
 
 /** Maximum depth when following variables. */
@@ -55,7 +62,8 @@ export function resolveRegex(context: ImportContext, node: TSESTree.Node, depth 
   ) {
     const [patternArg, flagsArg, extra] = unwrapped.arguments;
     if (patternArg === undefined || extra !== undefined) return undefined;
-    if (patternArg.type === AST_NODE_TYPES.SpreadElement || flagsArg?.type === AST_NODE_TYPES.SpreadElement) return undefined;
+    if (patternArg.type === AST_NODE_TYPES.SpreadElement || flagsArg?.type === AST_NODE_TYPES.SpreadElement)
+      return undefined;
     const patternNode = unwrapExpression(patternArg);
     const pattern = getStaticString(context, patternNode);
     if (pattern === undefined) return undefined;
@@ -89,7 +97,15 @@ export function resolveRegex(context: ImportContext, node: TSESTree.Node, depth 
 
 /** One element of a scanned regular expression. Offsets index the pattern string. */
 export type RegexTerm =
-  | { kind: 'char'; value: string; escaped: boolean; start: number; end: number; quantified: boolean; optional: boolean }
+  | {
+      kind: 'char';
+      value: string;
+      escaped: boolean;
+      start: number;
+      end: number;
+      quantified: boolean;
+      optional: boolean;
+    }
   | { kind: 'dot'; start: number; end: number; quantified: boolean; optional: boolean }
   | { kind: 'escape'; start: number; end: number; quantified: boolean; optional: boolean }
   | { kind: 'class'; onlyDot: boolean; start: number; end: number; quantified: boolean; optional: boolean }
@@ -291,7 +307,9 @@ export function unescapedHostDots(alternatives: RegexAlternatives): number[] {
           (previous?.kind === 'group' && previous.lookaround === undefined);
         const nextIsLabel =
           isLabelChar(next) ||
-          (next?.kind === 'group' && next.lookaround === undefined && next.alternatives.every((alt) => isLabelChar(alt[0]))) ||
+          (next?.kind === 'group' &&
+            next.lookaround === undefined &&
+            next.alternatives.every((alt) => isLabelChar(alt[0]))) ||
           (next === undefined && nested && isLabelChar(previous));
         if (previousIsLabel && nextIsLabel) found.push(term.start);
       });

@@ -83,7 +83,11 @@ export function readHeader(node: TSESTree.Node): HeaderRead | undefined {
   const name = literalString(call.call.arguments[0]);
   if (name === undefined) return undefined;
   let receiver = call.object;
-  if (call.method === 'get' && receiver.type === AST_NODE_TYPES.MemberExpression && memberName(receiver) === 'headers') {
+  if (
+    call.method === 'get' &&
+    receiver.type === AST_NODE_TYPES.MemberExpression &&
+    memberName(receiver) === 'headers'
+  ) {
     receiver = unwrapExpression(receiver.object);
   } else if (call.method === 'get' && !isRequestReceiver(receiver)) {
     // `map.get('host')` on arbitrary objects is not a header read.
@@ -159,10 +163,27 @@ function kindOfName(name: string): OriginValueKind | undefined {
   return undefined;
 }
 
-const STRING_TRANSFORMS = new Set(['toLowerCase', 'toUpperCase', 'toLocaleLowerCase', 'trim', 'trimStart', 'trimEnd', 'toString', 'normalize']);
+const STRING_TRANSFORMS = new Set([
+  'toLowerCase',
+  'toUpperCase',
+  'toLocaleLowerCase',
+  'trim',
+  'trimStart',
+  'trimEnd',
+  'toString',
+  'normalize',
+]);
 
 /** Request properties that hold the request target (path and query), never the host. */
-const REQUEST_TARGET_PROPERTIES: ReadonlySet<string> = new Set(['url', 'originalUrl', 'path', 'baseUrl', 'pathname', 'querystring', 'search']);
+const REQUEST_TARGET_PROPERTIES: ReadonlySet<string> = new Set([
+  'url',
+  'originalUrl',
+  'path',
+  'baseUrl',
+  'pathname',
+  'querystring',
+  'search',
+]);
 
 /**
  * Is `node` the request target of a framework request (`req.url`, `req.originalUrl`, `req.path`,
@@ -181,7 +202,11 @@ export function isRequestTarget(node: TSESTree.Node): boolean {
   if (name === undefined || !REQUEST_TARGET_PROPERTIES.has(name) || !isRequestReceiver(unwrapped.object)) return false;
   // Hono's `c.req.url` is a whole URL, host included.
   const object = unwrapExpression(unwrapped.object);
-  return !(object.type === AST_NODE_TYPES.MemberExpression && unwrapExpression(object.object).type === AST_NODE_TYPES.Identifier && (unwrapExpression(object.object) as TSESTree.Identifier).name === 'c');
+  return !(
+    object.type === AST_NODE_TYPES.MemberExpression &&
+    unwrapExpression(object.object).type === AST_NODE_TYPES.Identifier &&
+    (unwrapExpression(object.object) as TSESTree.Identifier).name === 'c'
+  );
 }
 
 /**
@@ -197,7 +222,11 @@ export function isRequestTarget(node: TSESTree.Node): boolean {
  * classifyOriginValue(context, node) // 'url' for `req.get('Referer')`
  * ```
  */
-export function classifyOriginValue(context: ImportContext, node: TSESTree.Node, depth = 0): OriginValueKind | undefined {
+export function classifyOriginValue(
+  context: ImportContext,
+  node: TSESTree.Node,
+  depth = 0,
+): OriginValueKind | undefined {
   if (depth > MAX_DEPTH) return undefined;
   const unwrapped = unwrapExpression(node);
   switch (unwrapped.type) {
@@ -205,7 +234,8 @@ export function classifyOriginValue(context: ImportContext, node: TSESTree.Node,
       const source = variableSource(context, unwrapped);
       // `const url = req.url`, `const { path } = req`: the request target, not a host.
       if (source !== undefined && source.key === undefined && isRequestTarget(source.init)) return undefined;
-      if (source?.key !== undefined && REQUEST_TARGET_PROPERTIES.has(source.key) && isRequestReceiver(source.init)) return undefined;
+      if (source?.key !== undefined && REQUEST_TARGET_PROPERTIES.has(source.key) && isRequestReceiver(source.init))
+        return undefined;
       const byName = kindOfName(unwrapped.name);
       if (byName !== undefined) return byName;
       if (source === undefined) return undefined;
@@ -221,15 +251,23 @@ export function classifyOriginValue(context: ImportContext, node: TSESTree.Node,
       const header = readHeader(unwrapped);
       if (header !== undefined) return kindOfName(header.name);
       const call = asMethodCall(unwrapped);
-      if (call !== undefined && STRING_TRANSFORMS.has(call.method)) return classifyOriginValue(context, call.object, depth + 1);
+      if (call !== undefined && STRING_TRANSFORMS.has(call.method))
+        return classifyOriginValue(context, call.object, depth + 1);
       const callee = unwrapExpression(unwrapped.callee);
-      if (callee.type === AST_NODE_TYPES.Identifier && callee.name === 'String' && unwrapped.arguments[0] !== undefined) {
+      if (
+        callee.type === AST_NODE_TYPES.Identifier &&
+        callee.name === 'String' &&
+        unwrapped.arguments[0] !== undefined
+      ) {
         return classifyOriginValue(context, unwrapped.arguments[0], depth + 1);
       }
       return undefined;
     }
     case AST_NODE_TYPES.LogicalExpression:
-      return classifyOriginValue(context, unwrapped.left, depth + 1) ?? classifyOriginValue(context, unwrapped.right, depth + 1);
+      return (
+        classifyOriginValue(context, unwrapped.left, depth + 1) ??
+        classifyOriginValue(context, unwrapped.right, depth + 1)
+      );
     default:
       return undefined;
   }
@@ -272,13 +310,20 @@ export function isAuthorizationValue(context: ImportContext, node: TSESTree.Node
         return isAuthorizationValue(context, call.object, depth + 1);
       }
       const callee = unwrapExpression(unwrapped.callee);
-      if (callee.type === AST_NODE_TYPES.Identifier && callee.name === 'String' && unwrapped.arguments[0] !== undefined) {
+      if (
+        callee.type === AST_NODE_TYPES.Identifier &&
+        callee.name === 'String' &&
+        unwrapped.arguments[0] !== undefined
+      ) {
         return isAuthorizationValue(context, unwrapped.arguments[0], depth + 1);
       }
       return false;
     }
     case AST_NODE_TYPES.LogicalExpression:
-      return isAuthorizationValue(context, unwrapped.left, depth + 1) || isAuthorizationValue(context, unwrapped.right, depth + 1);
+      return (
+        isAuthorizationValue(context, unwrapped.left, depth + 1) ||
+        isAuthorizationValue(context, unwrapped.right, depth + 1)
+      );
     default:
       return false;
   }

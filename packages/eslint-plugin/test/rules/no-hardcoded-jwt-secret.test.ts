@@ -41,7 +41,13 @@ runRule('no-hardcoded-jwt-secret', rule, {
           messageId: 'hardcodedSecret',
           line: 1,
           column: 66,
-          suggestions: [{ messageId: 'useEnvSecret', output: "import { createVerifier } from 'fast-jwt'; createVerifier({ key: process.env.JWT_SECRET, algorithms: ['HS256'], allowedAud: 'api' });" }],
+          suggestions: [
+            {
+              messageId: 'useEnvSecret',
+              output:
+                "import { createVerifier } from 'fast-jwt'; createVerifier({ key: process.env.JWT_SECRET, algorithms: ['HS256'], allowedAud: 'api' });",
+            },
+          ],
         },
       ],
     },
@@ -52,7 +58,12 @@ runRule('no-hardcoded-jwt-secret', rule, {
           messageId: 'hardcodedSecret',
           line: 1,
           column: 55,
-          suggestions: [{ messageId: 'useEnvSecret', output: "import jws from 'jws'; jws.verify(signature, 'HS256', process.env.JWT_SECRET);" }],
+          suggestions: [
+            {
+              messageId: 'useEnvSecret',
+              output: "import jws from 'jws'; jws.verify(signature, 'HS256', process.env.JWT_SECRET);",
+            },
+          ],
         },
       ],
     },
@@ -65,7 +76,12 @@ runRule('no-hardcoded-jwt-secret', rule, {
           data: { name: 'process.env.JWT_SECRET' },
           line: 1,
           column: 57,
-          suggestions: [{ messageId: 'removeFallback', output: 'module.exports = { jwtSecret: process.env.JWT_SECRET, port: process.env.PORT || 3000 };' }],
+          suggestions: [
+            {
+              messageId: 'removeFallback',
+              output: 'module.exports = { jwtSecret: process.env.JWT_SECRET, port: process.env.PORT || 3000 };',
+            },
+          ],
         },
       ],
     },
@@ -76,7 +92,9 @@ runRule('no-hardcoded-jwt-secret', rule, {
           messageId: 'hardcodedEnvFallback',
           line: 1,
           column: 56,
-          suggestions: [{ messageId: 'removeFallback', output: "export const SECRET_KEY = process.env['SECRET_KEY'];" }],
+          suggestions: [
+            { messageId: 'removeFallback', output: "export const SECRET_KEY = process.env['SECRET_KEY'];" },
+          ],
         },
       ],
     },
@@ -87,7 +105,12 @@ runRule('no-hardcoded-jwt-secret', rule, {
           messageId: 'hardcodedEnvFallback',
           line: 1,
           column: 22,
-          suggestions: [{ messageId: 'removeFallback', output: "const { JWT_SECRET, PORT = 3000 } = process.env;\nexport { JWT_SECRET, PORT };" }],
+          suggestions: [
+            {
+              messageId: 'removeFallback',
+              output: 'const { JWT_SECRET, PORT = 3000 } = process.env;\nexport { JWT_SECRET, PORT };',
+            },
+          ],
         },
       ],
     },
@@ -99,7 +122,12 @@ runRule('no-hardcoded-jwt-secret', rule, {
           messageId: 'hardcodedFallback',
           line: 2,
           column: 42,
-          suggestions: [{ messageId: 'removeFallback', output: "import jwt from 'jsonwebtoken';\nconst secret = process.env.JWT_SECRET;\njwt.sign(p, secret);" }],
+          suggestions: [
+            {
+              messageId: 'removeFallback',
+              output: "import jwt from 'jsonwebtoken';\nconst secret = process.env.JWT_SECRET;\njwt.sign(p, secret);",
+            },
+          ],
         },
       ],
     },
@@ -111,7 +139,9 @@ runRule('no-hardcoded-jwt-secret', rule, {
           data: { api: 'jwt.sign()' },
           line: 1,
           column: 51,
-          suggestions: [{ messageId: 'useEnvSecret', output: `import jwt from 'jsonwebtoken'; jwt.sign(payload, ${ENV});` }],
+          suggestions: [
+            { messageId: 'useEnvSecret', output: `import jwt from 'jsonwebtoken'; jwt.sign(payload, ${ENV});` },
+          ],
         },
       ],
     },
@@ -140,7 +170,12 @@ runRule('no-hardcoded-jwt-secret', rule, {
           messageId: 'hardcodedFallback',
           line: 1,
           column: 82,
-          suggestions: [{ messageId: 'removeFallback', output: "import * as jwt from 'jsonwebtoken'; jwt.verify(token, process.env.JWT_SECRET);" }],
+          suggestions: [
+            {
+              messageId: 'removeFallback',
+              output: "import * as jwt from 'jsonwebtoken'; jwt.verify(token, process.env.JWT_SECRET);",
+            },
+          ],
         },
       ],
     },
@@ -152,14 +187,32 @@ runRule('no-hardcoded-jwt-secret', rule, {
           messageId: 'hardcodedFallback',
           line: 2,
           column: 32,
-          suggestions: [{ messageId: 'removeFallback', output: "import { sign } from 'jsonwebtoken';\nconst key = process.env.KEY;\nexport const mint = (p) => sign(p, key);" }],
+          suggestions: [
+            {
+              messageId: 'removeFallback',
+              output:
+                "import { sign } from 'jsonwebtoken';\nconst key = process.env.KEY;\nexport const mint = (p) => sign(p, key);",
+            },
+          ],
         },
       ],
     },
     {
       // concatenation of static strings
       code: "import jwt from 'jsonwebtoken'; const PART = 'abc'; jwt.sign(p, PART + '123');",
-      errors: [{ messageId: 'hardcodedSecret', line: 1, column: 65, suggestions: [{ messageId: 'useEnvSecret', output: `import jwt from 'jsonwebtoken'; const PART = 'abc'; jwt.sign(p, ${ENV});` }] }],
+      errors: [
+        {
+          messageId: 'hardcodedSecret',
+          line: 1,
+          column: 65,
+          suggestions: [
+            {
+              messageId: 'useEnvSecret',
+              output: `import jwt from 'jsonwebtoken'; const PART = 'abc'; jwt.sign(p, ${ENV});`,
+            },
+          ],
+        },
+      ],
     },
     {
       code: "import { expressjwt } from 'express-jwt'; app.use(expressjwt({ secret: 'shh', algorithms: ['HS256'] }));",
@@ -169,18 +222,47 @@ runRule('no-hardcoded-jwt-secret', rule, {
           data: { api: 'expressjwt()' },
           line: 1,
           column: 72,
-          suggestions: [{ messageId: 'useEnvSecret', output: `import { expressjwt } from 'express-jwt'; app.use(expressjwt({ secret: ${ENV}, algorithms: ['HS256'] }));` }],
+          suggestions: [
+            {
+              messageId: 'useEnvSecret',
+              output: `import { expressjwt } from 'express-jwt'; app.use(expressjwt({ secret: ${ENV}, algorithms: ['HS256'] }));`,
+            },
+          ],
         },
       ],
     },
     {
       // koa-jwt, array of secrets, const options object
       code: "const koaJwt = require('koa-jwt'); const opts = { secret: ['old', process.env.NEW] }; app.use(koaJwt(opts));",
-      errors: [{ messageId: 'hardcodedSecret', line: 1, column: 60, suggestions: [{ messageId: 'useEnvSecret', output: `const koaJwt = require('koa-jwt'); const opts = { secret: [${ENV}, process.env.NEW] }; app.use(koaJwt(opts));` }] }],
+      errors: [
+        {
+          messageId: 'hardcodedSecret',
+          line: 1,
+          column: 60,
+          suggestions: [
+            {
+              messageId: 'useEnvSecret',
+              output: `const koaJwt = require('koa-jwt'); const opts = { secret: [${ENV}, process.env.NEW] }; app.use(koaJwt(opts));`,
+            },
+          ],
+        },
+      ],
     },
     {
       code: "import fastifyJwt from '@fastify/jwt'; fastify.register(fastifyJwt, { secret: 'supersecret' });",
-      errors: [{ messageId: 'hardcodedSecret', line: 1, column: 79, suggestions: [{ messageId: 'useEnvSecret', output: `import fastifyJwt from '@fastify/jwt'; fastify.register(fastifyJwt, { secret: ${ENV} });` }] }],
+      errors: [
+        {
+          messageId: 'hardcodedSecret',
+          line: 1,
+          column: 79,
+          suggestions: [
+            {
+              messageId: 'useEnvSecret',
+              output: `import fastifyJwt from '@fastify/jwt'; fastify.register(fastifyJwt, { secret: ${ENV} });`,
+            },
+          ],
+        },
+      ],
     },
     {
       code: "import { Strategy } from 'passport-jwt'; passport.use(new Strategy({ secretOrKey: 'k', algorithms: ['HS256'] }, cb));",
@@ -190,7 +272,12 @@ runRule('no-hardcoded-jwt-secret', rule, {
           data: { api: 'passport-jwt Strategy' },
           line: 1,
           column: 83,
-          suggestions: [{ messageId: 'useEnvSecret', output: `import { Strategy } from 'passport-jwt'; passport.use(new Strategy({ secretOrKey: ${ENV}, algorithms: ['HS256'] }, cb));` }],
+          suggestions: [
+            {
+              messageId: 'useEnvSecret',
+              output: `import { Strategy } from 'passport-jwt'; passport.use(new Strategy({ secretOrKey: ${ENV}, algorithms: ['HS256'] }, cb));`,
+            },
+          ],
         },
       ],
     },
@@ -204,7 +291,10 @@ runRule('no-hardcoded-jwt-secret', rule, {
           line: 2,
           column: 38,
           suggestions: [
-            { messageId: 'useEnvSecret', output: `import { jwtVerify } from 'jose';\nconst key = new TextEncoder().encode(${ENV});\nawait jwtVerify(token, key, { algorithms: ['HS256'] });` },
+            {
+              messageId: 'useEnvSecret',
+              output: `import { jwtVerify } from 'jose';\nconst key = new TextEncoder().encode(${ENV});\nawait jwtVerify(token, key, { algorithms: ['HS256'] });`,
+            },
           ],
         },
       ],
@@ -219,7 +309,10 @@ runRule('no-hardcoded-jwt-secret', rule, {
           line: 1,
           column: 141,
           suggestions: [
-            { messageId: 'useEnvSecret', output: `import * as jose from 'jose'; const jwt = await new jose.SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(${ENV}));` },
+            {
+              messageId: 'useEnvSecret',
+              output: `import * as jose from 'jose'; const jwt = await new jose.SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(${ENV}));`,
+            },
           ],
         },
       ],
@@ -227,14 +320,39 @@ runRule('no-hardcoded-jwt-secret', rule, {
     {
       // jwt-simple, Buffer.from
       code: "const jwt = require('jwt-simple'); jwt.encode(payload, Buffer.from('raw-secret'));",
-      errors: [{ messageId: 'hardcodedSecret', data: { api: 'jwt-simple' }, line: 1, column: 68, suggestions: [{ messageId: 'useEnvSecret', output: `const jwt = require('jwt-simple'); jwt.encode(payload, Buffer.from(${ENV}));` }] }],
+      errors: [
+        {
+          messageId: 'hardcodedSecret',
+          data: { api: 'jwt-simple' },
+          line: 1,
+          column: 68,
+          suggestions: [
+            {
+              messageId: 'useEnvSecret',
+              output: `const jwt = require('jwt-simple'); jwt.encode(payload, Buffer.from(${ENV}));`,
+            },
+          ],
+        },
+      ],
     },
     {
       // ignoreTestFiles: false reports in test files too; conditional with a literal branch
       code: "import jwt from 'jsonwebtoken'; jwt.sign(p, prod ? process.env.S : 'dev');",
       filename: 'src/auth.spec.js',
       options: [{ ignoreTestFiles: false }],
-      errors: [{ messageId: 'hardcodedSecret', line: 1, column: 68, suggestions: [{ messageId: 'useEnvSecret', output: `import jwt from 'jsonwebtoken'; jwt.sign(p, prod ? process.env.S : ${ENV});` }] }],
+      errors: [
+        {
+          messageId: 'hardcodedSecret',
+          line: 1,
+          column: 68,
+          suggestions: [
+            {
+              messageId: 'useEnvSecret',
+              output: `import jwt from 'jsonwebtoken'; jwt.sign(p, prod ? process.env.S : ${ENV});`,
+            },
+          ],
+        },
+      ],
     },
   ],
   typescript: {
@@ -242,11 +360,35 @@ runRule('no-hardcoded-jwt-secret', rule, {
     invalid: [
       {
         code: "import jwt = require('jsonwebtoken'); const SECRET = 'abc' as const; jwt.sign(p, SECRET satisfies string);",
-        errors: [{ messageId: 'hardcodedSecret', line: 1, column: 54, suggestions: [{ messageId: 'useEnvSecret', output: `import jwt = require('jsonwebtoken'); const SECRET = ${ENV}; jwt.sign(p, SECRET satisfies string);` }] }],
+        errors: [
+          {
+            messageId: 'hardcodedSecret',
+            line: 1,
+            column: 54,
+            suggestions: [
+              {
+                messageId: 'useEnvSecret',
+                output: `import jwt = require('jsonwebtoken'); const SECRET = ${ENV}; jwt.sign(p, SECRET satisfies string);`,
+              },
+            ],
+          },
+        ],
       },
       {
         code: "import { sign } from 'jsonwebtoken'; sign(p, (process.env.JWT_SECRET || 'x')!);",
-        errors: [{ messageId: 'hardcodedFallback', line: 1, column: 73, suggestions: [{ messageId: 'removeFallback', output: "import { sign } from 'jsonwebtoken'; sign(p, (process.env.JWT_SECRET)!);" }] }],
+        errors: [
+          {
+            messageId: 'hardcodedFallback',
+            line: 1,
+            column: 73,
+            suggestions: [
+              {
+                messageId: 'removeFallback',
+                output: "import { sign } from 'jsonwebtoken'; sign(p, (process.env.JWT_SECRET)!);",
+              },
+            ],
+          },
+        ],
       },
     ],
   },

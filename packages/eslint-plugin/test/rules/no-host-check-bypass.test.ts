@@ -62,24 +62,39 @@ app.use(rebindGuard({ hosts: ['api.example.com', '0.0.0.0', '.co.uk', /^[\\w.-]+
           data: { problem: hostEntryProblem('0.0.0.0') ?? '' },
           line: 2,
           column: 50,
-          suggestions: [{ messageId: 'removeEntry', output: `import { rebindGuard } from '@rebind-guard/express';
-app.use(rebindGuard({ hosts: ['api.example.com', '.co.uk', /^[\\w.-]+$/] }));` }],
+          suggestions: [
+            {
+              messageId: 'removeEntry',
+              output: `import { rebindGuard } from '@rebind-guard/express';
+app.use(rebindGuard({ hosts: ['api.example.com', '.co.uk', /^[\\w.-]+$/] }));`,
+            },
+          ],
         },
         {
           messageId: 'hostEntryRefused',
           data: { problem: hostEntryProblem('.co.uk') ?? '' },
           line: 2,
           column: 61,
-          suggestions: [{ messageId: 'removeEntry', output: `import { rebindGuard } from '@rebind-guard/express';
-app.use(rebindGuard({ hosts: ['api.example.com', '0.0.0.0', /^[\\w.-]+$/] }));` }],
+          suggestions: [
+            {
+              messageId: 'removeEntry',
+              output: `import { rebindGuard } from '@rebind-guard/express';
+app.use(rebindGuard({ hosts: ['api.example.com', '0.0.0.0', /^[\\w.-]+$/] }));`,
+            },
+          ],
         },
         {
           messageId: 'hostEntryRefused',
           data: { problem: hostEntryProblem(/^[\w.-]+$/) ?? '' },
           line: 2,
           column: 71,
-          suggestions: [{ messageId: 'removeEntry', output: `import { rebindGuard } from '@rebind-guard/express';
-app.use(rebindGuard({ hosts: ['api.example.com', '0.0.0.0', '.co.uk'] }));` }],
+          suggestions: [
+            {
+              messageId: 'removeEntry',
+              output: `import { rebindGuard } from '@rebind-guard/express';
+app.use(rebindGuard({ hosts: ['api.example.com', '0.0.0.0', '.co.uk'] }));`,
+            },
+          ],
         },
       ],
     },
@@ -87,7 +102,15 @@ app.use(rebindGuard({ hosts: ['api.example.com', '0.0.0.0', '.co.uk'] }));` }],
       code: `import { createGuard } from '@rebind-guard/core';
 const HOSTS = ['https://api.example.com'];
 createGuard({ hosts: HOSTS });`,
-      errors: [{ messageId: 'hostEntryRefused', data: { problem: hostEntryProblem('https://api.example.com') ?? '' }, line: 2, column: 16, suggestions: [] }],
+      errors: [
+        {
+          messageId: 'hostEntryRefused',
+          data: { problem: hostEntryProblem('https://api.example.com') ?? '' },
+          line: 2,
+          column: 16,
+          suggestions: [],
+        },
+      ],
     },
     {
       // guardUpgrades from @rebind-guard/core/node and rebindGuard.optional are rebind-guard factories too.
@@ -103,8 +126,13 @@ app.use(rebindGuard.optional({ hosts: ['api.example.com', /.*/] }));`,
           messageId: 'hostsMatchAll',
           line: 2,
           column: 59,
-          suggestions: [{ messageId: 'removeEntry', output: `import { rebindGuard } from '@rebind-guard/express';
-app.use(rebindGuard.optional({ hosts: ['api.example.com'] }));` }],
+          suggestions: [
+            {
+              messageId: 'removeEntry',
+              output: `import { rebindGuard } from '@rebind-guard/express';
+app.use(rebindGuard.optional({ hosts: ['api.example.com'] }));`,
+            },
+          ],
         },
       ],
     },

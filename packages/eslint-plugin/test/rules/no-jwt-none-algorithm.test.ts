@@ -27,7 +27,9 @@ runRule('no-jwt-none-algorithm', rule, {
           messageId: 'noneAlgorithm',
           line: 1,
           column: 51,
-          suggestions: [{ messageId: 'replaceNone', output: "const jws = require('jws'); jws.verify(signature, 'RS256', key);" }],
+          suggestions: [
+            { messageId: 'replaceNone', output: "const jws = require('jws'); jws.verify(signature, 'RS256', key);" },
+          ],
         },
       ],
     },
@@ -39,8 +41,14 @@ runRule('no-jwt-none-algorithm', rule, {
           line: 1,
           column: 80,
           suggestions: [
-            { messageId: 'removeNone', output: "import jwt from 'jsonwebtoken'; jwt.verify(token, key, { algorithms: ['HS256'] });" },
-            { messageId: 'replaceNone', output: "import jwt from 'jsonwebtoken'; jwt.verify(token, key, { algorithms: ['HS256', 'RS256'] });" },
+            {
+              messageId: 'removeNone',
+              output: "import jwt from 'jsonwebtoken'; jwt.verify(token, key, { algorithms: ['HS256'] });",
+            },
+            {
+              messageId: 'replaceNone',
+              output: "import jwt from 'jsonwebtoken'; jwt.verify(token, key, { algorithms: ['HS256', 'RS256'] });",
+            },
           ],
         },
       ],
@@ -54,8 +62,16 @@ runRule('no-jwt-none-algorithm', rule, {
           line: 2,
           column: 15,
           suggestions: [
-            { messageId: 'removeNone', output: "const { verify } = require('jsonwebtoken');\nconst ALGS = ['RS256'];\nverify(token, key, { algorithms: ALGS });" },
-            { messageId: 'replaceNone', output: "const { verify } = require('jsonwebtoken');\nconst ALGS = ['RS256', 'RS256'];\nverify(token, key, { algorithms: ALGS });" },
+            {
+              messageId: 'removeNone',
+              output:
+                "const { verify } = require('jsonwebtoken');\nconst ALGS = ['RS256'];\nverify(token, key, { algorithms: ALGS });",
+            },
+            {
+              messageId: 'replaceNone',
+              output:
+                "const { verify } = require('jsonwebtoken');\nconst ALGS = ['RS256', 'RS256'];\nverify(token, key, { algorithms: ALGS });",
+            },
           ],
         },
       ],
@@ -69,7 +85,12 @@ runRule('no-jwt-none-algorithm', rule, {
           data: { api: 'jwt.sign()' },
           line: 1,
           column: 77,
-          suggestions: [{ messageId: 'replaceNone', output: "import { sign as mint } from 'jsonwebtoken'; mint(payload, '', { algorithm: 'RS256' });" }],
+          suggestions: [
+            {
+              messageId: 'replaceNone',
+              output: "import { sign as mint } from 'jsonwebtoken'; mint(payload, '', { algorithm: 'RS256' });",
+            },
+          ],
         },
       ],
     },
@@ -81,7 +102,12 @@ runRule('no-jwt-none-algorithm', rule, {
           messageId: 'noneAlgorithm',
           line: 1,
           column: 76,
-          suggestions: [{ messageId: 'replaceNone', output: "import * as jwt from 'jsonwebtoken'; jwt.verify(token, key, { algorithms: ['RS256'] });" }],
+          suggestions: [
+            {
+              messageId: 'replaceNone',
+              output: "import * as jwt from 'jsonwebtoken'; jwt.verify(token, key, { algorithms: ['RS256'] });",
+            },
+          ],
         },
       ],
     },
@@ -114,7 +140,12 @@ runRule('no-jwt-none-algorithm', rule, {
           messageId: 'noVerify',
           line: 1,
           column: 84,
-          suggestions: [{ messageId: 'setNoVerifyFalse', output: "const simple = require('jwt-simple'); const SKIP = true; simple.decode(token, key, false);" }],
+          suggestions: [
+            {
+              messageId: 'setNoVerifyFalse',
+              output: "const simple = require('jwt-simple'); const SKIP = true; simple.decode(token, key, false);",
+            },
+          ],
         },
       ],
     },
@@ -125,7 +156,12 @@ runRule('no-jwt-none-algorithm', rule, {
           messageId: 'noVerify',
           line: 1,
           column: 66,
-          suggestions: [{ messageId: 'setNoVerifyFalse', output: "import jwtSimple from 'jwt-simple'; jwtSimple.decode(token, key, false, 'HS256');" }],
+          suggestions: [
+            {
+              messageId: 'setNoVerifyFalse',
+              output: "import jwtSimple from 'jwt-simple'; jwtSimple.decode(token, key, false, 'HS256');",
+            },
+          ],
         },
       ],
     },
@@ -142,7 +178,13 @@ runRule('no-jwt-none-algorithm', rule, {
           data: { api: '@fastify/jwt' },
           line: 1,
           column: 98,
-          suggestions: [{ messageId: 'replaceNone', output: "import fastifyJwt from '@fastify/jwt'; app.register(fastifyJwt, { secret, verify: { algorithms: ['RS256'] } });" }],
+          suggestions: [
+            {
+              messageId: 'replaceNone',
+              output:
+                "import fastifyJwt from '@fastify/jwt'; app.register(fastifyJwt, { secret, verify: { algorithms: ['RS256'] } });",
+            },
+          ],
         },
       ],
     },
@@ -154,13 +196,21 @@ runRule('no-jwt-none-algorithm', rule, {
           messageId: 'noneAlgorithm',
           line: 1,
           column: 87,
-          suggestions: [{ messageId: 'replaceNone', output: "import { Strategy } from 'passport-jwt'; new Strategy({ secretOrKey: key, algorithms: 'RS256' }, cb);" }],
+          suggestions: [
+            {
+              messageId: 'replaceNone',
+              output:
+                "import { Strategy } from 'passport-jwt'; new Strategy({ secretOrKey: key, algorithms: 'RS256' }, cb);",
+            },
+          ],
         },
       ],
     },
   ],
   typescript: {
-    valid: ["import jwt from 'jsonwebtoken'; jwt.verify(token, key as string, { algorithms: ['RS256'] as jwt.Algorithm[] });"],
+    valid: [
+      "import jwt from 'jsonwebtoken'; jwt.verify(token, key as string, { algorithms: ['RS256'] as jwt.Algorithm[] });",
+    ],
     invalid: [
       {
         code: "import jwt = require('jsonwebtoken'); jwt.verify(token, key!, { algorithms: ['none' as jwt.Algorithm] });",
@@ -169,7 +219,12 @@ runRule('no-jwt-none-algorithm', rule, {
             messageId: 'noneAlgorithm',
             line: 1,
             column: 78,
-            suggestions: [{ messageId: 'replaceNone', output: "import jwt = require('jsonwebtoken'); jwt.verify(token, key!, { algorithms: ['RS256'] });" }],
+            suggestions: [
+              {
+                messageId: 'replaceNone',
+                output: "import jwt = require('jsonwebtoken'); jwt.verify(token, key!, { algorithms: ['RS256'] });",
+              },
+            ],
           },
         ],
       },

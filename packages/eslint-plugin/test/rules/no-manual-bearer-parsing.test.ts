@@ -18,7 +18,7 @@ const result = parseBearer(req.headers.authorization);`,
     "const authorization = req.get('Authorization').toLowerCase();\nif (authorization.startsWith('bearer ')) next();",
     // Not an Authorization value.
     "const parts = line.split(' ')[1];",
-    "const rest = message.slice(7);",
+    'const rest = message.slice(7);',
     "const cookie = req.headers.cookie.split(' ');",
     // Other slice lengths (e.g. 'Basic '.length is 6).
     'const creds = authorization.slice(6);',
@@ -36,7 +36,7 @@ if (parts.length === 2 && /^Bearer$/i.test(parts[0])) token = parts[1];`,
   req.token = header.slice(7);
   next();
 }`,
-    "const token = /^bearer /i.test(authorization) ? authorization.slice(7) : undefined;",
+    'const token = /^bearer /i.test(authorization) ? authorization.slice(7) : undefined;',
     // A split whose scheme is compared case-insensitively.
     `const [scheme, token] = req.headers.authorization.split(' ');
 if (scheme.toLowerCase() !== 'bearer') throw new Unauthorized();`,
@@ -74,7 +74,12 @@ if (scheme.toLowerCase() !== 'bearer') throw new Unauthorized();`,
           messageId: 'caseSensitiveRegex',
           line: 1,
           column: 15,
-          suggestions: [{ messageId: 'addIgnoreCase', output: "const token = /^Bearer /i.test(authorization) ? authorization.replace('Bearer ', '') : null;" }],
+          suggestions: [
+            {
+              messageId: 'addIgnoreCase',
+              output: "const token = /^Bearer /i.test(authorization) ? authorization.replace('Bearer ', '') : null;",
+            },
+          ],
         },
       ],
     },
@@ -262,7 +267,7 @@ const token = bearer.ok ? bearer.token : undefined;`,
     },
     {
       // Destructuring the split result.
-      code: "const [, token] = auth_header.split(/\\s+/);",
+      code: 'const [, token] = auth_header.split(/\\s+/);',
       errors: [{ messageId: 'splitHeader', line: 1, column: 19, suggestions: [] }],
     },
     {
@@ -298,7 +303,10 @@ const token = bearer.ok ? bearer.token : undefined;`,
           line: 1,
           column: 16,
           suggestions: [
-            { messageId: 'addIgnoreCase', output: "const BEARER = new RegExp('^Bearer\\\\s+(\\\\S+)$', 'ui');\nconst m = header.match(BEARER);" },
+            {
+              messageId: 'addIgnoreCase',
+              output: "const BEARER = new RegExp('^Bearer\\\\s+(\\\\S+)$', 'ui');\nconst m = header.match(BEARER);",
+            },
           ],
         },
       ],
@@ -316,7 +324,7 @@ const token = bearer.ok ? bearer.token : undefined;`,
     },
   ],
   typescript: {
-    valid: ["const h = req.headers.authorization as string;\nconst r = parseBearer(h);"],
+    valid: ['const h = req.headers.authorization as string;\nconst r = parseBearer(h);'],
     invalid: [
       {
         code: "const token: string = (req.headers.authorization as string).split(' ')[1]!;",

@@ -95,7 +95,10 @@ app.use((req, res, next) => { if (req.get('Origin') === 'https://app.example.com
           column: 5,
           data: { literal: 'example.com', bypass: 'example.com.evil.example' },
           suggestions: [
-            { messageId: 'compareHostname', output: "const o = req.get('Origin');\nif (new URL(o).hostname === 'example.com') next();" },
+            {
+              messageId: 'compareHostname',
+              output: "const o = req.get('Origin');\nif (new URL(o).hostname === 'example.com') next();",
+            },
           ],
         },
       ],
@@ -109,7 +112,10 @@ app.use((req, res, next) => { if (req.get('Origin') === 'https://app.example.com
           line: 1,
           column: 5,
           suggestions: [
-            { messageId: 'compareOrigin', output: "if (new URL(ctx.get('origin')).origin === 'https://app.example.com') next();" },
+            {
+              messageId: 'compareOrigin',
+              output: "if (new URL(ctx.get('origin')).origin === 'https://app.example.com') next();",
+            },
           ],
         },
       ],
@@ -123,7 +129,10 @@ app.use((req, res, next) => { if (req.get('Origin') === 'https://app.example.com
           line: 1,
           column: 5,
           suggestions: [
-            { messageId: 'compareOrigin', output: "if (new URL(document.referrer).origin === 'https://app.example.com') track();" },
+            {
+              messageId: 'compareOrigin',
+              output: "if (new URL(document.referrer).origin === 'https://app.example.com') track();",
+            },
           ],
         },
       ],
@@ -137,7 +146,10 @@ app.use((req, res, next) => { if (req.get('Origin') === 'https://app.example.com
           line: 1,
           column: 5,
           suggestions: [
-            { messageId: 'compareHostname', output: "if (new URL(window.location.origin).hostname !== 'app.example.com') deny();" },
+            {
+              messageId: 'compareHostname',
+              output: "if (new URL(window.location.origin).hostname !== 'app.example.com') deny();",
+            },
           ],
         },
       ],
@@ -153,7 +165,8 @@ app.use((req, res, next) => { if (req.get('Origin') === 'https://app.example.com
           suggestions: [
             {
               messageId: 'compareHost',
-              output: "const ok = request.headers.host === 'api.example.com';\nconst ok2 = req.hostname.indexOf('api.example.com') >= 0;",
+              output:
+                "const ok = request.headers.host === 'api.example.com';\nconst ok2 = req.hostname.indexOf('api.example.com') >= 0;",
             },
           ],
         },
@@ -164,7 +177,8 @@ app.use((req, res, next) => { if (req.get('Origin') === 'https://app.example.com
           suggestions: [
             {
               messageId: 'compareHost',
-              output: "const ok = request.headers.host.indexOf('api.example.com') > -1;\nconst ok2 = req.hostname === 'api.example.com';",
+              output:
+                "const ok = request.headers.host.indexOf('api.example.com') > -1;\nconst ok2 = req.hostname === 'api.example.com';",
             },
           ],
         },
@@ -179,7 +193,9 @@ app.use((req, res, next) => { if (req.get('Origin') === 'https://app.example.com
           line: 1,
           column: 5,
           data: { literal: 'http://localhost', bypass: 'http://localhost.evil.example' },
-          suggestions: [{ messageId: 'compareOrigin', output: "if (new URL(allowedOrigin).origin === 'http://localhost') next();" }],
+          suggestions: [
+            { messageId: 'compareOrigin', output: "if (new URL(allowedOrigin).origin === 'http://localhost') next();" },
+          ],
         },
       ],
     },
@@ -200,7 +216,8 @@ app.use((req, res, next) => { if (req.get('Origin') === 'https://app.example.com
           suggestions: [
             {
               messageId: 'compareOrigin',
-              output: "const APP = 'https://app.example.com';\nconst origin = (ctx.origin || '').toLowerCase();\nconst ok = new URL(origin).origin === APP;",
+              output:
+                "const APP = 'https://app.example.com';\nconst origin = (ctx.origin || '').toLowerCase();\nconst ok = new URL(origin).origin === APP;",
             },
           ],
         },
@@ -229,7 +246,8 @@ app.use((req, res, next) => { if (req.get('Origin') === 'https://app.example.com
           suggestions: [
             {
               messageId: 'exactOrSubdomain',
-              output: "const ok = secure && (location.hostname === 'example.com' || location.hostname.endsWith('.example.com'));",
+              output:
+                "const ok = secure && (location.hostname === 'example.com' || location.hostname.endsWith('.example.com'));",
             },
           ],
         },
@@ -314,7 +332,8 @@ fastify.addHook('onRequest', async (request) => { if (!(request.hostname === 'ex
             suggestions: [
               {
                 messageId: 'compareOrigin',
-                output: "const origin = req.headers.origin as string;\nif (new URL(origin!).origin === 'https://app.example.com') next();",
+                output:
+                  "const origin = req.headers.origin as string;\nif (new URL(origin!).origin === 'https://app.example.com') next();",
               },
             ],
           },
@@ -330,7 +349,8 @@ fastify.addHook('onRequest', async (request) => { if (!(request.hostname === 'ex
             suggestions: [
               {
                 messageId: 'exactOrSubdomain',
-                output: "function ok(host: string): boolean { return host === 'example.com' as const || host.endsWith('.example.com'); }",
+                output:
+                  "function ok(host: string): boolean { return host === 'example.com' as const || host.endsWith('.example.com'); }",
               },
             ],
           },

@@ -4,10 +4,10 @@ import { runRule } from '../rule-tester.js';
 runRule('no-unanchored-host-regex', rule, {
   valid: [
     // Issue 14 FP 5: regexes matched against the request path, not a host.
-    "app.use((req, res, next) => { if (/access.log$/.test(req.url)) return res.sendStatus(404); next(); });",
-    "if (req.originalUrl.match(/server.log/)) deny();",
-    "const url = req.url;\nif (/debug.log/.test(url)) deny();",
-    "const { path } = ctx;\nif (path.search(/error.log/) !== -1) ctx.status = 404;",
+    'app.use((req, res, next) => { if (/access.log$/.test(req.url)) return res.sendStatus(404); next(); });',
+    'if (req.originalUrl.match(/server.log/)) deny();',
+    'const url = req.url;\nif (/debug.log/.test(url)) deny();',
+    'const { path } = ctx;\nif (path.search(/error.log/) !== -1) ctx.status = 404;',
     // Escaped, anchored, subdomains allowed through an explicit label group.
     String.raw`if (/^https?:\/\/([a-z0-9-]+\.)*example\.com$/.test(origin)) next();`,
     // Dots inside a character class are literal.
@@ -52,7 +52,13 @@ app.use(cors({ origin: [/^https:\/\/([a-z]+\.)?example\.com$/, 'https://app.exam
           messageId: 'unescapedDot',
           line: 2,
           column: 33,
-          suggestions: [{ messageId: 'escapeDots', output: "import { guardUpgrades } from '@rebind-guard/core/node';\nguardUpgrades(server, { hosts: [/tenant\\.example\\.com/] });" }],
+          suggestions: [
+            {
+              messageId: 'escapeDots',
+              output:
+                "import { guardUpgrades } from '@rebind-guard/core/node';\nguardUpgrades(server, { hosts: [/tenant\\.example\\.com/] });",
+            },
+          ],
         },
       ],
     },
@@ -60,16 +66,35 @@ app.use(cors({ origin: [/^https:\/\/([a-z]+\.)?example\.com$/, 'https://app.exam
       // A whole URL (Hono's `c.req.url`) does carry the host.
       code: 'if (/example\\.com/.test(c.req.url)) next();',
       errors: [
-        { messageId: 'missingStart', suggestions: [{ messageId: 'addStartAnchor', output: 'if (/^example\\.com/.test(c.req.url)) next();' }] },
-        { messageId: 'missingEnd', suggestions: [{ messageId: 'addEndAnchor', output: 'if (/example\\.com$/.test(c.req.url)) next();' }] },
+        {
+          messageId: 'missingStart',
+          suggestions: [{ messageId: 'addStartAnchor', output: 'if (/^example\\.com/.test(c.req.url)) next();' }],
+        },
+        {
+          messageId: 'missingEnd',
+          suggestions: [{ messageId: 'addEndAnchor', output: 'if (/example\\.com$/.test(c.req.url)) next();' }],
+        },
       ],
     },
     {
       // A URL host read from the request target is still a host.
       code: 'if (/example.com$/.test(new URL(req.url, base).hostname)) next();',
       errors: [
-        { messageId: 'unescapedDot', suggestions: [{ messageId: 'escapeDots', output: 'if (/example\\.com$/.test(new URL(req.url, base).hostname)) next();' }] },
-        { messageId: 'missingStart', suggestions: [{ messageId: 'addStartAnchor', output: 'if (/^example.com$/.test(new URL(req.url, base).hostname)) next();' }] },
+        {
+          messageId: 'unescapedDot',
+          suggestions: [
+            { messageId: 'escapeDots', output: 'if (/example\\.com$/.test(new URL(req.url, base).hostname)) next();' },
+          ],
+        },
+        {
+          messageId: 'missingStart',
+          suggestions: [
+            {
+              messageId: 'addStartAnchor',
+              output: 'if (/^example.com$/.test(new URL(req.url, base).hostname)) next();',
+            },
+          ],
+        },
       ],
     },
     {
@@ -103,7 +128,10 @@ app.use(cors({ origin: [/^https:\/\/([a-z]+\.)?example\.com$/, 'https://app.exam
           line: 1,
           column: 5,
           suggestions: [
-            { messageId: 'escapeDots', output: String.raw`if (/^https:\/\/app\.example\.com$/.test(req.headers.origin)) next();` },
+            {
+              messageId: 'escapeDots',
+              output: String.raw`if (/^https:\/\/app\.example\.com$/.test(req.headers.origin)) next();`,
+            },
           ],
         },
       ],
@@ -117,7 +145,10 @@ app.use(cors({ origin: [/^https:\/\/([a-z]+\.)?example\.com$/, 'https://app.exam
           line: 1,
           column: 5,
           suggestions: [
-            { messageId: 'addStartAnchor', output: String.raw`if (new RegExp('^app\\.example\\.com').test(req.headers.host)) next();` },
+            {
+              messageId: 'addStartAnchor',
+              output: String.raw`if (new RegExp('^app\\.example\\.com').test(req.headers.host)) next();`,
+            },
           ],
         },
         {
@@ -125,7 +156,10 @@ app.use(cors({ origin: [/^https:\/\/([a-z]+\.)?example\.com$/, 'https://app.exam
           line: 1,
           column: 5,
           suggestions: [
-            { messageId: 'addEndAnchor', output: String.raw`if (new RegExp('app\\.example\\.com$').test(req.headers.host)) next();` },
+            {
+              messageId: 'addEndAnchor',
+              output: String.raw`if (new RegExp('app\\.example\\.com$').test(req.headers.host)) next();`,
+            },
           ],
         },
       ],
@@ -155,7 +189,12 @@ app.use(cors({ origin: [/^https:\/\/([a-z]+\.)?example\.com$/, 'https://app.exam
           messageId: 'missingEnd',
           line: 1,
           column: 5,
-          suggestions: [{ messageId: 'addEndAnchor', output: String.raw`if (/^https:\/\/app\.example\.com$/.test(ctx.get('Origin'))) next();` }],
+          suggestions: [
+            {
+              messageId: 'addEndAnchor',
+              output: String.raw`if (/^https:\/\/app\.example\.com$/.test(ctx.get('Origin'))) next();`,
+            },
+          ],
         },
       ],
     },
@@ -168,7 +207,10 @@ app.use(cors({ origin: [/^https:\/\/([a-z]+\.)?example\.com$/, 'https://app.exam
           line: 1,
           column: 5,
           suggestions: [
-            { messageId: 'addStartAnchor', output: String.raw`if (/^(?:^a\.example\.com|b\.example\.com$)/.test(hostname)) next();` },
+            {
+              messageId: 'addStartAnchor',
+              output: String.raw`if (/^(?:^a\.example\.com|b\.example\.com$)/.test(hostname)) next();`,
+            },
           ],
         },
         {
@@ -176,7 +218,10 @@ app.use(cors({ origin: [/^https:\/\/([a-z]+\.)?example\.com$/, 'https://app.exam
           line: 1,
           column: 5,
           suggestions: [
-            { messageId: 'addEndAnchor', output: String.raw`if (/(?:^a\.example\.com|b\.example\.com$)$/.test(hostname)) next();` },
+            {
+              messageId: 'addEndAnchor',
+              output: String.raw`if (/(?:^a\.example\.com|b\.example\.com$)$/.test(hostname)) next();`,
+            },
           ],
         },
       ],
@@ -347,7 +392,12 @@ app.use(hostValidation({ hosts: [/^api\.example\.com$/], referers: ['https://app
           messageId: 'missingEnd',
           line: 1,
           column: 12,
-          suggestions: [{ messageId: 'addEndAnchor', output: String.raw`const ok = /^http:\/\/localhost(:\d+)?$/.exec(refererHeader);` }],
+          suggestions: [
+            {
+              messageId: 'addEndAnchor',
+              output: String.raw`const ok = /^http:\/\/localhost(:\d+)?$/.exec(refererHeader);`,
+            },
+          ],
         },
       ],
     },

@@ -160,7 +160,9 @@ app.get('/a', (req, res) => res.location(\`//\${req.headers.host}/b\`).end());`,
     },
   ],
   typescript: {
-    valid: ['const hosts: ReadonlySet<string> = new Set(["a.example.com"]);\nif (!hosts.has(req.hostname as string)) reject();'],
+    valid: [
+      'const hosts: ReadonlySet<string> = new Set(["a.example.com"]);\nif (!hosts.has(req.hostname as string)) reject();',
+    ],
     invalid: [
       {
         code: 'const host = req.headers.host as string;\nconst url = new URL(`https://${host!}/x` satisfies string);',

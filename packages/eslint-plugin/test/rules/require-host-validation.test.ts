@@ -6,8 +6,14 @@ const expressError = (line: number, column: number) => ({ messageId: 'missingHos
 runRule('require-host-validation', rule, {
   valid: [
     // Test files start throwaway apps on purpose (ignoreTestFiles, default true).
-    { code: "import express from 'express';\nconst app = express();\napp.get('/', (req, res) => res.send('ok'));\napp.listen(3000);", filename: 'test/server.test.js' },
-    { code: "import express from 'express';\nconst app = express();\napp.get('/', (req, res) => res.send('ok'));\napp.listen(3000);", filename: 'src/__tests__/app.js' },
+    {
+      code: "import express from 'express';\nconst app = express();\napp.get('/', (req, res) => res.send('ok'));\napp.listen(3000);",
+      filename: 'test/server.test.js',
+    },
+    {
+      code: "import express from 'express';\nconst app = express();\napp.get('/', (req, res) => res.send('ok'));\napp.listen(3000);",
+      filename: 'src/__tests__/app.js',
+    },
     // rebind-guard adapters.
     `import express from 'express';
 import { rebindGuard } from '@rebind-guard/express';

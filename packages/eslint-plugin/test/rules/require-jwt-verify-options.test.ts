@@ -22,7 +22,7 @@ runRule('require-jwt-verify-options', rule, {
     // not jsonwebtoken / shadowed / sign
     "import jwt from 'other-jwt'; jwt.verify(token, key);",
     "import jwt from 'jsonwebtoken'; function f(jwt) { jwt.verify(token, key); }",
-    "const verify = (a, b) => a; verify(token, key);",
+    'const verify = (a, b) => a; verify(token, key);',
     "import jwt from 'jsonwebtoken'; jwt.sign(payload, key);",
     // issuer only required with requireIssuer
     "const { jwtVerify } = require('jose'); jwtVerify(token, jwks, { algorithms: ['ES256'], audience: 'api' });",
@@ -51,7 +51,8 @@ runRule('require-jwt-verify-options', rule, {
             {
               messageId: 'addPlaceholders',
               data: { missing: '`allowedAud`' },
-              output: "import { createVerifier } from 'fast-jwt'; const verify = createVerifier({ key, algorithms: ['RS256'], allowedAud: '<expected-audience>' });",
+              output:
+                "import { createVerifier } from 'fast-jwt'; const verify = createVerifier({ key, algorithms: ['RS256'], allowedAud: '<expected-audience>' });",
             },
           ],
         },
@@ -69,7 +70,8 @@ runRule('require-jwt-verify-options', rule, {
             {
               messageId: 'addPlaceholders',
               data: { missing: '`algorithms` and `allowedAud`' },
-              output: "const { createVerifier } = require('fast-jwt'); const verify = createVerifier({ algorithms: ['RS256'], allowedAud: '<expected-audience>' });",
+              output:
+                "const { createVerifier } = require('fast-jwt'); const verify = createVerifier({ algorithms: ['RS256'], allowedAud: '<expected-audience>' });",
             },
           ],
         },
@@ -91,7 +93,8 @@ runRule('require-jwt-verify-options', rule, {
             {
               messageId: 'addPlaceholders',
               data: { missing: ALG_AUD },
-              output: "import jwt from 'jsonwebtoken'; jwt.verify(token, key, { algorithms: ['RS256'], audience: '<expected-audience>' });",
+              output:
+                "import jwt from 'jsonwebtoken'; jwt.verify(token, key, { algorithms: ['RS256'], audience: '<expected-audience>' });",
             },
           ],
         },
@@ -127,7 +130,8 @@ runRule('require-jwt-verify-options', rule, {
           suggestions: [
             {
               messageId: 'addPlaceholders',
-              output: "const { verify: v } = require('jsonwebtoken'); v(token, key, { algorithms: ['HS256'], audience: '<expected-audience>' });",
+              output:
+                "const { verify: v } = require('jsonwebtoken'); v(token, key, { algorithms: ['HS256'], audience: '<expected-audience>' });",
             },
           ],
         },
@@ -144,7 +148,8 @@ runRule('require-jwt-verify-options', rule, {
           suggestions: [
             {
               messageId: 'addPlaceholders',
-              output: "import { verify as check } from 'jsonwebtoken'; check(token, key, { algorithms: ['RS256'], audience: '<expected-audience>' });",
+              output:
+                "import { verify as check } from 'jsonwebtoken'; check(token, key, { algorithms: ['RS256'], audience: '<expected-audience>' });",
             },
           ],
         },
@@ -162,7 +167,8 @@ runRule('require-jwt-verify-options', rule, {
           suggestions: [
             {
               messageId: 'addPlaceholders',
-              output: "import * as jwt from 'jsonwebtoken';\nconst opts = { audience: 'api', algorithms: ['RS256'] };\njwt.verify(token, key, opts);",
+              output:
+                "import * as jwt from 'jsonwebtoken';\nconst opts = { audience: 'api', algorithms: ['RS256'] };\njwt.verify(token, key, opts);",
             },
           ],
         },
@@ -171,7 +177,15 @@ runRule('require-jwt-verify-options', rule, {
     {
       // const alias of the function; `audience: undefined` counts as missing (no clean insertion)
       code: "import jwt from 'jsonwebtoken'; const v = jwt.verify; v(token, key, { algorithms: ['RS256'], audience: undefined });",
-      errors: [{ messageId: 'missingOptions', data: { api: 'jwt.verify()', missing: '`audience`' }, line: 1, column: 69, suggestions: [] }],
+      errors: [
+        {
+          messageId: 'missingOptions',
+          data: { api: 'jwt.verify()', missing: '`audience`' },
+          line: 1,
+          column: 69,
+          suggestions: [],
+        },
+      ],
     },
     {
       // null options
@@ -184,7 +198,8 @@ runRule('require-jwt-verify-options', rule, {
           suggestions: [
             {
               messageId: 'addPlaceholders',
-              output: "import jwt from 'jsonwebtoken'; jwt.verify(token, key, { algorithms: ['RS256'], audience: '<expected-audience>' });",
+              output:
+                "import jwt from 'jsonwebtoken'; jwt.verify(token, key, { algorithms: ['RS256'], audience: '<expected-audience>' });",
             },
           ],
         },
@@ -203,7 +218,8 @@ runRule('require-jwt-verify-options', rule, {
           suggestions: [
             {
               messageId: 'addPlaceholders',
-              output: "import { jwtVerify } from 'jose'; await jwtVerify(token, jwks, { algorithms: ['ES256'], audience: 'api', issuer: '<expected-issuer>' });",
+              output:
+                "import { jwtVerify } from 'jose'; await jwtVerify(token, jwks, { algorithms: ['ES256'], audience: 'api', issuer: '<expected-issuer>' });",
             },
           ],
         },
@@ -240,7 +256,8 @@ runRule('require-jwt-verify-options', rule, {
           suggestions: [
             {
               messageId: 'addPlaceholders',
-              output: "import { expressjwt } from 'express-jwt'; app.use(expressjwt({ secret, algorithms: ['HS256'], audience: '<expected-audience>' }));",
+              output:
+                "import { expressjwt } from 'express-jwt'; app.use(expressjwt({ secret, algorithms: ['HS256'], audience: '<expected-audience>' }));",
             },
           ],
         },
@@ -257,7 +274,8 @@ runRule('require-jwt-verify-options', rule, {
           suggestions: [
             {
               messageId: 'addPlaceholders',
-              output: "const jwt = require('koa-jwt'); app.use(jwt({ secret, algorithms: ['RS256'], audience: '<expected-audience>' }));",
+              output:
+                "const jwt = require('koa-jwt'); app.use(jwt({ secret, algorithms: ['RS256'], audience: '<expected-audience>' }));",
             },
           ],
         },
@@ -331,7 +349,8 @@ runRule('require-jwt-verify-options', rule, {
           suggestions: [
             {
               messageId: 'addPlaceholders',
-              output: "import { expressjwt } from 'express-jwt'; app.use(expressjwt({ algorithms: ['RS256'], audience: '<expected-audience>' }));",
+              output:
+                "import { expressjwt } from 'express-jwt'; app.use(expressjwt({ algorithms: ['RS256'], audience: '<expected-audience>' }));",
             },
           ],
         },
@@ -371,7 +390,8 @@ runRule('require-jwt-verify-options', rule, {
             suggestions: [
               {
                 messageId: 'addPlaceholders',
-                output: "import { verify } from 'jsonwebtoken'; const payload = verify(token, key, { algorithms: ['RS256'], audience: '<expected-audience>' }) as Claims;",
+                output:
+                  "import { verify } from 'jsonwebtoken'; const payload = verify(token, key, { algorithms: ['RS256'], audience: '<expected-audience>' }) as Claims;",
               },
             ],
           },

@@ -48,7 +48,12 @@ function run(code: string, parser: 'espree' | 'ts' = 'espree', sourceType: 'modu
               const key = second === undefined ? undefined : getStaticString(context, second);
               if (key === undefined) throw new Error('probeProp needs a static key');
               const lookup = findProperty(context, first, key);
-              const value = lookup.found === true ? `found:${context.sourceCode.getText(lookup.value)}` : lookup.unknown ? 'unknown' : 'missing';
+              const value =
+                lookup.found === true
+                  ? `found:${context.sourceCode.getText(lookup.value)}`
+                  : lookup.unknown
+                    ? 'unknown'
+                    : 'missing';
               probes.push({ kind: 'prop', value });
               break;
             }
@@ -56,12 +61,24 @@ function run(code: string, parser: 'espree' | 'ts' = 'espree', sourceType: 'modu
               probes.push({ kind: 'alias', value: context.sourceCode.getText(followConstAlias(context, first)) });
               break;
             case 'probeBinding': {
-              const binding = first.type === AST_NODE_TYPES.Identifier ? getSingleAssignment(context, first) : undefined;
-              probes.push({ kind: 'binding', value: binding === undefined ? null : { init: context.sourceCode.getText(binding.init), path: binding.path ?? null } });
+              const binding =
+                first.type === AST_NODE_TYPES.Identifier ? getSingleAssignment(context, first) : undefined;
+              probes.push({
+                kind: 'binding',
+                value:
+                  binding === undefined
+                    ? null
+                    : { init: context.sourceCode.getText(binding.init), path: binding.path ?? null },
+              });
               break;
             }
             case 'probeCall':
-              probes.push({ kind: 'call', value: first.type === AST_NODE_TYPES.CallExpression && isImportCall(context, first, 'jsonwebtoken', ['verify']) });
+              probes.push({
+                kind: 'call',
+                value:
+                  first.type === AST_NODE_TYPES.CallExpression &&
+                  isImportCall(context, first, 'jsonwebtoken', ['verify']),
+              });
               break;
             default:
               break;
@@ -71,25 +88,33 @@ function run(code: string, parser: 'espree' | 'ts' = 'espree', sourceType: 'modu
     },
   };
   const linter = new Linter({ configType: 'flat' });
-  const messages = linter.verify(code, [
-    {
-      files: ['**/*.js', '**/*.ts'],
-      plugins: { t: { rules: { probe: rule as never } } },
-      rules: { 't/probe': 'error' },
-      languageOptions: {
-        parser: parser === 'ts' ? tsParser : espree,
-        ecmaVersion: 'latest',
-        sourceType,
-        globals: { require: 'readonly', module: 'readonly', process: 'readonly' },
+  const messages = linter.verify(
+    code,
+    [
+      {
+        files: ['**/*.js', '**/*.ts'],
+        plugins: { t: { rules: { probe: rule as never } } },
+        rules: { 't/probe': 'error' },
+        languageOptions: {
+          parser: parser === 'ts' ? tsParser : espree,
+          ecmaVersion: 'latest',
+          sourceType,
+          globals: { require: 'readonly', module: 'readonly', process: 'readonly' },
+        },
       },
-    },
-  ], parser === 'ts' ? 'file.ts' : 'file.js');
+    ],
+    parser === 'ts' ? 'file.ts' : 'file.js',
+  );
   const fatal = messages.find((message) => message.fatal === true);
   if (fatal !== undefined) throw new Error(`parse error: ${fatal.message}`);
   return probes;
 }
 
-function imports(code: string, parser: 'espree' | 'ts' = 'espree', sourceType: 'module' | 'commonjs' = 'module'): (ImportRef | null)[] {
+function imports(
+  code: string,
+  parser: 'espree' | 'ts' = 'espree',
+  sourceType: 'module' | 'commonjs' = 'module',
+): (ImportRef | null)[] {
   return run(code, parser, sourceType).map((probe) => probe.value as ImportRef | null);
 }
 
@@ -260,7 +285,16 @@ describe('resolveConstNode / getStaticString', () => {
         probeConst(alias); probeConst(nested); probeConst(opts.nested.aud); probeConst(list);
         probeConst(\`tpl\`); probeConst(\`t\${x}\`); probeConst(param); probeConst(call());
       `).map((probe) => probe.value),
-    ).toEqual(['ObjectExpression', 'ObjectExpression', 'Literal', 'ArrayExpression', 'TemplateLiteral', null, null, null]);
+    ).toEqual([
+      'ObjectExpression',
+      'ObjectExpression',
+      'Literal',
+      'ArrayExpression',
+      'TemplateLiteral',
+      null,
+      null,
+      null,
+    ]);
   });
 
   it('treats mutated objects and reassigned bindings as unknown', () => {

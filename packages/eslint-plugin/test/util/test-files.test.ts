@@ -25,6 +25,13 @@ describe('isTestFile', () => {
   });
 
   it('documents its globs', () => {
-    expect(TEST_FILE_GLOBS).toEqual(['**/*.test.*', '**/*.spec.*', '**/test/**', '**/tests/**', '**/__tests__/**', '**/__mocks__/**']);
+    expect(TEST_FILE_GLOBS).toEqual([
+      '**/*.test.*',
+      '**/*.spec.*',
+      '**/test/**',
+      '**/tests/**',
+      '**/__tests__/**',
+      '**/__mocks__/**',
+    ]);
   });
 });

@@ -14,7 +14,9 @@ describe('util layer', () => {
     const homes = new Map<string, string[]>();
     for (const file of readdirSync(utilDir).filter((name) => name.endsWith('.ts') && name !== 'index.ts')) {
       const source = readFileSync(path.join(utilDir, file), 'utf8');
-      for (const match of source.matchAll(/^export (?:async )?(?:function\*?|const|let|interface|type|class) +([A-Za-z_$][\w$]*)/gmu)) {
+      for (const match of source.matchAll(
+        /^export (?:async )?(?:function\*?|const|let|interface|type|class) +([A-Za-z_$][\w$]*)/gmu,
+      )) {
         const name = match[1] ?? '';
         homes.set(name, [...(homes.get(name) ?? []), file]);
       }
@@ -33,7 +35,11 @@ describe('util layer', () => {
 });
 
 /** Runs `check` on every node of `type` in `code`, with a rule context that has scope analysis. */
-function visit<T>(code: string, type: AST_NODE_TYPES, check: (context: util.ImportContext, node: TSESTree.Node) => T): T[] {
+function visit<T>(
+  code: string,
+  type: AST_NODE_TYPES,
+  check: (context: util.ImportContext, node: TSESTree.Node) => T,
+): T[] {
   const results: T[] = [];
   const linter = new Linter({ configType: 'flat' });
   linter.verify(
@@ -46,7 +52,9 @@ function visit<T>(code: string, type: AST_NODE_TYPES, check: (context: util.Impo
           probe: {
             rules: {
               probe: {
-                create: (context) => ({ [type]: (node: TSESTree.Node) => results.push(check(context as unknown as util.ImportContext, node)) }),
+                create: (context) => ({
+                  [type]: (node: TSESTree.Node) => results.push(check(context as unknown as util.ImportContext, node)),
+                }),
               },
             },
           },
@@ -70,7 +78,8 @@ describe('ast helpers', () => {
   });
 
   it('isProcessEnv: the global process or an imported one, not a local', () => {
-    const code = "import proc from 'node:process';\nuse(process.env); use(proc.env); { const process = {}; use(process.env); }";
+    const code =
+      "import proc from 'node:process';\nuse(process.env); use(proc.env); { const process = {}; use(process.env); }";
     const verdicts = visit(code, AST_NODE_TYPES.CallExpression, (context, node) => {
       const argument = (node as TSESTree.CallExpression).arguments[0];
       return argument === undefined ? undefined : util.isProcessEnv(context, argument);
@@ -80,14 +89,15 @@ describe('ast helpers', () => {
 
   it('memberName and literalString read static names and strings only', () => {
     const code = "a.b; a['c']; a[`d`]; a[e]; x = 'lit'; x = `t${y}`;";
-    expect(visit(code, AST_NODE_TYPES.MemberExpression, (_context, node) => util.memberName(node as TSESTree.MemberExpression))).toEqual([
-      'b',
-      'c',
-      'd',
-      undefined,
-    ]);
     expect(
-      visit(code, AST_NODE_TYPES.AssignmentExpression, (_context, node) => util.literalString((node as TSESTree.AssignmentExpression).right)),
+      visit(code, AST_NODE_TYPES.MemberExpression, (_context, node) =>
+        util.memberName(node as TSESTree.MemberExpression),
+      ),
+    ).toEqual(['b', 'c', 'd', undefined]);
+    expect(
+      visit(code, AST_NODE_TYPES.AssignmentExpression, (_context, node) =>
+        util.literalString((node as TSESTree.AssignmentExpression).right),
+      ),
     ).toEqual(['lit', undefined]);
   });
 });
