@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { parseArgs } from 'node:util';
-import { UsageError } from './probe/engine.js';
+import { UsageError } from './usage-error.js';
 
 export const MAIN_HELP = `rebind-guard — DNS rebinding, Host, Origin and Bearer-token checks for Node.js HTTP APIs
 

@@ -14,13 +14,15 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { MAIN_HELP, PROBE_HELP, parseProbeArgs } from './args.js';
 import { ConnectionError } from './probe/http.js';
 import { SpecError } from './probe/openapi.js';
-import { BaselineError, runProbe, UsageError } from './probe/engine.js';
+import { BaselineError, runProbe } from './probe/engine.js';
 import { colorWanted, createStyle, formatHuman } from './report/human.js';
 import { formatJson } from './report/json.js';
 import { formatSarif } from './report/sarif.js';
+import { UsageError } from './usage-error.js';
 import { VERSION } from './version.js';
 
-export { runProbe, UsageError, BaselineError, type ProbeOptions } from './probe/engine.js';
+export { runProbe, BaselineError, type ProbeOptions } from './probe/engine.js';
+export { UsageError } from './usage-error.js';
 export { ConnectionError } from './probe/http.js';
 export { loadSpec, readSpec, SpecError, type ApiSpec, type Operation } from './probe/openapi.js';
 export type * from './probe/types.js';

@@ -27,6 +27,7 @@ import type {
   SpecReport,
   Verdict,
 } from './types.js';
+import { UsageError } from '../usage-error.js';
 import { VERSION } from '../version.js';
 
 /**
@@ -84,26 +85,6 @@ export interface ProbeOptions {
   readonly websocketProtocol?: string | undefined;
   /** Called before each request. */
   readonly onProgress?: ((done: number, total: number, label: string) => void) | undefined;
-}
-
-/**
- * Bad options (exit code 2).
- *
- * @example
- * ```ts
- * import { runProbe, UsageError } from '@rebind-guard/cli';
- * try {
- *   await runProbe({ url: 'ftp://localhost/' });
- * } catch (error) {
- *   if (error instanceof UsageError) console.error(error.message); // says how to fix the option
- * }
- * ```
- */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
 }
 
 /**
