@@ -6,43 +6,26 @@
  * and `www-authenticate`. `content-type` is derived: `application/problem+json` whenever a
  * `code` is expected, `application/json; charset=utf-8` for successful JSON routes.
  */
-import jsonwebtoken from 'jsonwebtoken';
 import { LOOPBACK_HOSTS } from '@rebind-guard/core';
+import {
+  HOUR,
+  mintToken,
+  nowSeconds as now,
+  TEST_AUDIENCE,
+  TEST_ISSUER,
+  TEST_SECRET,
+  unsignedToken,
+  type SignSpec,
+  type TestClaims,
+} from '../helpers/tokens.js';
 import type { AppOptions } from './servers.js';
 
-export const SECRET = 'rebind-guard adapter tests: an HS256 secret of enough length';
-export const AUDIENCE = 'https://api.example.com';
-export const ISSUER = 'https://idp.example.com';
 export const API_HOST = 'api.example.com';
 export const APP_ORIGIN = 'https://app.example.com';
 
-const HOUR = 3600;
-const now = (): number => Math.floor(Date.now() / 1000);
-
-interface TokenSpec {
-  readonly sub?: string;
-  readonly scope?: string;
-  readonly aud?: string;
-  readonly iss?: string;
-  readonly exp?: number;
-  readonly nbf?: number;
-  readonly secret?: string;
-  readonly alg?: 'HS256' | 'HS384';
-}
-
-/** Signs an HS256 token; by default valid for this API for an hour. */
-export function sign(spec: TokenSpec = {}): string {
-  const payload: Record<string, unknown> = {
-    sub: spec.sub ?? 'alice',
-    scope: spec.scope ?? 'items:read items:write',
-    aud: spec.aud ?? AUDIENCE,
-    iss: spec.iss ?? ISSUER,
-    iat: now(),
-    exp: spec.exp ?? now() + HOUR,
-  };
-  if (spec.nbf !== undefined) payload.nbf = spec.nbf;
-  return jsonwebtoken.sign(payload, spec.secret ?? SECRET, { algorithm: spec.alg ?? 'HS256' });
-}
+/** A token for this API, valid for an hour, with the scopes the table's routes need unless `claims` say otherwise. */
+const sign = (claims: TestClaims = {}, spec: SignSpec = {}): string =>
+  mintToken({ scope: 'items:read items:write', ...claims }, spec);
 
 export const TOKENS = {
   valid: sign(),
@@ -51,14 +34,12 @@ export const TOKENS = {
   notYetValid: sign({ nbf: now() + 10 * HOUR, exp: now() + 20 * HOUR }),
   wrongAudience: sign({ aud: 'https://staging.example.com' }),
   wrongIssuer: sign({ iss: 'https://evil-idp.example' }),
-  wrongSecret: sign({ secret: 'some other secret that is also long enough' }),
-  wrongAlgorithm: sign({ alg: 'HS384' }),
-  unsigned: `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(
-    JSON.stringify({ sub: 'mallory', aud: AUDIENCE, iss: ISSUER, exp: now() + HOUR }),
-  ).toString('base64url')}.`,
+  wrongSecret: sign({}, { key: 'some other secret that is also long enough' }),
+  wrongAlgorithm: sign({}, { algorithm: 'HS384' }),
+  unsigned: unsignedToken({ sub: 'mallory', aud: TEST_AUDIENCE, iss: TEST_ISSUER, exp: now() + HOUR }),
 } as const;
 
-const AUTH = { key: SECRET, algorithms: ['HS256'], audience: AUDIENCE, issuer: ISSUER } as const;
+const AUTH = { key: TEST_SECRET, algorithms: ['HS256'], audience: TEST_AUDIENCE, issuer: TEST_ISSUER } as const;
 
 /** The app options variants cases run against. */
 export const VARIANTS = {

@@ -8,12 +8,12 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Koa from 'koa';
 import Fastify from 'fastify';
-import jsonwebtoken from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClaimRequirement } from '@rebind-guard/core';
 import * as expressAdapter from '@rebind-guard/express';
 import * as koaAdapter from '@rebind-guard/koa';
 import * as fastifyAdapter from '@rebind-guard/fastify';
+import { mintToken, TEST_AUDIENCE, TEST_SECRET } from '../helpers/tokens.js';
 import { closeServer, listen, rawRequest } from './servers.js';
 
 interface OrgClaims {
@@ -24,12 +24,11 @@ interface OrgClaims {
   email_verified: boolean;
 }
 
-const SECRET = 'claim-check tests: a long enough HS256 secret value';
 /** A plain literal, so it fits every adapter's options type whatever their claims type. */
 const OPTIONS = {
   hosts: ['localhost'],
   authMode: 'optional' as const,
-  auth: { key: SECRET, algorithms: ['HS256' as const], audience: 'api', issuer: false as const },
+  auth: { key: TEST_SECRET, algorithms: ['HS256' as const], audience: TEST_AUDIENCE, issuer: false as const },
 };
 
 const ROUTES: Record<string, ClaimRequirement<OrgClaims>> = {
@@ -39,22 +38,14 @@ const ROUTES: Record<string, ClaimRequirement<OrgClaims>> = {
 };
 
 const mint = (claims: Partial<OrgClaims>): string =>
-  jsonwebtoken.sign(
-    {
-      sub: 'u1',
-      org: 'acme',
-      roles: ['admin', 'dev'],
-      scope: 'items:read items:write',
-      email_verified: true,
-      ...claims,
-    },
-    SECRET,
-    {
-      algorithm: 'HS256',
-      audience: 'api',
-      expiresIn: 300,
-    },
-  );
+  mintToken({
+    sub: 'u1',
+    org: 'acme',
+    roles: ['admin', 'dev'],
+    scope: 'items:read items:write',
+    email_verified: true,
+    ...claims,
+  });
 
 const running = new Map<string, { port: number; close: () => Promise<void> }>();
 

@@ -9,7 +9,6 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Koa from 'koa';
 import Fastify from 'fastify';
-import jsonwebtoken from 'jsonwebtoken';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { AuthInfo as McpAuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
@@ -20,9 +19,9 @@ import { LOOPBACK_HOSTS, type AuthInfo, type GuardOptions } from '@rebind-guard/
 import * as expressAdapter from '@rebind-guard/express';
 import * as koaAdapter from '@rebind-guard/koa';
 import * as fastifyAdapter from '@rebind-guard/fastify';
+import { mintToken, TEST_SECRET } from '../helpers/tokens.js';
 import { closeServer, listen } from './servers.js';
 
-const SECRET = 'mcp resource-server tests: a long enough HS256 secret';
 const ISSUER = 'https://auth.example.com';
 const RESOURCE = 'http://127.0.0.1/mcp';
 
@@ -30,11 +29,11 @@ const options: GuardOptions = {
   hosts: [...LOOPBACK_HOSTS],
   resourceMetadata: { resource: RESOURCE, authorizationServers: [ISSUER], scopesSupported: ['mcp:tools'] },
   // No `audience`: the resource is the audience.
-  auth: { key: SECRET, algorithms: ['HS256'], issuer: ISSUER },
+  auth: { key: TEST_SECRET, algorithms: ['HS256'], issuer: ISSUER },
 };
 
-const mint = (aud: string, sub = 'alice'): string =>
-  jsonwebtoken.sign({ sub, scope: 'mcp:tools', aud }, SECRET, { algorithm: 'HS256', issuer: ISSUER, expiresIn: 300 });
+/** A token of the MCP server's authorization server for the resource `aud`. */
+const mint = (aud: string): string => mintToken({ scope: 'mcp:tools', aud, iss: ISSUER });
 
 /** rebind-guard's verified token in the shape the MCP SDK hands to tools as `extra.authInfo`. */
 function mcpAuth(auth: AuthInfo | undefined): McpAuthInfo | undefined {

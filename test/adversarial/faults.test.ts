@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { sign } from '../adapters/cases.js';
+import { mintToken } from '../helpers/tokens.js';
 import {
   closedByServer,
   drained,
@@ -68,7 +68,7 @@ describe.each(SETUPS)('%s', (setup) => {
   });
 
   it('RST while the async getKey is pending, for an upgrade that would have been accepted', async () => {
-    const token = sign({ sub: 'pending' });
+    const token = mintToken({ sub: 'pending' });
     for (let i = 0; i < 5; i++) {
       const socket = await open(server.port, handshake({ token }));
       await sleep(30);
@@ -80,7 +80,7 @@ describe.each(SETUPS)('%s', (setup) => {
   });
 
   it('RST while getKey is pending on a plain HTTP request', async () => {
-    const token = sign({ sub: 'http-pending' });
+    const token = mintToken({ sub: 'http-pending' });
     for (let i = 0; i < 5; i++) {
       const socket = await open(
         server.port,
@@ -143,7 +143,7 @@ describe.each(SETUPS)('%s', (setup) => {
   });
 
   it('an accepted upgrade carries the verified claims to the connection handler', async () => {
-    const socket = await open(server.port, handshake({ token: sign({ sub: 'ws-user' }) }));
+    const socket = await open(server.port, handshake({ token: mintToken({ sub: 'ws-user' }) }));
     expect(await firstData(socket)).toMatch(/^HTTP\/1\.1 101 /);
     socket.destroy();
     expect(server.connectedSubjects).toContain('ws-user');

@@ -17,7 +17,7 @@ import { guardUpgrades, type GuardedIncomingMessage } from '@rebind-guard/core/n
 import * as expressAdapter from '@rebind-guard/express';
 import * as koaAdapter from '@rebind-guard/koa';
 import * as fastifyAdapter from '@rebind-guard/fastify';
-import { AUDIENCE, ISSUER, SECRET } from '../adapters/cases.js';
+import { TEST_AUDIENCE, TEST_ISSUER, TEST_SECRET } from '../helpers/tokens.js';
 import { closeServer, listen } from '../adapters/servers.js';
 
 export const SETUPS = ['express', 'koa', 'node', 'fastify'] as const;
@@ -53,11 +53,11 @@ function guardOptions(options: FaultOptions) {
     auth: {
       getKey: async (): Promise<KeyInput> => {
         if (delay > 0) await sleep(delay);
-        return SECRET;
+        return TEST_SECRET;
       },
       algorithms: ['HS256' as const],
-      audience: AUDIENCE,
-      issuer: ISSUER,
+      audience: TEST_AUDIENCE,
+      issuer: TEST_ISSUER,
     },
   };
 }

@@ -4,7 +4,7 @@
  * at start-up whose message names the fix — never start and silently weaken a check.
  */
 import { createServer } from 'node:http';
-import { createSecretKey, generateKeyPairSync } from 'node:crypto';
+import { createSecretKey } from 'node:crypto';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { createGuard, type GuardOptions } from '@rebind-guard/core';
@@ -12,8 +12,9 @@ import { guardRequests, guardUpgrades } from '@rebind-guard/core/node';
 import * as expressAdapter from '@rebind-guard/express';
 import * as koaAdapter from '@rebind-guard/koa';
 import * as fastifyAdapter from '@rebind-guard/fastify';
+import { testKeyPair } from '../helpers/tokens.js';
 
-const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const rsa = testKeyPair('rsa');
 const pem = rsa.publicKey.export({ format: 'pem', type: 'spki' }).toString();
 const hs256 = (key: unknown) =>
   ({

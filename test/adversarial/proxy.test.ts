@@ -10,33 +10,27 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Koa from 'koa';
 import Fastify from 'fastify';
-import jsonwebtoken from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParsedHost } from '@rebind-guard/core';
 import * as expressAdapter from '@rebind-guard/express';
 import * as koaAdapter from '@rebind-guard/koa';
 import * as fastifyAdapter from '@rebind-guard/fastify';
 import { closeServer, listen, rawRequest } from '../adapters/servers.js';
+import { mintToken, TEST_ISSUER, TEST_SECRET } from '../helpers/tokens.js';
 
-const SECRET = 'trusted-proxy differential: a long enough HS256 secret';
 const A = 'a.tenant.example.com';
 const B = 'b.tenant.example.com';
-const tokenFor = (host: string): string =>
-  jsonwebtoken.sign({ sub: host, aud: `https://${host}` }, SECRET, {
-    algorithm: 'HS256',
-    expiresIn: 600,
-    issuer: 'https://idp.example.com',
-  });
-const TOKEN_A = tokenFor(A);
+/** Tenant A's token: its audience is bound to A's host name. */
+const TOKEN_A = mintToken({ sub: A, aud: `https://${A}` });
 
 const guardOptions = (trustProxy: boolean) => ({
   hosts: ['.tenant.example.com', 'internal'],
   trustProxy,
   auth: {
-    key: SECRET,
+    key: TEST_SECRET,
     algorithms: ['HS256' as const],
     audience: (host: ParsedHost) => `https://${host.hostname}`,
-    issuer: 'https://idp.example.com',
+    issuer: TEST_ISSUER,
   },
 });
 

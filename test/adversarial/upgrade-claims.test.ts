@@ -10,7 +10,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import type { AuthInfo } from '@rebind-guard/core';
 import { guardUpgrades, type GuardedIncomingMessage } from '@rebind-guard/core/node';
-import { AUDIENCE, ISSUER, SECRET, sign } from '../adapters/cases.js';
+import { mintToken, TEST_AUDIENCE, TEST_ISSUER, TEST_SECRET } from '../helpers/tokens.js';
 import { closeServer, listen } from '../adapters/servers.js';
 
 interface Claims {
@@ -22,7 +22,7 @@ const OPTIONS = {
   hosts: ['127.0.0.1'],
   origins: ['http://127.0.0.1:5173'],
   authMode: 'optional' as const,
-  auth: { key: SECRET, algorithms: ['HS256' as const], audience: AUDIENCE, issuer: ISSUER },
+  auth: { key: TEST_SECRET, algorithms: ['HS256' as const], audience: TEST_AUDIENCE, issuer: TEST_ISSUER },
 };
 
 let server: Server | undefined;
@@ -56,7 +56,7 @@ describe('req.auth on accepted upgrades', () => {
       socket.send(greeting(req));
     });
     const port = await listen(server);
-    expect(await greet(port, sign({ sub: 'carol' }))).toBe('hello carol');
+    expect(await greet(port, mintToken({ sub: 'carol' }))).toBe('hello carol');
     expect(await greet(port)).toBe('hello guest');
   });
 
@@ -70,6 +70,6 @@ describe('req.auth on accepted upgrades', () => {
     });
     guardUpgrades<Claims>(server, OPTIONS);
     const port = await listen(server);
-    expect(await greet(port, sign({ sub: 'dave' }))).toBe('hello dave');
+    expect(await greet(port, mintToken({ sub: 'dave' }))).toBe('hello dave');
   });
 });
