@@ -15,18 +15,16 @@ export {
 } from './errors.js';
 export {
   createGuard,
-  GUARD_OPTION_KEYS,
-  isAuthMode,
-  validateScopes,
-  type AuthMode,
   type CheckOptions,
   type Guard,
   type GuardFailure,
-  type GuardOptions,
   type GuardRequest,
   type GuardResult,
   type GuardSuccess,
 } from './guard.js';
+export { GUARD_OPTION_KEYS, type GuardOptions } from './guard-options.js';
+export { isAuthMode, type AuthMode } from './auth-mode.js';
+export { validateScopes } from './scopes.js';
 export {
   parseHost,
   formatHost,
