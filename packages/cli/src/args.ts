@@ -3,7 +3,9 @@
  *
  * @packageDocumentation
  */
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 import { UsageError } from './usage-error.js';
 
 export const MAIN_HELP = `rebind-guard — DNS rebinding, Host, Origin and Bearer-token checks for Node.js HTTP APIs
@@ -118,12 +120,61 @@ export interface ProbeArgs {
   readonly noColor: boolean;
 }
 
-function guarded<R>(parse: () => R): R {
-  try {
-    return parse();
-  } catch (error) {
-    throw new UsageError((error as Error).message);
+/** `parseArgs` options of the `probe` command. */
+const PROBE_OPTIONS = {
+  help: { type: 'boolean', short: 'h', default: false },
+  openapi: { type: 'string' },
+  token: { type: 'string' },
+  key: { type: 'string' },
+  alg: { type: 'string' },
+  audience: { type: 'string' },
+  issuer: { type: 'string' },
+  origin: { type: 'string', multiple: true },
+  method: { type: 'string' },
+  unsafe: { type: 'boolean', default: false },
+  strict: { type: 'boolean', default: false },
+  'ws-path': { type: 'string' },
+  'ws-protocol': { type: 'string' },
+  'host-name': { type: 'string' },
+  connect: { type: 'string' },
+  timeout: { type: 'string' },
+  insecure: { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  sarif: { type: 'string' },
+  'no-color': { type: 'boolean', default: false },
+} as const satisfies ParseArgsOptionsConfig;
+
+/**
+ * The usage message for an option the command does not know. `help` is the command that lists the
+ * options, e.g. `rebind-guard probe --help`.
+ */
+export function unknownOption(raw: string, help: string): string {
+  return `unknown option ${raw}; run ${help} for the options.`;
+}
+
+/**
+ * One line that says what is wrong with `args`, after `parseArgs` refused them. The offending
+ * argument is found from `parseArgs`' own tokens (parsed again, leniently), not from its message
+ * text; Node's first message line is the fallback.
+ */
+function describeParseError(args: readonly string[], options: ParseArgsOptionsConfig, error: unknown): string {
+  const help = 'rebind-guard probe --help';
+  const { tokens } = parseArgs({ args: [...args], options, allowPositionals: true, strict: false, tokens: true });
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    const { rawName, value } = token;
+    const option = options[token.name];
+    if (option === undefined) return unknownOption(rawName, help);
+    if (option.type === 'boolean' && value !== undefined)
+      return `${rawName} takes no value (got ${rawName}=${value}); it is a switch: write ${rawName}.`;
+    if (option.type === 'string' && value === undefined)
+      return `${rawName} needs a value; run ${help} for the options.`;
+    if (option.type === 'string' && token.inlineValue === false && value?.startsWith('-') === true) {
+      return `${rawName} needs a value, got the option ${value}; to pass a value that starts with -, write ${rawName}=${value}.`;
+    }
   }
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0] ?? message;
 }
 
 function timeout(value: string | undefined): number | undefined {
@@ -133,54 +184,47 @@ function timeout(value: string | undefined): number | undefined {
   return Number(value);
 }
 
-/** Parses the arguments after `probe`. */
-export function parseProbeArgs(args: readonly string[]): ProbeArgs {
-  const { values, positionals } = guarded(() =>
-    parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        help: { type: 'boolean', short: 'h', default: false },
-        openapi: { type: 'string' },
-        token: { type: 'string' },
-        key: { type: 'string' },
-        alg: { type: 'string' },
-        audience: { type: 'string' },
-        issuer: { type: 'string' },
-        origin: { type: 'string', multiple: true },
-        method: { type: 'string' },
-        unsafe: { type: 'boolean', default: false },
-        strict: { type: 'boolean', default: false },
-        'ws-path': { type: 'string' },
-        'ws-protocol': { type: 'string' },
-        'host-name': { type: 'string' },
-        connect: { type: 'string' },
-        timeout: { type: 'string' },
-        insecure: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        sarif: { type: 'string' },
-        'no-color': { type: 'boolean', default: false },
-      },
-    }),
-  );
-  if (values.help)
-    return {
-      help: true,
-      origins: [],
-      unsafe: false,
-      strict: false,
-      insecure: false,
-      json: false,
-      noColor: values['no-color'],
-    };
-  if (positionals.length === 0)
+function parseProbeLine(args: readonly string[]) {
+  try {
+    return parseArgs({ args: [...args], options: PROBE_OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(describeParseError(args, PROBE_OPTIONS, error));
+  }
+}
+
+type ProbeValues = ReturnType<typeof parseProbeLine>['values'];
+
+function helpOnly(values: ProbeValues): ProbeArgs {
+  return {
+    help: true,
+    origins: [],
+    unsafe: false,
+    strict: false,
+    insecure: false,
+    json: false,
+    noColor: values['no-color'],
+  };
+}
+
+function targetUrl(positionals: readonly string[]): string {
+  const [url] = positionals;
+  if (url === undefined)
     throw new UsageError('probe needs the URL of the server to probe, e.g. rebind-guard probe http://localhost:3000/');
   if (positionals.length > 1)
     throw new UsageError(`probe takes one URL, got ${positionals.length}: ${positionals.join(' ')}`);
+  return url;
+}
+
+/**
+ * Parses the arguments after `probe`. Throws {@link UsageError} with one line that names the
+ * offending argument for an unknown option, a missing value or a bad one.
+ */
+export function parseProbeArgs(args: readonly string[]): ProbeArgs {
+  const { values, positionals } = parseProbeLine(args);
+  if (values.help) return helpOnly(values);
   return {
     help: false,
-    url: positionals[0],
+    url: targetUrl(positionals),
     openapi: values.openapi,
     token: values.token,
     key: values.key,

@@ -11,7 +11,7 @@
  * @packageDocumentation
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { MAIN_HELP, PROBE_HELP, parseProbeArgs } from './args.js';
+import { MAIN_HELP, PROBE_HELP, parseProbeArgs, unknownOption } from './args.js';
 import { ConnectionError } from './probe/http.js';
 import { SpecError } from './probe/openapi.js';
 import { BaselineError, runProbe } from './probe/engine.js';
@@ -177,6 +177,7 @@ export async function runCli(
         io.stdout.write(`${VERSION}\n`);
         return EXIT.ok;
       default:
+        if (command.startsWith('-')) throw new UsageError(unknownOption(command, 'rebind-guard --help'));
         throw new UsageError(
           `unknown command ${JSON.stringify(command)}; the command is probe (see rebind-guard --help)`,
         );

@@ -188,6 +188,31 @@ describe('runCli', () => {
     }
   });
 
+  it('an unknown option or a bad option value is one rebind-guard line with exit code 2, not parseArgs text', async () => {
+    const cases: [string[], string][] = [
+      [['probe', open.url, '--foo'], 'unknown option --foo; run rebind-guard probe --help for the options.'],
+      [['probe', '-x', open.url], 'unknown option -x; run rebind-guard probe --help for the options.'],
+      [['probe', open.url, '-hx'], 'unknown option -x; run rebind-guard probe --help for the options.'],
+      [['probe', open.url, '--token'], '--token needs a value; run rebind-guard probe --help for the options.'],
+      [
+        ['probe', open.url, '--token', '--json'],
+        '--token needs a value, got the option --json; to pass a value that starts with -, write --token=--json.',
+      ],
+      [['probe', '--unsafe=yes', open.url], '--unsafe takes no value (got --unsafe=yes); it is a switch: write --unsafe.'],
+      [['--foo'], 'unknown option --foo; run rebind-guard --help for the options.'],
+    ];
+    for (const [argv, message] of cases) {
+      const io = memoryIo();
+      expect(await runCli(argv, io), argv.join(' ')).toBe(2);
+      expect(io.err(), argv.join(' ')).toBe(`rebind-guard: ${message}\n`);
+      expect(io.out()).toBe('');
+    }
+    // What follows `--` is a positional, never an option.
+    const io = memoryIo();
+    expect(await runCli(['probe', '--', '--foo'], io)).toBe(2);
+    expect(io.err()).toMatch(/^rebind-guard: "--foo" is not a URL/);
+  });
+
   it('reads --key @FILE and reports an unreadable one', async () => {
     const io = memoryIo();
     expect(await runCli(['probe', guarded.url, '--key', '@/nonexistent/key.pem'], io)).toBe(2);
