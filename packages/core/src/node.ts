@@ -74,15 +74,15 @@ export function compileAdapterOptions<Claims>(options: AdapterOptions<Claims> & 
  * ```
  */
 export function toGuardRequest(req: IncomingMessage | Http2ServerRequest, url?: string): GuardRequest {
-  const authority = (req as Http2ServerRequest).authority as string | undefined;
-  const isHttp2 = req.httpVersionMajor === 2;
+  // One object shape for every request (no spread): `authority` is only ever set over HTTP/2.
+  const authority = req.httpVersionMajor === 2 ? ((req as Http2ServerRequest).authority as unknown) : undefined;
   return {
     method: req.method ?? 'GET',
     url: url ?? req.url ?? '/',
     headers: req.headers,
     rawHeaders: req.rawHeaders,
     httpVersion: req.httpVersion,
-    ...(isHttp2 && typeof authority === 'string' ? { authority } : {}),
+    authority: typeof authority === 'string' ? authority : undefined,
   };
 }
 
@@ -356,3 +356,13 @@ export function guardUpgrades<Claims = JwtClaims>(
 }
 
 export { validateClaimRequirement } from './claims.js';
+export {
+  claimsCheck,
+  guardMarkOf,
+  markGuarded,
+  scopesCheck,
+  withOptionalAuth,
+  type GuardMark,
+  type TokenCheck,
+  type TokenCheckFailure,
+} from './adapter/token-check.js';

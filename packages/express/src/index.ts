@@ -4,21 +4,19 @@
  * @packageDocumentation
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { AuthInfo, ClaimRequirement, Guard, GuardFailure, JwtClaims } from '@rebind-guard/core';
 import {
-  validateScopes,
-  type AuthInfo,
-  type ClaimRequirement,
-  type Guard,
-  type GuardFailure,
-  type JwtClaims,
-} from '@rebind-guard/core';
-import {
+  claimsCheck,
   compileAdapterOptions,
+  markGuarded,
+  scopesCheck,
   sendAnswer,
   sendProblem,
   toGuardRequest,
-  validateClaimRequirement,
+  withOptionalAuth,
   type AdapterOptions,
+  type GuardMark,
+  type TokenCheck,
 } from '@rebind-guard/core/node';
 
 export {
@@ -99,69 +97,21 @@ export interface RebindGuardMiddleware<Claims = RebindGuardClaims> extends Reque
   requireClaims(requirement: ClaimRequirement<Claims>): RequestHandler;
 }
 
-/** The guard that let a request through, and its onReject: standalone requireScopes() answers like it. */
-interface Installed {
-  readonly guard: Guard<unknown>;
-  readonly onReject: ExpressGuardOptions<never>['onReject'];
-}
-/** A symbol-keyed property (not a WeakMap, which costs GC work per request) marks the request. */
-const INSTALLED = Symbol('rebind-guard');
-type MarkedRequest = Request & { [INSTALLED]?: Installed };
+type OnReject = ExpressGuardOptions<never>['onReject'];
 
-function respond(
-  failure: GuardFailure,
-  req: Request,
-  res: Response,
-  next: NextFunction,
-  onReject: ExpressGuardOptions<never>['onReject'],
-): void {
+function respond(failure: GuardFailure, req: Request, res: Response, next: NextFunction, onReject: OnReject): void {
   if (onReject === undefined) sendProblem(res, failure);
   else onReject(failure, req, res, next);
 }
 
-/** A route check on the verified token (scopes, claims), answered like the guard that let the request through. */
-type TokenCheck = (guard: Guard<unknown>, auth: AuthInfo<unknown> | undefined) => GuardFailure | undefined;
-
-function tokenCheckMiddleware(
-  name: string,
-  check: TokenCheck,
-  fallback: Guard<unknown> | undefined,
-  onReject: ExpressGuardOptions<never>['onReject'],
-): RequestHandler {
+/** Express middleware around a route check on the verified token (scopes, claims). */
+function tokenCheckMiddleware(check: TokenCheck<OnReject>): RequestHandler {
+  // A throw (the check runs before any rebindGuard()) goes to next(err): Express 4 and 5 catch it.
   return function rebindGuardTokenCheck(req, res, next) {
-    const installed = (req as MarkedRequest)[INSTALLED];
-    const guard = installed?.guard ?? fallback;
-    if (guard === undefined) {
-      next(new Error(`rebind-guard: ${name}() runs before rebindGuard(); register rebindGuard(options) first.`));
-      return;
-    }
-    const failure = check(guard, req.auth);
-    if (failure === undefined) next();
-    else respond(failure, req, res, next, onReject ?? installed?.onReject);
+    const rejected = check(req, req.auth);
+    if (rejected === undefined) next();
+    else respond(rejected.failure, req, res, next, rejected.onReject);
   };
-}
-
-function scopesMiddleware(
-  scopes: readonly string[],
-  fallback: Guard<unknown> | undefined,
-  onReject: ExpressGuardOptions<never>['onReject'],
-): RequestHandler {
-  validateScopes(scopes);
-  return tokenCheckMiddleware('requireScopes', (guard, auth) => guard.checkScopes(auth, scopes), fallback, onReject);
-}
-
-function claimsMiddleware(
-  requirement: ClaimRequirement<never>,
-  fallback: Guard<unknown> | undefined,
-  onReject: ExpressGuardOptions<never>['onReject'],
-): RequestHandler {
-  validateClaimRequirement(requirement);
-  return tokenCheckMiddleware(
-    'requireClaims',
-    (guard, auth) => guard.checkClaims(auth, requirement),
-    fallback,
-    onReject,
-  );
 }
 
 /**
@@ -185,32 +135,35 @@ export function rebindGuard<Claims = RebindGuardClaims>(
 ): RebindGuardMiddleware<Claims> {
   const { guard, authMode } = compileAdapterOptions(options);
   const onReject = options.onReject;
-  const installed: Installed = { guard: guard, onReject };
-  const middleware = function rebindGuardMiddleware(req: Request, res: Response, next: NextFunction): void {
-    const servedHost = (): string => req.hostname;
-    guard
-      .check(toGuardRequest(req, req.originalUrl), { auth: authMode, servedHost })
-      .then((result) => {
-        if (!result.ok) {
-          respond(result, req, res, next, onReject);
-          return;
-        }
-        if (result.answer !== undefined) {
-          sendAnswer(res, result.answer);
-          return;
-        }
-        (req as MarkedRequest)[INSTALLED] = installed;
+  const mark: GuardMark<OnReject> = { guard, onReject };
+
+  async function run(req: Request, res: Response, next: NextFunction): Promise<void> {
+    try {
+      const result = await guard.check(toGuardRequest(req, req.originalUrl), {
+        auth: authMode,
+        servedHost: () => req.hostname,
+      });
+      if (!result.ok) respond(result, req, res, next, onReject);
+      else if (result.answer !== undefined) sendAnswer(res, result.answer);
+      else {
+        markGuarded(req, mark);
         req.auth = result.auth as AuthInfo<unknown> as AuthInfo<RebindGuardClaims>;
         next();
-      })
+      }
+    } catch (error) {
       // A throwing onReject (or anything else above) goes to Express's error path, never unhandled.
-      .catch(next);
+      next(error);
+    }
+  }
+  // Returns nothing: Express 5 would chain a handler onto a returned promise on every request.
+  const middleware = function rebindGuardMiddleware(req: Request, res: Response, next: NextFunction): void {
+    void run(req, res, next);
   };
   return Object.assign(middleware, {
     guard,
-    requireScopes: (...scopes: string[]) => scopesMiddleware(scopes, guard as Guard<unknown>, onReject),
+    requireScopes: (...scopes: string[]) => tokenCheckMiddleware(scopesCheck(scopes, mark)),
     requireClaims: (requirement: ClaimRequirement<Claims>) =>
-      claimsMiddleware(requirement as ClaimRequirement<never>, guard as Guard<unknown>, onReject),
+      tokenCheckMiddleware(claimsCheck(requirement as ClaimRequirement<never>, mark)),
   });
 }
 
@@ -227,7 +180,7 @@ export function rebindGuard<Claims = RebindGuardClaims>(
 rebindGuard.optional = function optional<Claims = RebindGuardClaims>(
   options: ExpressGuardOptions<Claims>,
 ): RebindGuardMiddleware<Claims> {
-  return rebindGuard<Claims>({ ...options, authMode: 'optional' });
+  return rebindGuard<Claims>(withOptionalAuth(options));
 };
 
 /**
@@ -243,7 +196,7 @@ rebindGuard.optional = function optional<Claims = RebindGuardClaims>(
  * ```
  */
 export function requireScopes(...scopes: string[]): RequestHandler {
-  return scopesMiddleware(scopes, undefined, undefined);
+  return tokenCheckMiddleware(scopesCheck(scopes));
 }
 
 /**
@@ -261,7 +214,7 @@ export function requireScopes(...scopes: string[]): RequestHandler {
  * ```
  */
 export function requireClaims<Claims = RebindGuardClaims>(requirement: ClaimRequirement<Claims>): RequestHandler {
-  return claimsMiddleware(requirement, undefined, undefined);
+  return tokenCheckMiddleware(claimsCheck(requirement as ClaimRequirement<never>));
 }
 
 export default rebindGuard;

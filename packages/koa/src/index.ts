@@ -6,7 +6,6 @@
 import type { Context, Middleware, Next } from 'koa';
 import {
   problemResponse,
-  validateScopes,
   type AuthInfo,
   type ClaimRequirement,
   type GuardAnswer,
@@ -16,10 +15,15 @@ import {
   type JwtClaims,
 } from '@rebind-guard/core';
 import {
+  claimsCheck,
   compileAdapterOptions,
+  markGuarded,
+  scopesCheck,
   toGuardRequest,
-  validateClaimRequirement,
+  withOptionalAuth,
   type AdapterOptions,
+  type GuardMark,
+  type TokenCheck,
 } from '@rebind-guard/core/node';
 
 export {
@@ -97,50 +101,14 @@ function setResponse(ctx: Context, response: GuardAnswer | ProblemResponse): voi
   if (type !== undefined) ctx.type = type;
 }
 
-const GUARD = Symbol('rebind-guard');
-
-/** A route check on the verified token (scopes, claims), answered like the guard that let the request through. */
-type TokenCheck = (guard: Guard<unknown>, auth: AuthInfo<unknown> | undefined) => GuardFailure | undefined;
-
-function tokenCheckMiddleware(
-  name: string,
-  check: TokenCheck,
-  fallback: Guard<unknown> | undefined,
-  onReject: OnReject,
-): Middleware<RebindGuardState> {
+/** Koa middleware around a route check on the verified token (scopes, claims). */
+function tokenCheckMiddleware(check: TokenCheck<OnReject>): Middleware<RebindGuardState> {
+  // A throw (the check runs before any rebindGuard()) rejects the middleware's promise.
   return async function rebindGuardTokenCheck(ctx, next) {
-    const installed = (ctx.state as Record<symbol, unknown>)[GUARD] as
-      { guard: Guard<unknown>; onReject: OnReject } | undefined;
-    const guard = installed?.guard ?? fallback;
-    if (guard === undefined)
-      throw new Error(`rebind-guard: ${name}() runs before rebindGuard(); register rebindGuard(options) first.`);
-    const failure = check(guard, ctx.state.auth);
-    if (failure === undefined) await next();
-    else await respond(failure, ctx, onReject ?? installed?.onReject);
+    const rejected = check(ctx.state, ctx.state.auth);
+    if (rejected === undefined) await next();
+    else await respond(rejected.failure, ctx, rejected.onReject);
   };
-}
-
-function scopesMiddleware(
-  scopes: readonly string[],
-  fallback: Guard<unknown> | undefined,
-  onReject: OnReject,
-): Middleware<RebindGuardState> {
-  validateScopes(scopes);
-  return tokenCheckMiddleware('requireScopes', (guard, auth) => guard.checkScopes(auth, scopes), fallback, onReject);
-}
-
-function claimsMiddleware(
-  requirement: ClaimRequirement<never>,
-  fallback: Guard<unknown> | undefined,
-  onReject: OnReject,
-): Middleware<RebindGuardState> {
-  validateClaimRequirement(requirement);
-  return tokenCheckMiddleware(
-    'requireClaims',
-    (guard, auth) => guard.checkClaims(auth, requirement),
-    fallback,
-    onReject,
-  );
 }
 
 /**
@@ -162,7 +130,8 @@ function claimsMiddleware(
 export function rebindGuard<Claims = JwtClaims>(options: KoaGuardOptions<Claims>): RebindGuardMiddleware<Claims> {
   const { guard, authMode } = compileAdapterOptions(options);
   const onReject = options.onReject;
-  const installed = { guard: guard as Guard<unknown>, onReject };
+  // The guard that let the request through, and its onReject: standalone requireScopes() answers like it.
+  const mark: GuardMark<OnReject> = { guard, onReject };
   const middleware = async function rebindGuardMiddleware(
     ctx: Context & { state: RebindGuardState<Claims> },
     next: Next,
@@ -179,17 +148,16 @@ export function rebindGuard<Claims = JwtClaims>(options: KoaGuardOptions<Claims>
       setResponse(ctx, result.answer);
       return;
     }
-    // The guard that let the request through, and its onReject: standalone requireScopes() answers like it.
-    (ctx.state as Record<symbol, unknown>)[GUARD] = installed;
+    markGuarded(ctx.state, mark);
     ctx.state.auth = result.auth;
     await next();
   };
   return Object.assign(middleware as Middleware<RebindGuardState<Claims>>, {
     guard,
     requireScopes: (...scopes: string[]) =>
-      scopesMiddleware(scopes, guard as Guard<unknown>, onReject) as Middleware<RebindGuardState<Claims>>,
+      tokenCheckMiddleware(scopesCheck(scopes, mark)) as Middleware<RebindGuardState<Claims>>,
     requireClaims: (requirement: ClaimRequirement<Claims>) =>
-      claimsMiddleware(requirement as ClaimRequirement<never>, guard as Guard<unknown>, onReject) as Middleware<
+      tokenCheckMiddleware(claimsCheck(requirement as ClaimRequirement<never>, mark)) as Middleware<
         RebindGuardState<Claims>
       >,
   });
@@ -206,7 +174,7 @@ export function rebindGuard<Claims = JwtClaims>(options: KoaGuardOptions<Claims>
 rebindGuard.optional = function optional<Claims = JwtClaims>(
   options: KoaGuardOptions<Claims>,
 ): RebindGuardMiddleware<Claims> {
-  return rebindGuard<Claims>({ ...options, authMode: 'optional' });
+  return rebindGuard<Claims>(withOptionalAuth(options));
 };
 
 /**
@@ -219,7 +187,7 @@ rebindGuard.optional = function optional<Claims = JwtClaims>(
  * ```
  */
 export function requireScopes(...scopes: string[]): Middleware<RebindGuardState> {
-  return scopesMiddleware(scopes, undefined, undefined);
+  return tokenCheckMiddleware(scopesCheck(scopes));
 }
 
 /**
@@ -237,7 +205,9 @@ export function requireScopes(...scopes: string[]): Middleware<RebindGuardState>
 export function requireClaims<Claims = JwtClaims>(
   requirement: ClaimRequirement<Claims>,
 ): Middleware<RebindGuardState<Claims>> {
-  return claimsMiddleware(requirement, undefined, undefined) as Middleware<RebindGuardState<Claims>>;
+  return tokenCheckMiddleware(claimsCheck(requirement as ClaimRequirement<never>)) as Middleware<
+    RebindGuardState<Claims>
+  >;
 }
 
 export default rebindGuard;

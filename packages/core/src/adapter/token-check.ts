@@ -1,0 +1,176 @@
+/**
+ * The framework-neutral half of the per-route helpers of the Express and Koa adapters
+ * (`requireScopes`, `requireClaims`, `rebindGuard.optional`): the mark a guard leaves on a request
+ * it let through, and the route checks on the verified token that answer like that guard. Each
+ * adapter only wraps these in its own middleware signature.
+ */
+import type { ClaimRequirement } from '../claims.js';
+import { validateClaimRequirement } from '../claims.js';
+import { validateScopes, type AuthMode, type Guard, type GuardFailure } from '../guard.js';
+import type { AuthInfo } from '../jwt.js';
+
+/**
+ * What an adapter's `rebindGuard()` records on a request it let through: its compiled guard and
+ * its `onReject`, so that a standalone `requireScopes()` further down answers like that guard.
+ * `OnReject` is the adapter's own `onReject` signature.
+ *
+ * @example
+ * ```ts
+ * import { markGuarded, type GuardMark } from '@rebind-guard/core/node';
+ * const mark: GuardMark<MyOnReject> = { guard, onReject };
+ * markGuarded(req, mark); // once per request, after the guard let it through
+ * ```
+ */
+export interface GuardMark<OnReject> {
+  /** The compiled guard that let the request through. */
+  readonly guard: Guard<unknown>;
+  /** That guard's custom rejection, if it has one. */
+  readonly onReject: OnReject | undefined;
+}
+
+/**
+ * The key of the mark. A symbol-keyed property (not a WeakMap, which costs GC work per request);
+ * not registered with `Symbol.for`, so no other code can forge a mark.
+ */
+const MARK = Symbol('rebind-guard');
+
+type Markable = object & { [MARK]?: GuardMark<unknown> };
+
+/**
+ * Marks `target` (Express: the request; Koa: `ctx.state`) as let through by the guard of `mark`.
+ * Pass one `GuardMark` object per guard, built once: marking allocates nothing.
+ *
+ * @example
+ * ```ts
+ * import { markGuarded } from '@rebind-guard/core/node';
+ * const mark = { guard, onReject: options.onReject };
+ * // in the middleware, once the request passed:
+ * markGuarded(ctx.state, mark);
+ * ```
+ */
+export function markGuarded<OnReject>(target: object, mark: GuardMark<OnReject>): void {
+  (target as Markable)[MARK] = mark;
+}
+
+/**
+ * The mark {@link markGuarded} left on `target`, or `undefined` when no guard let it through.
+ *
+ * @example
+ * ```ts
+ * import { guardMarkOf } from '@rebind-guard/core/node';
+ * const guarded = guardMarkOf(req) !== undefined;
+ * ```
+ */
+export function guardMarkOf<OnReject>(target: object): GuardMark<OnReject> | undefined {
+  return (target as Markable)[MARK] as GuardMark<OnReject> | undefined;
+}
+
+/**
+ * A failed route check: the failure, and the `onReject` to answer it with (`undefined`: the
+ * default problem+json answer).
+ *
+ * @example
+ * ```ts
+ * import type { TokenCheckFailure } from '@rebind-guard/core/node';
+ * function answer(rejected: TokenCheckFailure<MyOnReject>): void {
+ *   if (rejected.onReject === undefined) sendProblem(res, rejected.failure);
+ *   else rejected.onReject(rejected.failure, req, res);
+ * }
+ * ```
+ */
+export interface TokenCheckFailure<OnReject> {
+  readonly failure: GuardFailure;
+  readonly onReject: OnReject | undefined;
+}
+
+/**
+ * A route check on the verified token of a request (scopes, claims), built by
+ * {@link scopesCheck} or {@link claimsCheck}. Give it what {@link markGuarded} marked and the
+ * request's verified token; it returns `undefined` when the request may go on, else the failure
+ * and how to answer it. It throws an `Error` when no guard is known (neither marked nor the
+ * guard the check was created from): the helper runs before `rebindGuard()`, a wiring mistake.
+ *
+ * @example
+ * ```ts
+ * import { scopesCheck } from '@rebind-guard/core/node';
+ * const check = scopesCheck(['admin']);
+ * const rejected = check(req, req.auth);
+ * if (rejected === undefined) next();
+ * ```
+ */
+export type TokenCheck<OnReject> = (
+  marked: object,
+  auth: AuthInfo<unknown> | undefined,
+) => TokenCheckFailure<OnReject> | undefined;
+
+/** The decision of a token check given the guard that applies. */
+type Decide = (guard: Guard<unknown>, auth: AuthInfo<unknown> | undefined) => GuardFailure | undefined;
+
+/**
+ * Which guard and `onReject` apply: the marking guard's, else the owner's (the guard whose
+ * `requireScopes()` built the check). An owner's own `onReject` wins over the mark's.
+ */
+function tokenCheck<OnReject>(
+  name: string,
+  decide: Decide,
+  owner: GuardMark<OnReject> | undefined,
+): TokenCheck<OnReject> {
+  return function rebindGuardTokenCheck(marked, auth) {
+    const mark = guardMarkOf<OnReject>(marked);
+    const guard = mark?.guard ?? owner?.guard;
+    if (guard === undefined)
+      throw new Error(`rebind-guard: ${name}() runs before rebindGuard(); register rebindGuard(options) first.`);
+    const failure = decide(guard, auth);
+    return failure === undefined ? undefined : { failure, onReject: owner?.onReject ?? mark?.onReject };
+  };
+}
+
+/**
+ * Builds the check behind `requireScopes(...scopes)`: the verified token must grant every scope
+ * (none: a token must be present) — 401 `token_missing`, 403 `insufficient_scope`. `owner` is the
+ * guard (and its `onReject`) whose `guard.requireScopes()` is being built; leave it out for the
+ * standalone helper. Bad scopes throw `TypeError` now.
+ *
+ * @example
+ * ```ts
+ * import { scopesCheck } from '@rebind-guard/core/node';
+ * const check = scopesCheck<MyOnReject>(['items:write'], { guard, onReject });
+ * ```
+ */
+export function scopesCheck<OnReject>(scopes: readonly string[], owner?: GuardMark<OnReject>): TokenCheck<OnReject> {
+  validateScopes(scopes);
+  return tokenCheck('requireScopes', (guard, auth) => guard.checkScopes(auth, scopes), owner);
+}
+
+/**
+ * Builds the check behind `requireClaims(requirement)`: the verified token's claims must meet
+ * `equals` / `includes` — 401 `token_missing`, 401 `token_claims_invalid`. `owner` as for
+ * {@link scopesCheck}. A bad requirement throws `TypeError` now.
+ *
+ * @example
+ * ```ts
+ * import { claimsCheck } from '@rebind-guard/core/node';
+ * const check = claimsCheck<MyOnReject>({ equals: { org: 'acme' } });
+ * ```
+ */
+export function claimsCheck<OnReject>(
+  requirement: ClaimRequirement<never>,
+  owner?: GuardMark<OnReject>,
+): TokenCheck<OnReject> {
+  validateClaimRequirement(requirement);
+  return tokenCheck('requireClaims', (guard, auth) => guard.checkClaims(auth, requirement), owner);
+}
+
+/**
+ * The options of an adapter's `rebindGuard.optional(options)`: the same options with
+ * `authMode: 'optional'` (a missing token passes, a bad one is still rejected).
+ *
+ * @example
+ * ```ts
+ * import { withOptionalAuth } from '@rebind-guard/core/node';
+ * rebindGuard.optional = (options) => rebindGuard(withOptionalAuth(options));
+ * ```
+ */
+export function withOptionalAuth<Options extends object>(options: Options): Options & { readonly authMode: AuthMode } {
+  return { ...options, authMode: 'optional' };
+}
