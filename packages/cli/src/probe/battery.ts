@@ -127,113 +127,185 @@ const NO_ORIGIN_CHECK = 'no Origin check at all (a foreign origin is accepted)';
 const hostUnchecked = { probe: 'host-foreign', reason: NO_HOST_CHECK } as const;
 const originUnchecked = { probe: 'origin-foreign', reason: NO_ORIGIN_CHECK } as const;
 
+/** What a probe's title, impact and attack are computed from: one route of one target. */
+interface ProbeView {
+  readonly context: BatteryContext;
+  readonly route: Route;
+  /** The route's method is state-changing (not GET, HEAD or OPTIONS). */
+  readonly unsafe: boolean;
+  /** The allowed name as a prefix of the foreign one, e.g. `localhost.rebind.test:3000`. */
+  readonly lookalikeHost: string;
+  /** The trusted origin as a prefix of a foreign one, e.g. `https://app.example.com.evil.test`. */
+  readonly lookalikeOrigin: string;
+}
+
+function viewOf(context: BatteryContext, route: Route): ProbeView {
+  const port = context.foreignHost.slice(context.foreignName.length);
+  return {
+    context,
+    route,
+    unsafe: !SAFE.has(route.method),
+    lookalikeHost: `${context.hostname}.${context.foreignName}${port}`,
+    lookalikeOrigin: `${context.trustedOrigin}.evil.test`,
+  };
+}
+
+/** A fixed text, or one that names details of the target. */
+type Text = string | ((view: ProbeView) => string);
+
+/**
+ * One row of the battery: a probe sent to a route as the route's legitimate request changed by
+ * `attack`, next to the route's legitimate control.
+ */
+interface ProbeEntry {
+  readonly id: string;
+  readonly title: Text;
+  readonly category: Category;
+  readonly severity: Severity;
+  readonly class: FindingClass;
+  readonly code: ResultCode;
+  readonly impact: Text;
+  readonly unchecked?: ProbeDefinition['unchecked'];
+  /** Sent only when this holds; default: always. */
+  readonly when?: (view: ProbeView) => boolean;
+  /** Whether the legitimate control is sent (and decides the verdict); default: always. */
+  readonly withControl?: (view: ProbeView) => boolean;
+  /** How the attack differs from the route's legitimate request. */
+  readonly attack: (view: ProbeView) => Shape;
+}
+
+const text = (value: Text, view: ProbeView): string => (typeof value === 'string' ? value : value(view));
+
+/** Builds the probes of `entries` that apply to `route`, in table order. */
+function fromTable(entries: readonly ProbeEntry[], context: BatteryContext, route: Route): ProbeDefinition[] {
+  const view = viewOf(context, route);
+  const control = buildRequest(context, route);
+  return entries
+    .filter((entry) => entry.when?.(view) ?? true)
+    .map((entry) => ({
+      id: entry.id,
+      title: text(entry.title, view),
+      category: entry.category,
+      severity: entry.severity,
+      class: entry.class,
+      code: entry.code,
+      impact: text(entry.impact, view),
+      unchecked: entry.unchecked,
+      route,
+      attack: buildRequest(context, route, entry.attack(view)),
+      control: (entry.withControl?.(view) ?? true) ? control : undefined,
+    }));
+}
+
+/** Host-level probes, sent once to the primary (safe) route. */
+const HOST_PROBES: readonly ProbeEntry[] = [
+  {
+    id: 'host-lookalike',
+    title: ({ lookalikeHost }) => `Host ${lookalikeHost} (allowed name as a prefix)`,
+    category: 'rebinding',
+    severity: 'high',
+    class: 'browser-reachable',
+    code: 'host_not_allowed',
+    impact: ({ context, lookalikeHost }) =>
+      `the Host check matches by prefix or suffix: ${context.foreignHost} is refused but ${lookalikeHost} is accepted, so an attacker who owns that domain can rebind it`,
+    unchecked: hostUnchecked,
+    attack: ({ lookalikeHost }) => ({ host: lookalikeHost }),
+  },
+  {
+    id: 'host-userinfo',
+    title: 'Host with userinfo trick (foreign@allowed)',
+    category: 'host-parsing',
+    severity: 'medium',
+    class: 'hardening',
+    code: 'host_malformed',
+    impact:
+      'the Host header is parsed leniently (as a URL authority): a foreign name is refused, but not when it is followed by @ and an allowed name',
+    unchecked: hostUnchecked,
+    attack: ({ context }) => ({ host: `${context.foreignName}@${context.host}` }),
+  },
+  {
+    id: 'host-path',
+    title: 'Host with path trick (allowed/foreign)',
+    category: 'host-parsing',
+    severity: 'medium',
+    class: 'hardening',
+    code: 'host_malformed',
+    impact: 'the Host header is matched by prefix or parsed as a URL: an allowed name followed by a path is accepted',
+    unchecked: hostUnchecked,
+    // eslint-disable-next-line @rebind-guard/no-untrusted-host-header -- `context` is the probe's own target, not an incoming request (the rule matches receivers by name).
+    attack: ({ context }) => ({ host: `${context.host}/${context.foreignName}` }),
+  },
+  {
+    id: 'host-duplicate',
+    title: 'Duplicate Host headers (allowed, then foreign)',
+    category: 'host-parsing',
+    severity: 'medium',
+    class: 'hardening',
+    code: 'host_duplicate',
+    impact:
+      'only the first of two Host headers is checked; a proxy in front of the server that uses the last one would route the foreign name here',
+    unchecked: hostUnchecked,
+    attack: ({ context }) => ({ secondHost: context.foreignHost }),
+  },
+  {
+    id: 'host-absolute-form',
+    title: 'Absolute-form request target naming a foreign host',
+    category: 'host-parsing',
+    severity: 'medium',
+    class: 'hardening',
+    code: 'host_mismatch',
+    impact:
+      'the request target names a foreign host, the Host header the allowed one, and the server does not notice the disagreement',
+    unchecked: hostUnchecked,
+    attack: ({ context, route }) => ({ target: `${context.protocol}//${context.foreignHost}${route.target}` }),
+  },
+  {
+    id: 'host-missing',
+    title: 'HTTP/1.0 request without Host',
+    category: 'host-parsing',
+    severity: 'medium',
+    class: 'hardening',
+    code: 'host_missing',
+    impact: 'a request that names no host at all is served, so the Host check can be skipped by leaving the header out',
+    unchecked: hostUnchecked,
+    attack: () => ({ host: null, httpVersion: '1.0' }),
+  },
+  {
+    id: 'forwarded-host-spoof',
+    title: 'Foreign Host with a spoofed X-Forwarded-Host naming the allowed host',
+    category: 'rebinding',
+    severity: 'high',
+    class: 'browser-reachable',
+    code: 'forwarded_host_not_allowed',
+    impact: ({ context }) =>
+      `the server takes the host from X-Forwarded-Host: Host ${context.foreignHost} alone is refused, but accepted next to X-Forwarded-Host ${context.host}, a header a rebound page can set itself (same-origin requests need no CORS)`,
+    unchecked: hostUnchecked,
+    attack: ({ context }) => ({ host: context.foreignHost, extra: [['X-Forwarded-Host', context.host]] }),
+  },
+];
+
+/** The cross-site WebSocket handshake; it has its own route (`websocketTarget`) and control. */
+function websocketProbe(context: BatteryContext, route: Route): ProbeDefinition {
+  const wsRoute: Route = { ...route, method: 'GET', target: context.websocketTarget ?? route.target };
+  return {
+    id: 'websocket-foreign-origin',
+    title: 'WebSocket handshake with a foreign Origin',
+    category: 'websocket',
+    severity: 'high',
+    class: 'browser-reachable',
+    code: 'origin_not_allowed',
+    impact:
+      'the WebSocket endpoint accepts a handshake from https://evil.test: any web page can open it with the victim’s cookies (cross-site WebSocket hijacking; CORS does not apply to WebSockets)',
+    route: wsRoute,
+    upgrade: true,
+    attack: buildRequest(context, wsRoute, { origin: 'https://evil.test', extra: websocketHeaders(context) }),
+    control: buildRequest(context, wsRoute, { origin: context.trustedOrigin, extra: websocketHeaders(context) }),
+  };
+}
+
 /** Host-level probes, run once against the primary (safe) route; the WebSocket probe uses `websocketTarget` when given. */
 export function hostProbes(context: BatteryContext, route: Route): ProbeDefinition[] {
-  const control = buildRequest(context, route);
-  const probe = (
-    id: string,
-    title: string,
-    findingClass: FindingClass,
-    severity: Severity,
-    code: ResultCode,
-    impact: string,
-    attack: RawRequest,
-  ): ProbeDefinition => ({
-    id,
-    title,
-    category: findingClass === 'hardening' ? 'host-parsing' : 'rebinding',
-    severity,
-    class: findingClass,
-    code,
-    impact,
-    unchecked: hostUnchecked,
-    route,
-    attack,
-    control,
-  });
-  const port = context.foreignHost.slice(context.foreignName.length);
-  const lookalike = `${context.hostname}.${context.foreignName}${port}`;
-  const wsRoute: Route = { ...route, method: 'GET', target: context.websocketTarget ?? route.target };
-  return [
-    probe(
-      'host-lookalike',
-      `Host ${lookalike} (allowed name as a prefix)`,
-      'browser-reachable',
-      'high',
-      'host_not_allowed',
-      `the Host check matches by prefix or suffix: ${context.foreignHost} is refused but ${lookalike} is accepted, so an attacker who owns that domain can rebind it`,
-      buildRequest(context, route, { host: lookalike }),
-    ),
-    probe(
-      'host-userinfo',
-      'Host with userinfo trick (foreign@allowed)',
-      'hardening',
-      'medium',
-      'host_malformed',
-      'the Host header is parsed leniently (as a URL authority): a foreign name is refused, but not when it is followed by @ and an allowed name',
-      buildRequest(context, route, { host: `${context.foreignName}@${context.host}` }),
-    ),
-    probe(
-      'host-path',
-      'Host with path trick (allowed/foreign)',
-      'hardening',
-      'medium',
-      'host_malformed',
-      'the Host header is matched by prefix or parsed as a URL: an allowed name followed by a path is accepted',
-      // eslint-disable-next-line @rebind-guard/no-untrusted-host-header -- `context` is the probe's own target, not an incoming request (the rule matches receivers by name).
-      buildRequest(context, route, { host: `${context.host}/${context.foreignName}` }),
-    ),
-    probe(
-      'host-duplicate',
-      'Duplicate Host headers (allowed, then foreign)',
-      'hardening',
-      'medium',
-      'host_duplicate',
-      'only the first of two Host headers is checked; a proxy in front of the server that uses the last one would route the foreign name here',
-      buildRequest(context, route, { secondHost: context.foreignHost }),
-    ),
-    probe(
-      'host-absolute-form',
-      'Absolute-form request target naming a foreign host',
-      'hardening',
-      'medium',
-      'host_mismatch',
-      'the request target names a foreign host, the Host header the allowed one, and the server does not notice the disagreement',
-      buildRequest(context, route, { target: `${context.protocol}//${context.foreignHost}${route.target}` }),
-    ),
-    probe(
-      'host-missing',
-      'HTTP/1.0 request without Host',
-      'hardening',
-      'medium',
-      'host_missing',
-      'a request that names no host at all is served, so the Host check can be skipped by leaving the header out',
-      buildRequest(context, route, { host: null, httpVersion: '1.0' }),
-    ),
-    probe(
-      'forwarded-host-spoof',
-      'Foreign Host with a spoofed X-Forwarded-Host naming the allowed host',
-      'browser-reachable',
-      'high',
-      'forwarded_host_not_allowed',
-      `the server takes the host from X-Forwarded-Host: Host ${context.foreignHost} alone is refused, but accepted next to X-Forwarded-Host ${context.host}, a header a rebound page can set itself (same-origin requests need no CORS)`,
-      buildRequest(context, route, { host: context.foreignHost, extra: [['X-Forwarded-Host', context.host]] }),
-    ),
-    {
-      id: 'websocket-foreign-origin',
-      title: 'WebSocket handshake with a foreign Origin',
-      category: 'websocket',
-      severity: 'high',
-      class: 'browser-reachable',
-      code: 'origin_not_allowed',
-      impact:
-        'the WebSocket endpoint accepts a handshake from https://evil.test: any web page can open it with the victim’s cookies (cross-site WebSocket hijacking; CORS does not apply to WebSockets)',
-      route: wsRoute,
-      upgrade: true,
-      attack: buildRequest(context, wsRoute, { origin: 'https://evil.test', extra: websocketHeaders(context) }),
-      control: buildRequest(context, wsRoute, { origin: context.trustedOrigin, extra: websocketHeaders(context) }),
-    },
-  ];
+  return [...fromTable(HOST_PROBES, context, route), websocketProbe(context, route)];
 }
 
 /**
@@ -251,144 +323,145 @@ export function websocketHeaders(context: Pick<BatteryContext, 'websocketProtoco
   return headers;
 }
 
+const csrf = { category: 'csrf', severity: 'medium', class: 'browser-reachable', code: 'origin_not_allowed' } as const;
+const unsafeRoute = (view: ProbeView): boolean => view.unsafe;
+const hasToken = ({ context }: ProbeView): boolean => context.token !== undefined;
+const needsToken = ({ route }: ProbeView): boolean => route.requiresToken;
+const canMint = ({ route, context }: ProbeView): boolean => route.requiresToken && context.tokens.key !== undefined;
+
+/**
+ * Probes sent to every route, in this order: rebinding, origin (unsafe methods) and auth
+ * (token-protected routes; those that replay or mint a token only when there is one).
+ */
+const ROUTE_PROBES: readonly ProbeEntry[] = [
+  {
+    id: 'host-foreign',
+    title: (view) =>
+      `Foreign Host ${view.context.foreignHost} (DNS rebinding)${needsToken(view) && hasToken(view) ? ', valid token replayed' : ''}`,
+    category: 'rebinding',
+    severity: 'high',
+    class: 'browser-reachable',
+    code: 'host_not_allowed',
+    impact: ({ unsafe }) =>
+      `${NO_HOST_CHECK}: after a DNS rebind, any web page can ${unsafe ? 'change data through' : 'read'} this route from the victim’s browser`,
+    // After a rebind the request is same-origin: unsafe methods carry Origin = the attacker's name.
+    attack: ({ context, unsafe }) => ({
+      host: context.foreignHost,
+      origin: unsafe ? `${context.protocol}//${context.foreignHost}` : null,
+    }),
+  },
+  {
+    id: 'origin-foreign',
+    title: ({ route }) => `${route.method} with a cross-site Origin`,
+    ...csrf,
+    impact: `${NO_ORIGIN_CHECK}: any web page can trigger this state change (CSRF)`,
+    when: unsafeRoute,
+    attack: () => ({ origin: 'https://evil.test' }),
+  },
+  {
+    id: 'origin-null',
+    title: ({ route }) => `${route.method} with Origin: null`,
+    ...csrf,
+    impact: 'the origin check accepts Origin: null, which sandboxed iframes and data: URLs on any site send',
+    unchecked: originUnchecked,
+    when: unsafeRoute,
+    attack: () => ({ origin: 'null' }),
+  },
+  {
+    id: 'origin-lookalike',
+    title: ({ route, lookalikeOrigin }) => `${route.method} with lookalike Origin/Referer ${lookalikeOrigin}`,
+    ...csrf,
+    impact: ({ lookalikeOrigin }) =>
+      `origins are compared by prefix (startsWith): https://evil.test is refused but ${lookalikeOrigin} passes, so an attacker who owns that domain can trigger this state change`,
+    unchecked: originUnchecked,
+    when: unsafeRoute,
+    attack: ({ lookalikeOrigin }) => ({ origin: lookalikeOrigin, referer: `${lookalikeOrigin}/` }),
+  },
+  {
+    id: 'auth-missing',
+    title: 'No Authorization header',
+    category: 'auth',
+    severity: 'high',
+    class: 'browser-reachable',
+    code: 'token_missing',
+    impact: 'the route answers without any credentials',
+    when: needsToken,
+    withControl: hasToken,
+    attack: () => ({ authorization: null }),
+  },
+  {
+    id: 'auth-wrong-scheme',
+    title: 'Authorization with a non-Bearer scheme',
+    category: 'auth',
+    severity: 'medium',
+    class: 'browser-reachable',
+    code: 'token_malformed',
+    impact: 'credentials of the wrong scheme are accepted',
+    when: needsToken,
+    withControl: hasToken,
+    attack: () => ({ authorization: 'Basic cmViaW5kOmd1YXJk' }),
+  },
+  {
+    id: 'auth-malformed',
+    title: 'Bearer token followed by extra data',
+    category: 'auth',
+    severity: 'medium',
+    class: 'hardening',
+    code: 'token_malformed',
+    impact: 'the header is split on spaces instead of parsed per RFC 6750, so malformed credentials pass',
+    when: (view) => needsToken(view) && hasToken(view),
+    withControl: hasToken,
+    attack: ({ context }) => ({ authorization: `Bearer ${context.token ?? ''} rebind` }),
+  },
+  {
+    id: 'auth-duplicate',
+    title: 'Two Authorization headers (valid, then invalid)',
+    category: 'auth',
+    severity: 'medium',
+    class: 'hardening',
+    code: 'token_duplicate',
+    impact: 'the server and any proxy in front of it may disagree about which credentials apply',
+    when: (view) => needsToken(view) && hasToken(view),
+    withControl: hasToken,
+    attack: ({ context }) => ({ authorization: [`Bearer ${context.token ?? ''}`, 'Bearer rebind.invalid.token'] }),
+  },
+  {
+    id: 'token-alg-none',
+    title: 'Unsigned token (alg: none)',
+    category: 'auth',
+    severity: 'high',
+    class: 'browser-reachable',
+    code: 'token_algorithm_invalid',
+    impact: 'anyone can forge tokens',
+    when: needsToken,
+    withControl: hasToken,
+    attack: ({ context }) => ({ authorization: `Bearer ${mintAlgNone(context.tokens)}` }),
+  },
+  {
+    id: 'token-wrong-audience',
+    title: 'Token signed for another audience',
+    category: 'auth',
+    severity: 'high',
+    class: 'browser-reachable',
+    code: 'token_audience_invalid',
+    impact: 'tokens issued for other APIs (or other hosts) are accepted here',
+    when: canMint,
+    attack: ({ context }) => ({ authorization: `Bearer ${mintWrongAudience(context.tokens)}` }),
+  },
+  {
+    id: 'token-expired',
+    title: 'Expired token',
+    category: 'auth',
+    severity: 'medium',
+    class: 'browser-reachable',
+    code: 'token_expired',
+    impact: 'stolen tokens stay usable forever',
+    when: canMint,
+    attack: ({ context }) => ({ authorization: `Bearer ${mintExpired(context.tokens)}` }),
+  },
+];
+
 /** Probes run against every route: rebinding, origin (unsafe methods) and auth (token-protected routes). */
 export function routeProbes(context: BatteryContext, route: Route): ProbeDefinition[] {
-  const control = buildRequest(context, route);
-  const unsafe = !SAFE.has(route.method);
-  const probes: ProbeDefinition[] = [];
-  interface Spec {
-    readonly category: Category;
-    readonly severity: Severity;
-    readonly class: FindingClass;
-    readonly code: ResultCode;
-    readonly impact: string;
-    readonly unchecked?: ProbeDefinition['unchecked'];
-    readonly withControl?: boolean;
-  }
-  const add = (id: string, title: string, spec: Spec, attack: RawRequest): void => {
-    const { withControl = true, ...rest } = spec;
-    probes.push({ id, title, ...rest, route, attack, control: withControl ? control : undefined });
-  };
-  const foreignOrigin = `${context.protocol}//${context.foreignHost}`;
-  const replayed = route.requiresToken && context.token !== undefined;
-  add(
-    'host-foreign',
-    `Foreign Host ${context.foreignHost} (DNS rebinding)${replayed ? ', valid token replayed' : ''}`,
-    {
-      category: 'rebinding',
-      severity: 'high',
-      class: 'browser-reachable',
-      code: 'host_not_allowed',
-      impact: `${NO_HOST_CHECK}: after a DNS rebind, any web page can ${unsafe ? 'change data through' : 'read'} this route from the victim’s browser`,
-    },
-    // After a rebind the request is same-origin: unsafe methods carry Origin = the attacker's name.
-    buildRequest(context, route, { host: context.foreignHost, origin: unsafe ? foreignOrigin : null }),
-  );
-  if (unsafe) {
-    const lookalike = `${context.trustedOrigin}.evil.test`;
-    const csrf = {
-      category: 'csrf',
-      severity: 'medium',
-      class: 'browser-reachable',
-      code: 'origin_not_allowed',
-    } as const;
-    add(
-      'origin-foreign',
-      `${route.method} with a cross-site Origin`,
-      { ...csrf, impact: `${NO_ORIGIN_CHECK}: any web page can trigger this state change (CSRF)` },
-      buildRequest(context, route, { origin: 'https://evil.test' }),
-    );
-    add(
-      'origin-null',
-      `${route.method} with Origin: null`,
-      {
-        ...csrf,
-        unchecked: originUnchecked,
-        impact: 'the origin check accepts Origin: null, which sandboxed iframes and data: URLs on any site send',
-      },
-      buildRequest(context, route, { origin: 'null' }),
-    );
-    add(
-      'origin-lookalike',
-      `${route.method} with lookalike Origin/Referer ${lookalike}`,
-      {
-        ...csrf,
-        unchecked: originUnchecked,
-        impact: `origins are compared by prefix (startsWith): https://evil.test is refused but ${lookalike} passes, so an attacker who owns that domain can trigger this state change`,
-      },
-      buildRequest(context, route, { origin: lookalike, referer: `${lookalike}/` }),
-    );
-  }
-  if (!route.requiresToken) return probes;
-  const withControl = context.token !== undefined;
-  const auth = (
-    severity: Severity,
-    findingClass: FindingClass,
-    code: ResultCode,
-    impact: string,
-    control = withControl,
-  ): Spec => ({ category: 'auth', severity, class: findingClass, code, impact, withControl: control });
-  add(
-    'auth-missing',
-    'No Authorization header',
-    auth('high', 'browser-reachable', 'token_missing', 'the route answers without any credentials'),
-    buildRequest(context, route, { authorization: null }),
-  );
-  add(
-    'auth-wrong-scheme',
-    'Authorization with a non-Bearer scheme',
-    auth('medium', 'browser-reachable', 'token_malformed', 'credentials of the wrong scheme are accepted'),
-    buildRequest(context, route, { authorization: 'Basic cmViaW5kOmd1YXJk' }),
-  );
-  if (context.token !== undefined) {
-    add(
-      'auth-malformed',
-      'Bearer token followed by extra data',
-      auth(
-        'medium',
-        'hardening',
-        'token_malformed',
-        'the header is split on spaces instead of parsed per RFC 6750, so malformed credentials pass',
-      ),
-      buildRequest(context, route, { authorization: `Bearer ${context.token} rebind` }),
-    );
-    add(
-      'auth-duplicate',
-      'Two Authorization headers (valid, then invalid)',
-      auth(
-        'medium',
-        'hardening',
-        'token_duplicate',
-        'the server and any proxy in front of it may disagree about which credentials apply',
-      ),
-      buildRequest(context, route, { authorization: [`Bearer ${context.token}`, 'Bearer rebind.invalid.token'] }),
-    );
-  }
-  add(
-    'token-alg-none',
-    'Unsigned token (alg: none)',
-    auth('high', 'browser-reachable', 'token_algorithm_invalid', 'anyone can forge tokens'),
-    buildRequest(context, route, { authorization: `Bearer ${mintAlgNone(context.tokens)}` }),
-  );
-  if (context.tokens.key !== undefined) {
-    add(
-      'token-wrong-audience',
-      'Token signed for another audience',
-      auth(
-        'high',
-        'browser-reachable',
-        'token_audience_invalid',
-        'tokens issued for other APIs (or other hosts) are accepted here',
-        true,
-      ),
-      buildRequest(context, route, { authorization: `Bearer ${mintWrongAudience(context.tokens)}` }),
-    );
-    add(
-      'token-expired',
-      'Expired token',
-      auth('medium', 'browser-reachable', 'token_expired', 'stolen tokens stay usable forever', true),
-      buildRequest(context, route, { authorization: `Bearer ${mintExpired(context.tokens)}` }),
-    );
-  }
-  return probes;
+  return fromTable(ROUTE_PROBES, context, route);
 }
