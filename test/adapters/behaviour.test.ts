@@ -4,14 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CASES, VARIANTS, expectedContentType, type Case, type Variant } from './cases.js';
-import {
-  FRAMEWORKS,
-  rawRequest,
-  startServer,
-  type Framework,
-  type RawResponse,
-  type RunningServer,
-} from './servers.js';
+import { rawRequest, type RawResponse } from '../helpers/http.js';
+import { FRAMEWORKS, startServer, type Framework, type RunningServer } from './servers.js';
 
 /** What must be identical across frameworks and equal to the table. */
 interface Observed {

@@ -4,7 +4,6 @@
  * three, as express-oauth2-jwt-bearer's claimEquals / claimIncludes give them.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Koa from 'koa';
 import Fastify from 'fastify';
@@ -13,8 +12,8 @@ import type { ClaimRequirement } from '@rebind-guard/core';
 import * as expressAdapter from '@rebind-guard/express';
 import * as koaAdapter from '@rebind-guard/koa';
 import * as fastifyAdapter from '@rebind-guard/fastify';
+import { closeServer, listen, portOf, rawRequest } from '../helpers/http.js';
 import { mintToken, TEST_AUDIENCE, TEST_SECRET } from '../helpers/tokens.js';
-import { closeServer, listen, rawRequest } from './servers.js';
 
 interface OrgClaims {
   sub: string;
@@ -94,7 +93,7 @@ beforeAll(async () => {
     fastify.get(path, { config: { rebindGuard: { claims } } }, () => ({ ok: true }));
   }
   await fastify.listen({ port: 0, host: '127.0.0.1' });
-  running.set('fastify', { port: (fastify.server.address() as AddressInfo).port, close: () => fastify.close() });
+  running.set('fastify', { port: portOf(fastify.server), close: () => fastify.close() });
 });
 
 afterAll(async () => {

@@ -2,9 +2,7 @@
  * HTTP/2 (h2c) through each adapter: `:authority` is the Host of HTTP/2, and a `host` header that
  * disagrees with it is ambiguous (issue #4).
  */
-import { once } from 'node:events';
 import http2 from 'node:http2';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import express from 'express';
 import Koa from 'koa';
@@ -12,6 +10,7 @@ import Fastify from 'fastify';
 import { rebindGuard as expressGuard } from '@rebind-guard/express';
 import { rebindGuard as koaGuard } from '@rebind-guard/koa';
 import { rebindGuard as fastifyGuard } from '@rebind-guard/fastify';
+import { listen, portOf } from '../helpers/http.js';
 import { TOKENS, VARIANTS } from './cases.js';
 
 interface H2Response {
@@ -56,12 +55,6 @@ function h2request(port: number, headers: http2.OutgoingHttpHeaders): Promise<H2
   });
 }
 
-async function listen(server: http2.Http2Server): Promise<number> {
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return (server.address() as AddressInfo).port;
-}
-
 const closeH2 = (server: http2.Http2Server): Promise<void> =>
   new Promise((resolve) =>
     server.close(() => {
@@ -93,7 +86,7 @@ const STARTERS: Record<'koa' | 'fastify', Starter> = {
       httpVersion: request.raw.httpVersion,
     }));
     await app.listen({ port: 0, host: '127.0.0.1' });
-    return { port: (app.server.address() as AddressInfo).port, close: () => app.close() };
+    return { port: portOf(app.server), close: () => app.close() };
   },
 };
 

@@ -5,7 +5,6 @@
  * minted for another MCP server is refused, RFC 8707), the verified token reaching the tool.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Koa from 'koa';
 import Fastify from 'fastify';
@@ -19,8 +18,8 @@ import { LOOPBACK_HOSTS, type AuthInfo, type GuardOptions } from '@rebind-guard/
 import * as expressAdapter from '@rebind-guard/express';
 import * as koaAdapter from '@rebind-guard/koa';
 import * as fastifyAdapter from '@rebind-guard/fastify';
+import { closeServer, listen, portOf } from '../helpers/http.js';
 import { mintToken, TEST_SECRET } from '../helpers/tokens.js';
-import { closeServer, listen } from './servers.js';
 
 const ISSUER = 'https://auth.example.com';
 const RESOURCE = 'http://127.0.0.1/mcp';
@@ -102,7 +101,7 @@ beforeAll(async () => {
     await handleMcp(request.raw, reply.raw, request.body, request.auth ?? undefined);
   });
   await fastify.listen({ port: 0, host: '127.0.0.1' });
-  running.set('fastify', { port: (fastify.server.address() as AddressInfo).port, close: () => fastify.close() });
+  running.set('fastify', { port: portOf(fastify.server), close: () => fastify.close() });
 });
 
 afterAll(async () => {

@@ -4,8 +4,6 @@
  * with `excludeHost`.
  */
 import http from 'node:http';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import express from 'express';
 import Koa from 'koa';
@@ -15,14 +13,8 @@ import { rebindGuard as expressGuard } from '@rebind-guard/express';
 import { rebindGuard as koaGuard } from '@rebind-guard/koa';
 import { rebindGuard as fastifyGuard } from '@rebind-guard/fastify';
 import { buildRequest, TOKENS, VARIANTS, wsHandshake } from './cases.js';
-import {
-  FRAMEWORKS,
-  rawRequest,
-  startServer,
-  type Framework,
-  type RawResponse,
-  type RunningServer,
-} from './servers.js';
+import { listen, portOf, rawRequest, type RawResponse } from '../helpers/http.js';
+import { FRAMEWORKS, startServer, type Framework, type RunningServer } from './servers.js';
 
 const customReject = (result: GuardFailure) => ({
   status: result.status === 401 ? 401 : 404,
@@ -135,12 +127,6 @@ function probe(auth: { claims: { sub?: unknown } } | null | undefined): AuthProb
   };
 }
 
-async function listen(server: http.Server): Promise<number> {
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return (server.address() as AddressInfo).port;
-}
-
 const OPTIONAL = { ...VARIANTS.default, authMode: 'optional' } as const;
 
 describe("authMode: 'optional' (app-wide)", () => {
@@ -185,7 +171,7 @@ describe("authMode: 'optional' (app-wide)", () => {
     await fastifyApp.register(fastifyGuard, OPTIONAL);
     fastifyApp.get('/', (request) => probe(request.auth));
     await fastifyApp.listen({ port: 0, host: '127.0.0.1' });
-    ports.set('fastify', (fastifyApp.server.address() as AddressInfo).port);
+    ports.set('fastify', portOf(fastifyApp.server));
     closers.push(() => fastifyApp.close());
   });
   afterAll(async () => {

@@ -4,7 +4,6 @@
  * every 401 challenge points at it.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Koa from 'koa';
 import Fastify from 'fastify';
@@ -14,7 +13,7 @@ import { guardRequests } from '@rebind-guard/core/node';
 import * as expressAdapter from '@rebind-guard/express';
 import * as koaAdapter from '@rebind-guard/koa';
 import * as fastifyAdapter from '@rebind-guard/fastify';
-import { closeServer, listen, rawRequest } from './servers.js';
+import { closeServer, listen, portOf, rawRequest } from '../helpers/http.js';
 
 const OPTIONS: GuardOptions = {
   hosts: ['localhost'],
@@ -54,7 +53,7 @@ beforeAll(async () => {
   await fastify.register(fastifyAdapter.rebindGuard, OPTIONS);
   fastify.post('/mcp', () => ({ ok: true }));
   await fastify.listen({ port: 0, host: '127.0.0.1' });
-  running.set('fastify', { port: (fastify.server.address() as AddressInfo).port, close: () => fastify.close() });
+  running.set('fastify', { port: portOf(fastify.server), close: () => fastify.close() });
 
   const guard = guardRequests(OPTIONS);
   const nodeServer = createServer((req, res) => {

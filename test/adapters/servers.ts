@@ -1,7 +1,6 @@
 /**
  * Starts the same small API on Express 5, Koa 3 and Fastify 5 behind rebind-guard, on
- * 127.0.0.1:0, plus a raw `node:net` client that writes exact request bytes and parses the answer
- * itself (so no HTTP client can "fix" a request). Issue #4.
+ * 127.0.0.1:0 (issue #4). Tests talk to it with `rawRequest` from test/helpers/http.ts.
  *
  * Routes (identical on every framework):
  *   GET /               required auth
@@ -12,9 +11,7 @@
  *   GET /ws             WebSocket endpoint (101 + "hello")
  * Every success answers JSON `{ route, sub }` (`sub` of the verified token, or null).
  */
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import express from 'express';
 import Koa from 'koa';
@@ -25,6 +22,7 @@ import { problemResponse, type GuardFailure, type GuardOptions, type AuthMode } 
 import * as expressAdapter from '@rebind-guard/express';
 import * as koaAdapter from '@rebind-guard/koa';
 import * as fastifyAdapter from '@rebind-guard/fastify';
+import { closeServer, listen, portOf } from '../helpers/http.js';
 
 export const FRAMEWORKS = ['express', 'koa', 'fastify'] as const;
 export type Framework = (typeof FRAMEWORKS)[number];
@@ -76,25 +74,6 @@ function rawReject(socket: Duplex, response: { status: number; headers: Record<s
   ];
   for (const [name, value] of Object.entries(response.headers)) lines.push(`${name}: ${value}`);
   socket.end(`${lines.join('\r\n')}\r\n\r\n${response.body}`);
-}
-
-/** Listens on 127.0.0.1 on a free port and resolves with the port. */
-export async function listen(server: Server): Promise<number> {
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return (server.address() as AddressInfo).port;
-}
-
-/** Closes a server (and its `ws` server) now, cutting open connections. */
-export function closeServer(server: Server, wss?: WebSocketServer): Promise<void> {
-  return new Promise((resolve) => {
-    for (const client of wss?.clients ?? []) client.terminate();
-    wss?.close();
-    server.closeAllConnections();
-    server.close(() => {
-      resolve();
-    });
-  });
 }
 
 async function startExpress(options: AppOptions, onReject?: NeutralReject): Promise<RunningServer> {
@@ -225,7 +204,7 @@ async function startFastify(options: AppOptions, onReject?: NeutralReject): Prom
     socket.send('hello');
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
-  const port = (app.server.address() as AddressInfo).port;
+  const port = portOf(app.server);
   return {
     framework: 'fastify',
     port,
@@ -250,130 +229,3 @@ export function startServer(
 
 /** The default rejection rendered by core, for comparing custom and default answers. */
 export { problemResponse };
-
-// ---------------------------------------------------------------------------------------------
-// Raw client
-// ---------------------------------------------------------------------------------------------
-
-export interface RawResponse {
-  /** e.g. `HTTP/1.1 403 Forbidden`; empty when the server closed without answering. */
-  readonly statusLine: string;
-  readonly status: number;
-  /** Lower-case header names; repeated headers keep every value. */
-  readonly headers: Readonly<Record<string, readonly string[]>>;
-  readonly body: string;
-  /** The problem+json `code`, or null when the body has none. */
-  readonly code: string | null;
-  /** The single value of a header, or null. */
-  header(name: string): string | null;
-}
-
-function dechunk(body: Buffer): Buffer | undefined {
-  const parts: Buffer[] = [];
-  let offset = 0;
-  for (;;) {
-    const lineEnd = body.indexOf('\r\n', offset);
-    if (lineEnd === -1) return undefined;
-    const size = Number.parseInt(body.subarray(offset, lineEnd).toString('latin1'), 16);
-    if (Number.isNaN(size)) return Buffer.concat(parts);
-    if (size === 0) return Buffer.concat(parts);
-    const start = lineEnd + 2;
-    if (body.length < start + size + 2) return undefined;
-    parts.push(body.subarray(start, start + size));
-    offset = start + size + 2;
-  }
-}
-
-function parseResponse(data: Buffer, complete: boolean): RawResponse | undefined {
-  const end = data.indexOf('\r\n\r\n');
-  if (end === -1) {
-    if (!complete) return undefined;
-    return makeResponse('', [], Buffer.alloc(0));
-  }
-  const lines = data.subarray(0, end).toString('latin1').split('\r\n');
-  const statusLine = lines.shift() ?? '';
-  const headerPairs = lines.map((line): [string, string] => {
-    const colon = line.indexOf(':');
-    return [line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()];
-  });
-  const status = Number(/^HTTP\/\d\.\d (\d{3})/.exec(statusLine)?.[1] ?? 0);
-  const rest = data.subarray(end + 4);
-  if (status === 101 || status === 204 || status === 304) return makeResponse(statusLine, headerPairs, Buffer.alloc(0));
-  const length = headerPairs.find(([name]) => name === 'content-length')?.[1];
-  if (length !== undefined) {
-    const size = Number(length);
-    if (rest.length < size) return complete ? makeResponse(statusLine, headerPairs, rest) : undefined;
-    return makeResponse(statusLine, headerPairs, rest.subarray(0, size));
-  }
-  if (headerPairs.some(([name, value]) => name === 'transfer-encoding' && /chunked/i.test(value))) {
-    const body = dechunk(rest);
-    if (body === undefined) return complete ? makeResponse(statusLine, headerPairs, rest) : undefined;
-    return makeResponse(statusLine, headerPairs, body);
-  }
-  return complete ? makeResponse(statusLine, headerPairs, rest) : undefined;
-}
-
-function makeResponse(statusLine: string, pairs: [string, string][], body: Buffer): RawResponse {
-  const headers: Record<string, string[]> = {};
-  for (const [name, value] of pairs) (headers[name] ??= []).push(value);
-  const text = body.toString('utf8');
-  let code: string | null = null;
-  try {
-    const parsed = JSON.parse(text) as { code?: unknown };
-    if (typeof parsed.code === 'string') code = parsed.code;
-  } catch {
-    code = null;
-  }
-  return {
-    statusLine,
-    status: Number(/^HTTP\/\d\.\d (\d{3})/.exec(statusLine)?.[1] ?? 0),
-    headers,
-    body: text,
-    code,
-    header: (name) => headers[name.toLowerCase()]?.join(', ') ?? null,
-  };
-}
-
-/**
- * Writes `bytes` verbatim to 127.0.0.1:`port` and resolves with the parsed response as soon as it
- * is complete (content-length, chunked, 101, or connection close), then destroys the socket.
- */
-export function rawRequest(port: number, bytes: string | Buffer, timeoutMs = 5000): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let settled = false;
-    const socket = connect(port, '127.0.0.1', () => socket.write(bytes));
-    const finish = (complete: boolean): void => {
-      if (settled) return;
-      const response = parseResponse(Buffer.concat(chunks), complete);
-      if (response === undefined) return;
-      settled = true;
-      socket.destroy();
-      resolve(response);
-    };
-    socket.on('data', (chunk: Buffer) => {
-      chunks.push(chunk);
-      finish(false);
-    });
-    socket.on('end', () => {
-      finish(true);
-    });
-    socket.on('close', () => {
-      finish(true);
-    });
-    socket.on('error', (error) => {
-      if (chunks.length > 0) finish(true);
-      else if (!settled) {
-        settled = true;
-        reject(error);
-      }
-    });
-    socket.setTimeout(timeoutMs, () => {
-      if (!settled) {
-        settled = true;
-        socket.destroy();
-        reject(new Error(`raw request timed out after ${timeoutMs} ms:\n${String(bytes)}`));
-      }
-    });
-  });
-}

@@ -5,7 +5,7 @@
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import express from 'express';
 import Koa from 'koa';
@@ -18,7 +18,7 @@ import * as expressAdapter from '@rebind-guard/express';
 import * as koaAdapter from '@rebind-guard/koa';
 import * as fastifyAdapter from '@rebind-guard/fastify';
 import { TEST_AUDIENCE, TEST_ISSUER, TEST_SECRET } from '../helpers/tokens.js';
-import { closeServer, listen } from '../adapters/servers.js';
+import { closeServer, listen, portOf } from '../helpers/http.js';
 
 export const SETUPS = ['express', 'koa', 'node', 'fastify'] as const;
 export type Setup = (typeof SETUPS)[number];
@@ -97,7 +97,7 @@ export async function startFaultServer(setup: Setup, options: FaultOptions = {})
     await app.listen({ port: 0, host: '127.0.0.1' });
     return {
       setup,
-      port: (app.server.address() as AddressInfo).port,
+      port: portOf(app.server),
       server: app.server,
       connectedSubjects,
       close: async () => {

@@ -6,7 +6,6 @@
  * audience, so an accepted request proves the guard bound it to A.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Koa from 'koa';
 import Fastify from 'fastify';
@@ -15,7 +14,7 @@ import type { ParsedHost } from '@rebind-guard/core';
 import * as expressAdapter from '@rebind-guard/express';
 import * as koaAdapter from '@rebind-guard/koa';
 import * as fastifyAdapter from '@rebind-guard/fastify';
-import { closeServer, listen, rawRequest } from '../adapters/servers.js';
+import { closeServer, listen, portOf, rawRequest } from '../helpers/http.js';
 import { mintToken, TEST_ISSUER, TEST_SECRET } from '../helpers/tokens.js';
 
 const A = 'a.tenant.example.com';
@@ -48,7 +47,7 @@ async function start(framework: Framework, frameworkTrust: boolean, guardTrust: 
     await app.register(fastifyAdapter.rebindGuard, guardOptions(guardTrust));
     app.get('/', (request) => ({ served: request.hostname }));
     await app.listen({ port: 0, host: '127.0.0.1' });
-    return { port: (app.server.address() as AddressInfo).port, close: () => app.close() };
+    return { port: portOf(app.server), close: () => app.close() };
   }
   let server: Server;
   if (framework === 'express') {

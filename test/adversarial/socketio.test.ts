@@ -3,9 +3,7 @@
  * `node:http` server before Express, Koa or Fastify see them, so neither the framework guard nor
  * `guardUpgrades` covers them. `io.engine.use(guardRequests(options))` does, on every framework.
  */
-import { once } from 'node:events';
 import { createServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Koa from 'koa';
 import Fastify from 'fastify';
@@ -16,7 +14,7 @@ import { guardRequests, guardUpgrades } from '@rebind-guard/core/node';
 import * as expressAdapter from '@rebind-guard/express';
 import * as koaAdapter from '@rebind-guard/koa';
 import * as fastifyAdapter from '@rebind-guard/fastify';
-import { rawRequest } from '../adapters/servers.js';
+import { listen, rawRequest } from '../helpers/http.js';
 
 const OPTIONS = { hosts: ['localhost', '127.0.0.1'], origins: ['http://localhost:5173'] };
 const POLL = '/socket.io/?EIO=4&transport=polling';
@@ -56,10 +54,9 @@ async function start(framework: 'express' | 'koa' | 'fastify', guardEngine: bool
   io.on('connection', (socket) => {
     socket.emit('hello', 'world');
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
+  const port = await listen(server);
   return {
-    port: (server.address() as AddressInfo).port,
+    port,
     io,
     close: async () => {
       await io.close();

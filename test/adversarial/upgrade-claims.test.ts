@@ -11,7 +11,7 @@ import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import type { AuthInfo } from '@rebind-guard/core';
 import { guardUpgrades, type GuardedIncomingMessage } from '@rebind-guard/core/node';
 import { mintToken, TEST_AUDIENCE, TEST_ISSUER, TEST_SECRET } from '../helpers/tokens.js';
-import { closeServer, listen } from '../adapters/servers.js';
+import { closeServer, listen } from '../helpers/http.js';
 
 interface Claims {
   sub: string;

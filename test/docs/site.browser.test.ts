@@ -11,12 +11,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, skipReason } from '../e2e/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { distRoot, docsRoot, hasDist, repoRoot } from './helpers.js';
+import { portOf } from '../helpers/http.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -62,7 +62,7 @@ describe.skipIf(skipReason() !== undefined)('documentation site in headless Chro
       execFileSync('npm', ['run', 'docs:build', '-w', 'docs'], { cwd: repoRoot, stdio: 'pipe', timeout: 300_000 });
     mkdirSync(artifacts, { recursive: true });
     server = await serve();
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    base = `http://127.0.0.1:${portOf(server)}`;
     browser = (await launchChromium()).browser;
   }, 320_000);
 

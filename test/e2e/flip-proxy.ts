@@ -10,8 +10,8 @@
  * The decision is made per connection, when its first bytes arrive (not when it is accepted), so a
  * socket the browser pre-opened before the flip is forwarded too.
  */
-import { once } from 'node:events';
-import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { listen } from '../helpers/http.js';
 
 export interface FlipProxy {
   readonly port: number;
@@ -80,9 +80,7 @@ export async function startFlipProxy(victimPort: number, attackPage: string): Pr
     };
     client.on('data', onData);
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server);
 
   return {
     port,

@@ -11,11 +11,10 @@
  * - CSRF: a page on another origin posts with `form.submit()` and a `no-cors` fetch; blocked with
  *   403 `origin_not_allowed` unless its origin is configured in `origins`.
  */
-import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
+import { closeServer, listen } from '../helpers/http.js';
 import { APP_HOST, ATTACKER_HOST, EVIL_HOST, launchChromium, skipReason, type LaunchedBrowser } from './browser.js';
 import { startFlipProxy, type FlipProxy } from './flip-proxy.js';
 import { FRAMEWORKS, PAGE_HTML, SECRET, startVictim, type Recorded, type Victim } from './victims.js';
@@ -104,18 +103,11 @@ describe.skipIf(skip !== undefined)('DNS rebinding and CSRF in a real Chromium',
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       res.end(CSRF_HTML);
     });
-    pages.listen(0, '127.0.0.1');
-    await once(pages, 'listening');
-    pagesPort = (pages.address() as AddressInfo).port;
+    pagesPort = await listen(pages);
   });
 
   afterAll(async () => {
-    pages.closeAllConnections();
-    await new Promise<void>((resolve) =>
-      pages.close(() => {
-        resolve();
-      }),
-    );
+    await closeServer(pages);
     await launched?.close();
   });
 

@@ -11,9 +11,7 @@
  * Every request and upgrade is recorded as the server saw it (method, url, headers, status, body)
  * before the framework or the guard runs, so tests can assert what the browser really sent.
  */
-import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import express from 'express';
 import Koa from 'koa';
@@ -23,6 +21,7 @@ import { WebSocketServer } from 'ws';
 import * as expressAdapter from '@rebind-guard/express';
 import * as koaAdapter from '@rebind-guard/koa';
 import * as fastifyAdapter from '@rebind-guard/fastify';
+import { listen } from '../helpers/http.js';
 
 export const FRAMEWORKS = ['express', 'koa', 'fastify'] as const;
 export type Framework = (typeof FRAMEWORKS)[number];
@@ -189,9 +188,7 @@ function attachWs(server: Server): WebSocketServer {
 export async function startVictim(options: VictimOptions): Promise<Victim> {
   const { framework, protect } = options;
   const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server);
   const guard = guardOptions(port, options.extraOrigins ?? []);
   let actions = 0;
   let wss: WebSocketServer | undefined;
