@@ -10,7 +10,9 @@
  * @example
  * ```ts
  * import { DEFAULT_MAX_TOKEN_LENGTH, parseBearer } from '@rebind-guard/core';
- * parseBearer(header, { maxLength: 2 * DEFAULT_MAX_TOKEN_LENGTH });
+ * const header = `Bearer ${'a'.repeat(DEFAULT_MAX_TOKEN_LENGTH)}`; // 8199 characters
+ * parseBearer(header).ok;                                            // false: token_malformed
+ * parseBearer(header, { maxLength: 2 * DEFAULT_MAX_TOKEN_LENGTH }).ok; // true
  * ```
  */
 export const DEFAULT_MAX_TOKEN_LENGTH = 8192;

@@ -6,15 +6,7 @@
  */
 import { isPlainObject } from './internal/objects.js';
 
-/**
- * Claim values a {@link ClaimRequirement} compares: strings, finite numbers and booleans.
- *
- * @example
- * ```ts
- * import type { ClaimValue } from '@rebind-guard/core';
- * const tier: ClaimValue = 'enterprise';
- * ```
- */
+/** Claim values a {@link ClaimRequirement} compares: strings, finite numbers and booleans. */
 export type ClaimValue = string | number | boolean;
 
 /**

@@ -118,12 +118,6 @@ const REGISTRY = {
 
 /**
  * Every result code a failed check can carry. Stable: codes are never renamed, only added.
- *
- * @example
- * ```ts
- * import type { ResultCode } from '@rebind-guard/core';
- * function log(code: ResultCode) { console.warn('rejected', code); }
- * ```
  */
 export type ResultCode = keyof typeof REGISTRY;
 
@@ -132,24 +126,10 @@ export type ResultCode = keyof typeof REGISTRY;
  * for a malformed or repeated Authorization header (RFC 6750 `invalid_request`), 403 for hosts,
  * origins and scopes that are not allowed, 401 for missing or invalid tokens, 503 when the
  * identity provider's keys cannot be fetched, 500 when the guard itself failed (it fails closed).
- *
- * @example
- * ```ts
- * import type { ResultStatus } from '@rebind-guard/core';
- * const status: ResultStatus = 403;
- * ```
  */
 export type ResultStatus = (typeof REGISTRY)[ResultCode]['status'];
 
-/**
- * What rebind-guard knows about one result code.
- *
- * @example
- * ```ts
- * import { describeCode, type ResultCodeInfo } from '@rebind-guard/core';
- * const info: ResultCodeInfo = describeCode('origin_not_allowed'); // { status: 403, title, message, docs, code }
- * ```
- */
+/** What rebind-guard knows about one result code (see {@link describeCode} and {@link RESULT_CODES}). */
 export interface ResultCodeInfo {
   /** The code itself. */
   readonly code: ResultCode;

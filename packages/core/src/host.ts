@@ -9,15 +9,8 @@ import { parse as parseDomain } from 'tldts';
 
 /**
  * A validated, normalised host: `hostname` in lower case without a trailing dot (IPv6 in
- * canonical form inside brackets), `port` a number or `undefined` when the Host had none.
- *
- * @example
- * ```ts
- * import { parseHost, type ParsedHost } from '@rebind-guard/core';
- * const host = parseHost('API.Example.com.:8443') as ParsedHost;
- * host.hostname; // 'api.example.com'
- * host.port;     // 8443
- * ```
+ * canonical form inside brackets), `port` a number or `undefined` when the Host had none; see
+ * {@link parseHost}.
  */
 export interface ParsedHost {
   readonly hostname: string;

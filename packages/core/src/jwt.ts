@@ -13,12 +13,6 @@ import { cacheSettings, HeaderMemo, TokenCache } from './internal/token-cache.js
 
 /**
  * The JWS algorithms rebind-guard verifies. `none` is never accepted.
- *
- * @example
- * ```ts
- * import type { JwtAlgorithm } from '@rebind-guard/core';
- * const algorithms: JwtAlgorithm[] = ['RS256'];
- * ```
  */
 export type JwtAlgorithm =
   'HS256' | 'HS384' | 'HS512' | 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512';
@@ -39,13 +33,7 @@ const ALGORITHMS: ReadonlySet<string> = new Set<JwtAlgorithm>([
 ]);
 
 /**
- * The decoded JOSE header of a token, as handed to `getKey`.
- *
- * @example
- * ```ts
- * import type { JwtHeader } from '@rebind-guard/core';
- * const getKey = (header: JwtHeader) => keys.get(header.kid ?? '');
- * ```
+ * The decoded JOSE header of a token, as handed to `getKey` (see {@link GetKey}).
  */
 export interface JwtHeader {
   readonly alg: string;
@@ -78,23 +66,25 @@ export interface JwtClaims {
 /**
  * Key material: a secret (string or bytes) for HS*, a PEM string/Buffer, a JWK object or a
  * `KeyObject` for RS*, PS* and ES*.
- *
- * @example
- * ```ts
- * import type { KeyInput } from '@rebind-guard/core';
- * const key: KeyInput = process.env.JWT_PUBLIC_KEY ?? '';
- * ```
  */
 export type KeyInput = string | Uint8Array | KeyObject | JsonWebKey;
 
 /**
  * Looks a key up from the token header, e.g. by `kid` from a JWKS (see the `jwks-rsa` recipe).
- * May be async. Whatever it returns is prepared once and cached by value.
+ * May be async. Whatever it returns is prepared once and cached by value. A lookup that throws or
+ * returns no key rejects the token as `token_invalid`.
  *
  * @example
  * ```ts
  * import type { GetKey } from '@rebind-guard/core';
- * const getKey: GetKey = async (header) => (await jwks.getSigningKey(header.kid)).getPublicKey();
+ * // PEM public keys by key id, e.g. loaded at start-up.
+ * const publicKeys = new Map([['2025-01', process.env.JWT_PUBLIC_KEY_2025_01 ?? '']]);
+ * const getKey: GetKey = (header) => {
+ *   const key = header.kid === undefined ? undefined : publicKeys.get(header.kid);
+ *   if (key === undefined) throw new Error('unknown kid');
+ *   return key;
+ * };
+ * // createGuard({ hosts, auth: { getKey, algorithms: ['RS256'], audience, issuer } })
  * ```
  */
 export type GetKey = (header: JwtHeader) => KeyInput | Promise<KeyInput>;
@@ -107,9 +97,10 @@ export type GetKey = (header: JwtHeader) => KeyInput | Promise<KeyInput>;
  *
  * @example
  * ```ts
- * import type { ClaimsValidator } from '@rebind-guard/core';
- * interface MyClaims { sub: string; scope: string }
+ * import type { ClaimsValidator, JwtClaims } from '@rebind-guard/core';
+ * interface MyClaims extends JwtClaims { sub: string; scope: string }
  * const claims: ClaimsValidator<MyClaims> = (c): c is MyClaims => typeof c.sub === 'string' && typeof c.scope === 'string';
+ * // createGuard({ hosts, auth: { key, algorithms, audience, issuer, claims } }) checks claims typed MyClaims
  * ```
  */
 export type ClaimsValidator<Claims> =
@@ -186,12 +177,6 @@ export interface AuthOptions<Claims = JwtClaims> {
 
 /**
  * What a verified token yields: its claims (typed), its header and the raw token.
- *
- * @example
- * ```ts
- * import type { AuthInfo } from '@rebind-guard/core';
- * function subject(auth: AuthInfo) { return auth.claims.sub; }
- * ```
  */
 export interface AuthInfo<Claims = JwtClaims> {
   readonly claims: Claims;
@@ -201,12 +186,6 @@ export interface AuthInfo<Claims = JwtClaims> {
 
 /**
  * Token result codes produced by verification (a subset of `ResultCode`).
- *
- * @example
- * ```ts
- * import type { TokenFailureCode } from '@rebind-guard/core';
- * const retryable = (code: TokenFailureCode) => code === 'token_expired';
- * ```
  */
 export type TokenFailureCode =
   | 'key_unavailable'
@@ -220,13 +199,6 @@ export type TokenFailureCode =
 
 /**
  * What {@link JwtVerifier.verify} returns: the verified token, or a token failure code.
- *
- * @example
- * ```ts
- * import type { VerifyOutcome } from '@rebind-guard/core';
- * const outcome: VerifyOutcome<{ sub: string }> = await verifier.verify(token, host);
- * if (outcome.ok) console.log(outcome.auth.claims.sub);
- * ```
  */
 export type VerifyOutcome<Claims> =
   | { ok: true; auth: AuthInfo<Claims> }
@@ -238,8 +210,17 @@ export type VerifyOutcome<Claims> =
  *
  * @example
  * ```ts
- * import type { JwksTiming } from '@rebind-guard/core';
- * const jwks: JwksTiming = { cooldown: 30, timeout: 5, maxAge: 600 };
+ * import { createGuard } from '@rebind-guard/core';
+ * const guard = createGuard({
+ *   hosts: ['api.example.com'],
+ *   auth: {
+ *     jwksUri: 'https://idp.example.com/.well-known/jwks.json',
+ *     jwks: { cooldown: 60, timeout: 2 }, // unknown kids refetched at most once a minute; 2 s per fetch
+ *     algorithms: ['RS256'],
+ *     audience: 'https://api.example.com',
+ *     issuer: 'https://idp.example.com',
+ *   },
+ * });
  * ```
  */
 export interface JwksTiming {
@@ -445,8 +426,15 @@ const MAX_CACHED_KEYS = 64;
  * @example
  * ```ts
  * import { JwtVerifier } from '@rebind-guard/core';
- * const verifier = new JwtVerifier({ key: secret, algorithms: ['HS256'], audience: 'api', issuer: false });
+ * const verifier = new JwtVerifier({
+ *   key: process.env.JWT_SECRET ?? '', // HS256: at least 32 bytes
+ *   algorithms: ['HS256'],
+ *   audience: 'https://api.example.com',
+ *   issuer: false,
+ * });
+ * const token = process.argv[2] ?? ''; // e.g. a token handed to a command-line tool
  * const outcome = await verifier.verify(token, { hostname: 'api.example.com', port: undefined });
+ * if (outcome.ok) console.log(outcome.auth.claims.sub);
  * ```
  */
 export class JwtVerifier<Claims = JwtClaims> {
@@ -648,8 +636,18 @@ export class JwtVerifier<Claims = JwtClaims> {
    *
    * @example
    * ```ts
-   * const outcome = await verifier.verify(token, host);
-   * if (!outcome.ok) console.log(outcome.code); // e.g. 'token_expired'
+   * import { JwtVerifier } from '@rebind-guard/core';
+   * const verifier = new JwtVerifier({
+   *   jwksUri: 'https://idp.example.com/.well-known/jwks.json',
+   *   algorithms: ['RS256'],
+   *   audience: 'https://api.example.com',
+   *   issuer: 'https://idp.example.com',
+   * });
+   * const token = process.argv[2] ?? '';
+   * const outcome = await verifier.verify(token, { hostname: 'api.example.com', port: undefined });
+   * if (outcome.ok) console.log(outcome.auth.claims.sub);
+   * else if (outcome.code === 'key_unavailable') console.log(`IdP unreachable, retry in ${outcome.retryAfter} s`);
+   * else console.log(outcome.code); // e.g. 'token_expired'
    * ```
    */
   async verify(token: string, host: ParsedHost): Promise<VerifyOutcome<Claims>> {

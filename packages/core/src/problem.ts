@@ -11,21 +11,20 @@ import type { GuardFailure } from './guard.js';
  *
  * @example
  * ```ts
- * import { PROBLEM_CONTENT_TYPE } from '@rebind-guard/core';
- * res.setHeader('content-type', PROBLEM_CONTENT_TYPE);
+ * import type { ServerResponse } from 'node:http';
+ * import { PROBLEM_CONTENT_TYPE, toProblem, type GuardFailure } from '@rebind-guard/core';
+ * // A rejection with one extra member, still a problem+json document.
+ * function reject(res: ServerResponse, result: GuardFailure, requestId: string): void {
+ *   res.writeHead(result.status, { ...result.headers, 'content-type': PROBLEM_CONTENT_TYPE });
+ *   res.end(JSON.stringify({ ...toProblem(result), requestId }));
+ * }
  * ```
  */
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 /**
  * An RFC 9457 problem details object. `type` links to the code's documentation; nothing from the
- * request (and no configured value) is ever echoed.
- *
- * @example
- * ```ts
- * import type { ProblemDetails } from '@rebind-guard/core';
- * const body: ProblemDetails = { type: 'https://rebind-guard.dev/reference/result-codes#host_not_allowed', title: 'Host not allowed', status: 403, code: 'host_not_allowed', detail: '…' };
- * ```
+ * request (and no configured value) is ever echoed. See {@link toProblem}.
  */
 export interface ProblemDetails {
   readonly type: string;
@@ -37,13 +36,7 @@ export interface ProblemDetails {
 
 /**
  * A ready-to-send response: status, headers (lower-case, including `content-type`) and JSON body.
- *
- * @example
- * ```ts
- * import { problemResponse } from '@rebind-guard/core';
- * const { status, headers, body } = problemResponse(result);
- * res.writeHead(status, headers).end(body);
- * ```
+ * See {@link problemResponse}.
  */
 export interface ProblemResponse {
   readonly status: ResultStatus;
@@ -57,7 +50,9 @@ export interface ProblemResponse {
  * @example
  * ```ts
  * import { toProblem } from '@rebind-guard/core';
- * if (!result.ok) console.log(toProblem(result).type);
+ * toProblem({ code: 'host_not_allowed' });
+ * // { type: 'https://rebind-guard.dev/reference/result-codes#host_not_allowed', title: 'Host not allowed',
+ * //   status: 403, code: 'host_not_allowed', detail: 'This server does not answer to the requested host name.' }
  * ```
  */
 export function toProblem(result: Pick<GuardFailure, 'code'>): ProblemDetails {
@@ -71,9 +66,20 @@ export function toProblem(result: Pick<GuardFailure, 'code'>): ProblemDetails {
  *
  * @example
  * ```ts
- * import { problemResponse } from '@rebind-guard/core';
- * const response = problemResponse(result);
- * res.writeHead(response.status, response.headers).end(response.body);
+ * import { createServer } from 'node:http';
+ * import { createGuard, problemResponse } from '@rebind-guard/core';
+ * import { toGuardRequest } from '@rebind-guard/core/node';
+ *
+ * const guard = createGuard({ hosts: ['localhost'] });
+ * createServer(async (req, res) => {
+ *   const result = await guard.check(toGuardRequest(req));
+ *   if (!result.ok) {
+ *     const response = problemResponse(result);
+ *     res.writeHead(response.status, response.headers).end(response.body);
+ *     return;
+ *   }
+ *   res.end('hello');
+ * }).listen(3000, '127.0.0.1');
  * ```
  */
 export function problemResponse(result: Pick<GuardFailure, 'code' | 'headers'>): ProblemResponse {

@@ -12,12 +12,26 @@ import { keyServerUrl } from './internal/remote-keys.js';
  *
  * @example
  * ```ts
- * import type { ResourceMetadataOptions } from '@rebind-guard/core';
- * const resourceMetadata: ResourceMetadataOptions = {
- *   resource: 'https://mcp.example.com/mcp',
- *   authorizationServers: ['https://auth.example.com'],
- *   scopesSupported: ['mcp:tools'],
- * };
+ * import { createGuard } from '@rebind-guard/core';
+ * const guard = createGuard({
+ *   hosts: ['mcp.example.com'],
+ *   resourceMetadata: {
+ *     resource: 'https://mcp.example.com/mcp',
+ *     authorizationServers: ['https://auth.example.com'],
+ *     scopesSupported: ['mcp:tools'],
+ *   },
+ *   // no auth.audience: the audience is resourceMetadata.resource
+ *   auth: { jwksUri: 'https://auth.example.com/jwks.json', algorithms: ['RS256'], issuer: 'https://auth.example.com' },
+ * });
+ * const metadata = await guard.check({
+ *   method: 'GET',
+ *   url: '/.well-known/oauth-protected-resource/mcp',
+ *   headers: { host: 'mcp.example.com' },
+ * });
+ * if (metadata.ok) metadata.answer?.body; // '{"resource":"https://mcp.example.com/mcp",…}', for the adapter to send
+ * const call = await guard.check({ method: 'POST', url: '/mcp', headers: { host: 'mcp.example.com' } });
+ * if (!call.ok) call.headers['www-authenticate'];
+ * // 'Bearer realm="api", resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource/mcp"'
  * ```
  */
 export interface ResourceMetadataOptions {
@@ -37,13 +51,8 @@ export interface ResourceMetadataOptions {
 }
 
 /**
- * A response core produces itself (the metadata document), for the adapter to send unchanged.
- *
- * @example
- * ```ts
- * const result = await guard.check(request);
- * if (result.ok && result.answer !== undefined) res.writeHead(result.answer.status, result.answer.headers).end(result.answer.body);
- * ```
+ * A response core produces itself (the metadata document), for the adapter to send unchanged: the
+ * `answer` of a successful check (see {@link ResourceMetadataOptions}).
  */
 export interface GuardAnswer {
   readonly status: 200;
