@@ -25,12 +25,6 @@ const packageJson = createRequire(import.meta.url)('../package.json') as { name:
 
 /**
  * The name of a rule of the plugin; its id is `@rebind-guard/<name>`.
- *
- * @example
- * ```ts
- * import type { RebindGuardRuleName } from '@rebind-guard/eslint-plugin';
- * const name: RebindGuardRuleName = 'require-jwt-verify-options';
- * ```
  */
 export type RebindGuardRuleName = keyof typeof rules;
 
@@ -55,12 +49,6 @@ export interface RebindGuardRuleMeta {
  * A rule visitor as the plugin exposes it: selector → listener. The listener type is declared with
  * method syntax so that TypeScript compares its parameters bivariantly: the rules' typed
  * typescript-eslint listeners fit it, and it fits the visitor types of ESLint 8.57, 9 and 10.
- *
- * @example
- * ```ts
- * import type { RebindGuardRuleVisitor } from '@rebind-guard/eslint-plugin';
- * const visitor: RebindGuardRuleVisitor = { Program() {} };
- * ```
  */
 export interface RebindGuardRuleVisitor {
   [selector: string]: { listener(...args: unknown[]): void }['listener'] | undefined;

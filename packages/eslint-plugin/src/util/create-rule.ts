@@ -3,14 +3,7 @@ import { ESLintUtils } from '@typescript-eslint/utils';
 /** Base URL of the documentation site; every rule's `meta.docs.url` is derived from it. */
 export const DOCS_BASE_URL = 'https://rebind-guard.dev';
 
-/**
- * Extra `meta.docs` fields of rebind-guard rules; the configs are derived from them.
- *
- * @example
- * ```ts
- * const docs: RebindGuardRuleDocs = { description: 'Disallow …', recommended: true, strictOptions: [{ requireIssuer: true }] };
- * ```
- */
+/** Extra `meta.docs` fields of rebind-guard rules; the configs are derived from them. */
 export interface RebindGuardRuleDocs {
   /** One-sentence description; must equal the first paragraph of the rule's doc page. */
   description: string;
