@@ -35,7 +35,22 @@ export {
 } from '@rebind-guard/core/node';
 
 /**
- * The state rebind-guard adds: `ctx.state.auth`, the verified token with claims of type `Claims`.
+ * The claims type of `ctx.state.auth` when `rebindGuard()` is called without a claims type.
+ * Augment it to type your claims everywhere:
+ *
+ * @example
+ * ```ts
+ * declare module '@rebind-guard/koa' {
+ *   interface RebindGuardClaims { sub: string; scope: string }
+ * }
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface RebindGuardClaims extends JwtClaims {}
+
+/**
+ * The state rebind-guard adds: `ctx.state.auth`, the verified token with claims of type `Claims`
+ * (by default {@link RebindGuardClaims}).
  *
  * @example
  * ```ts
@@ -45,7 +60,7 @@ export {
  * app.use((ctx) => { ctx.body = ctx.state.auth?.claims.sub; });
  * ```
  */
-export interface RebindGuardState<Claims = JwtClaims> {
+export interface RebindGuardState<Claims = RebindGuardClaims> {
   auth?: AuthInfo<Claims> | undefined;
 }
 
@@ -58,7 +73,7 @@ export interface RebindGuardState<Claims = JwtClaims> {
  * const options: KoaGuardOptions = { hosts: ['localhost'], onReject: (result, ctx) => { ctx.status = result.status; ctx.body = { error: result.code }; } };
  * ```
  */
-export interface KoaGuardOptions<Claims = JwtClaims> extends AdapterOptions<Claims> {
+export interface KoaGuardOptions<Claims = RebindGuardClaims> extends AdapterOptions<Claims> {
   /** Replaces the default `application/problem+json` rejection; set `ctx.status`/`ctx.body`. */
   readonly onReject?: (result: GuardFailure, ctx: Context) => void | Promise<void>;
 }
@@ -73,7 +88,7 @@ export interface KoaGuardOptions<Claims = JwtClaims> extends AdapterOptions<Clai
  * router.post('/items', guard.requireScopes('items:write'), handler);
  * ```
  */
-export interface RebindGuardMiddleware<Claims = JwtClaims> extends Middleware<RebindGuardState<Claims>> {
+export interface RebindGuardMiddleware<Claims = RebindGuardClaims> extends Middleware<RebindGuardState<Claims>> {
   /** The compiled core guard. */
   readonly guard: Guard<Claims>;
   /** Middleware requiring that the verified token grants all `scopes` (none: a token must be present). */
@@ -127,7 +142,9 @@ function tokenCheckMiddleware(check: TokenCheck<OnReject>): Middleware<RebindGua
  * app.use((ctx) => { ctx.body = { ok: true }; });
  * ```
  */
-export function rebindGuard<Claims = JwtClaims>(options: KoaGuardOptions<Claims>): RebindGuardMiddleware<Claims> {
+export function rebindGuard<Claims = RebindGuardClaims>(
+  options: KoaGuardOptions<Claims>,
+): RebindGuardMiddleware<Claims> {
   const { guard, authMode } = compileAdapterOptions(options);
   const onReject = options.onReject;
   // The guard that let the request through, and its onReject: standalone requireScopes() answers like it.
@@ -171,7 +188,7 @@ export function rebindGuard<Claims = JwtClaims>(options: KoaGuardOptions<Claims>
  * app.use(rebindGuard.optional({ hosts: ['localhost'], auth }));
  * ```
  */
-rebindGuard.optional = function optional<Claims = JwtClaims>(
+rebindGuard.optional = function optional<Claims = RebindGuardClaims>(
   options: KoaGuardOptions<Claims>,
 ): RebindGuardMiddleware<Claims> {
   return rebindGuard<Claims>(withOptionalAuth(options));
@@ -202,7 +219,7 @@ export function requireScopes(...scopes: string[]): Middleware<RebindGuardState>
  * router.delete('/orgs/acme', requireClaims<{ org: string }>({ equals: { org: 'acme' } }), handler);
  * ```
  */
-export function requireClaims<Claims = JwtClaims>(
+export function requireClaims<Claims = RebindGuardClaims>(
   requirement: ClaimRequirement<Claims>,
 ): Middleware<RebindGuardState<Claims>> {
   return tokenCheckMiddleware(claimsCheck(requirement as ClaimRequirement<never>)) as Middleware<

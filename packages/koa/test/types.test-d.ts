@@ -1,6 +1,8 @@
 /**
- * Type tests: the claims type of `rebindGuard<Claims>()` flows to `ctx.state.auth`; bad options
- * are type errors. (Koa has no global augmentation, so importing the package by name is exact.)
+ * Type tests: the claims type of `rebindGuard<Claims>()` flows to `ctx.state.auth`; without one,
+ * the augmented `RebindGuardClaims` does; bad options are type errors. (Koa has no global
+ * augmentation, so importing the package by name is exact: the module augmented below is the
+ * built one this file imports, as in a consumer's project.)
  */
 import { describe, expectTypeOf, it } from 'vitest';
 import Koa, { type Context, type Middleware } from 'koa';
@@ -9,9 +11,18 @@ import {
   guardUpgrades,
   rebindGuard,
   requireScopes,
+  type KoaGuardOptions,
+  type RebindGuardClaims,
   type RebindGuardMiddleware,
   type RebindGuardState,
 } from '@rebind-guard/koa';
+
+declare module '@rebind-guard/koa' {
+  interface RebindGuardClaims {
+    org: string;
+    roles: string[];
+  }
+}
 
 interface MyClaims {
   sub: string;
@@ -29,12 +40,20 @@ describe('koa types', () => {
     });
   });
 
-  it('without a claims type, claims are JwtClaims', () => {
+  it('without a claims type, claims are the augmentable RebindGuardClaims', () => {
     const app = new Koa().use(rebindGuard({ hosts: ['localhost'], auth }));
     app.use((ctx) => {
-      expectTypeOf(ctx.state.auth).toEqualTypeOf<AuthInfo | undefined>();
+      expectTypeOf(ctx.state.auth).toEqualTypeOf<AuthInfo<RebindGuardClaims> | undefined>();
+      // The augmentation above, next to the registered claims.
+      expectTypeOf(ctx.state.auth?.claims.org).toEqualTypeOf<string | undefined>();
+      expectTypeOf(ctx.state.auth?.claims.roles).toEqualTypeOf<string[] | undefined>();
       expectTypeOf(ctx.state.auth?.claims.sub).toEqualTypeOf<string | undefined>();
     });
+    expectTypeOf<RebindGuardState>().toEqualTypeOf<RebindGuardState<RebindGuardClaims>>();
+    expectTypeOf<KoaGuardOptions>().toEqualTypeOf<KoaGuardOptions<RebindGuardClaims>>();
+    expectTypeOf(rebindGuard.optional({ hosts: ['localhost'], auth })).toEqualTypeOf<
+      RebindGuardMiddleware<RebindGuardClaims>
+    >();
   });
 
   it('the middleware, helpers and state types', () => {
