@@ -201,6 +201,7 @@ async function decide<Claims>(
   const originFailure = checkOrigin(policy.origin, request, host, counts);
   if (originFailure !== undefined) return originFailure;
   if (excluded) return { ok: true, host, auth: undefined };
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- the former name still works
   const mode = checkOptions.authMode ?? checkOptions.auth ?? 'required';
   const authStep = await checkAuth(policy.auth, request, host, mode, counts);
   return authStep.ok ? { ok: true, host, auth: authStep.auth } : authStep;

@@ -297,6 +297,96 @@ function asciiName(entry: string, name: string): string {
   return parsed;
 }
 
+/** Refuses entries that allow every host, and URLs written where a host name belongs. */
+function refuseCatchAllOrUrl(raw: string, entry: string): void {
+  if (entry === '' || entry === '*' || entry === '.' || entry === '*.') {
+    throw entryError(
+      raw,
+      'would allow every host',
+      'List the names this server answers to, e.g. "api.example.com" or ".example.com".',
+    );
+  }
+  const url = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(entry);
+  if (url !== null) {
+    throw entryError(
+      raw,
+      'is a URL',
+      `Write the host name, not a URL: ${JSON.stringify(url[1] ?? '')} (a scheme and path are not part of a Host).`,
+    );
+  }
+}
+
+/** An IPv6 address written without brackets (`::1`): its canonical bracketed form. */
+function bareIPv6Entry(raw: string, entry: string): string {
+  const address = canonicalIPv6(entry);
+  if (address === undefined) throw entryError(raw, 'is not a valid IPv6 address', 'Write it like "[::1]".');
+  if (UNSPECIFIED.has(`[${address}]`)) {
+    throw entryError(
+      raw,
+      'is the unspecified address, which browsers route to this machine ("0.0.0.0 day")',
+      'List the names clients use instead, e.g. ...LOOPBACK_HOSTS or "[::1]".',
+    );
+  }
+  return `[${address}]`;
+}
+
+/** The kind of a name entry (`*.x` one label, `.x` any depth, else exact) and the name after it. */
+function wildcardOf(raw: string, entry: string): { kind: 'exact' | 'suffix' | 'one-label'; rest: string } {
+  const found = entry.startsWith('*.')
+    ? ({ kind: 'one-label', rest: entry.slice(2) } as const)
+    : entry.startsWith('.')
+      ? ({ kind: 'suffix', rest: entry.slice(1) } as const)
+      : ({ kind: 'exact', rest: entry } as const);
+  if (found.rest.includes('*')) {
+    throw entryError(
+      raw,
+      'has a "*" that is not a leading "*." label',
+      'Use "*.example.com" for one label or ".example.com" for any depth.',
+    );
+  }
+  return found;
+}
+
+/** The normalised name and optional port of an entry after its wildcard prefix. */
+function entryNameAndPort(raw: string, rest: string): { name: string; port: number | undefined } {
+  if (rest.startsWith('[')) {
+    const parsed = parseHost(rest);
+    if (isHostFailure(parsed))
+      throw entryError(
+        raw,
+        `is not a valid host (${parsed.message})`,
+        'Write an IPv6 entry like "[::1]" or "[::1]:8080".',
+      );
+    return { name: parsed.hostname, port: parsed.port };
+  }
+  const colon = rest.lastIndexOf(':');
+  const name = asciiName(raw, colon === -1 ? rest : rest.slice(0, colon));
+  if (colon === -1) return { name, port: undefined };
+  const portText = rest.slice(colon + 1);
+  if (!PORT.test(portText) || Number(portText) > 65535) {
+    throw entryError(
+      raw,
+      'has an invalid port',
+      'Ports are whole numbers from 1 to 65535, e.g. "api.example.com:8443".',
+    );
+  }
+  return { name, port: Number(portText) };
+}
+
+/** Wildcards may not sit on an IP address or cover a whole public suffix. */
+function refuseWideWildcard(raw: string, name: string): void {
+  if (name.startsWith('[') || isIPv4(name)) {
+    throw entryError(raw, 'puts a wildcard on an IP address', 'Use a CIDR range such as "10.0.0.0/8" instead.');
+  }
+  if (isPublicSuffix(name)) {
+    throw entryError(
+      raw,
+      'covers a whole public suffix, where anyone can register a name',
+      'Name your own domain, e.g. ".example.com" or "*.example.com".',
+    );
+  }
+}
+
 /**
  * A compiled host allowlist: exact names, suffixes and IP literals sit in maps keyed by name, so a
  * lookup costs O(labels) whatever the number of entries; CIDR ranges use `node:net` `BlockList`.
@@ -355,80 +445,17 @@ export class HostAllowlist {
 
   #addString(raw: string): void {
     const entry = raw.trim();
-    if (entry === '' || entry === '*' || entry === '.' || entry === '*.') {
-      throw entryError(
-        raw,
-        'would allow every host',
-        'List the names this server answers to, e.g. "api.example.com" or ".example.com".',
-      );
-    }
-    const url = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(entry);
-    if (url !== null) {
-      throw entryError(
-        raw,
-        'is a URL',
-        `Write the host name, not a URL: ${JSON.stringify(url[1] ?? '')} (a scheme and path are not part of a Host).`,
-      );
-    }
+    refuseCatchAllOrUrl(raw, entry);
     if (entry.includes('/')) {
       this.#addRange(raw, entry);
       return;
     }
     if (!entry.startsWith('[') && isIPv6(entry)) {
-      const address = canonicalIPv6(entry);
-      if (address === undefined) throw entryError(raw, 'is not a valid IPv6 address', 'Write it like "[::1]".');
-      if (UNSPECIFIED.has(`[${address}]`)) {
-        throw entryError(
-          raw,
-          'is the unspecified address, which browsers route to this machine ("0.0.0.0 day")',
-          'List the names clients use instead, e.g. ...LOOPBACK_HOSTS or "[::1]".',
-        );
-      }
-      addPorts(this.#exact, `[${address}]`, undefined);
+      addPorts(this.#exact, bareIPv6Entry(raw, entry), undefined);
       return;
     }
-    let kind: 'exact' | 'suffix' | 'one-label' = 'exact';
-    let rest = entry;
-    if (rest.startsWith('*.')) {
-      kind = 'one-label';
-      rest = rest.slice(2);
-    } else if (rest.startsWith('.')) {
-      kind = 'suffix';
-      rest = rest.slice(1);
-    }
-    if (rest.includes('*')) {
-      throw entryError(
-        raw,
-        'has a "*" that is not a leading "*." label',
-        'Use "*.example.com" for one label or ".example.com" for any depth.',
-      );
-    }
-    let name: string;
-    let port: number | undefined;
-    if (rest.startsWith('[')) {
-      const parsed = parseHost(rest);
-      if (isHostFailure(parsed))
-        throw entryError(
-          raw,
-          `is not a valid host (${parsed.message})`,
-          'Write an IPv6 entry like "[::1]" or "[::1]:8080".',
-        );
-      ({ hostname: name, port } = parsed);
-    } else {
-      const colon = rest.lastIndexOf(':');
-      const portText = colon === -1 ? undefined : rest.slice(colon + 1);
-      name = asciiName(raw, colon === -1 ? rest : rest.slice(0, colon));
-      if (portText !== undefined) {
-        if (!PORT.test(portText) || Number(portText) > 65535) {
-          throw entryError(
-            raw,
-            'has an invalid port',
-            'Ports are whole numbers from 1 to 65535, e.g. "api.example.com:8443".',
-          );
-        }
-        port = Number(portText);
-      }
-    }
+    const { kind, rest } = wildcardOf(raw, entry);
+    const { name, port } = entryNameAndPort(raw, rest);
     if (UNSPECIFIED.has(name)) {
       throw entryError(
         raw,
@@ -436,17 +463,7 @@ export class HostAllowlist {
         'List the names clients use instead, e.g. ...LOOPBACK_HOSTS or "127.0.0.1".',
       );
     }
-    const isIp = name.startsWith('[') || isIPv4(name);
-    if (kind !== 'exact' && isIp) {
-      throw entryError(raw, 'puts a wildcard on an IP address', 'Use a CIDR range such as "10.0.0.0/8" instead.');
-    }
-    if (kind !== 'exact' && isPublicSuffix(name)) {
-      throw entryError(
-        raw,
-        'covers a whole public suffix, where anyone can register a name',
-        'Name your own domain, e.g. ".example.com" or "*.example.com".',
-      );
-    }
+    if (kind !== 'exact') refuseWideWildcard(raw, name);
     addPorts(kind === 'exact' ? this.#exact : kind === 'suffix' ? this.#suffixes : this.#oneLabel, name, port);
   }
 

@@ -474,36 +474,9 @@ export class JwtVerifier<Claims = JwtClaims> {
       if (!AUTH_KEYS.has(name))
         throw optionError(`${name} is not an option; valid options are ${[...AUTH_KEYS].join(', ')}.`);
     }
-    const algorithms: unknown = options.algorithms;
-    if (!Array.isArray(algorithms) || algorithms.length === 0) {
-      throw optionError('algorithms is required: list the algorithms your issuer signs with, e.g. ["RS256"].');
-    }
-    for (const alg of algorithms) {
-      if (typeof alg === 'string' && alg.toLowerCase() === 'none') {
-        throw optionError('algorithms must not contain "none": unsigned tokens would be accepted.');
-      }
-      if (typeof alg !== 'string' || !ALGORITHMS.has(alg)) {
-        throw optionError(
-          `algorithms: ${JSON.stringify(alg)} is not supported; use one of ${[...ALGORITHMS].join(', ')}.`,
-        );
-      }
-    }
-    const families = new Set((algorithms as string[]).map(familyOf));
-    if (families.size > 1) {
-      throw optionError(
-        'algorithms mixes HS*, RS*/PS* and ES* families; one key cannot serve them safely. Use one family.',
-      );
-    }
-    this.#algorithms = algorithms as JwtAlgorithm[];
+    this.#algorithms = compileAlgorithms(options.algorithms);
 
-    const sources = (['key', 'getKey', 'jwksUri', 'discovery'] as const).filter(
-      (name) => options[name] !== undefined && options[name] !== false,
-    );
-    if (sources.length !== 1) {
-      throw optionError(
-        "needs exactly one of `key` (the verification key), `getKey(header)` (a key lookup), `jwksUri` (the IdP's key set) and `discovery: true` (find the key set from the issuer).",
-      );
-    }
+    requireOneKeySource(options);
     if (options.getKey !== undefined && typeof options.getKey !== 'function')
       throw optionError('getKey must be a function.');
     this.#remote = remoteKeysFor(options, this.#algorithms, (message) => {
@@ -516,18 +489,7 @@ export class JwtVerifier<Claims = JwtClaims> {
       this.#key = prepared.key;
     }
 
-    const audience: unknown = options.audience;
-    if (audience === undefined) {
-      throw optionError(
-        'audience is required: the audience this API accepts, e.g. "https://api.example.com" (or set resourceMetadata.resource on the guard).',
-      );
-    }
-    if (audience instanceof RegExp)
-      throw optionError('audience must be exact strings; RegExp audiences are matched unanchored by jsonwebtoken.');
-    this.#audience =
-      typeof audience === 'function'
-        ? (audience as (host: ParsedHost) => string | readonly string[])
-        : stringList(audience, 'audience', '"https://api.example.com"');
+    this.#audience = compileAudience(options.audience);
 
     if (options.issuer === false) this.#issuer = undefined;
     else if ((options.issuer as unknown) === undefined) {
@@ -543,20 +505,8 @@ export class JwtVerifier<Claims = JwtClaims> {
       options.typ === undefined ? undefined : new Set(stringList(options.typ, 'typ', '"at+jwt"').map(normaliseTyp));
     this.#requiredClaims =
       options.requiredClaims === undefined ? [] : stringList(options.requiredClaims, 'requiredClaims', '["sub"]');
-    const claims: unknown = options.claims;
-    if (
-      claims !== undefined &&
-      typeof claims !== 'function' &&
-      !(isPlainObject(claims) && typeof claims.parse === 'function')
-    ) {
-      throw optionError('claims must be a function or an object with a parse(claims) method.');
-    }
-    this.#claims = options.claims;
-    const realm = options.realm ?? DEFAULT_REALM;
-    if (typeof realm !== 'string' || !/^[\x20-\x7e]*$/.test(realm) || /["\\]/.test(realm)) {
-      throw optionError('realm must be printable ASCII without quotes or backslashes.');
-    }
-    this.realm = realm;
+    this.#claims = claimsValidator(options.claims);
+    this.realm = compileRealm(options.realm ?? DEFAULT_REALM);
     this.maxTokenLength =
       options.maxTokenLength === undefined
         ? DEFAULT_MAX_TOKEN_LENGTH
@@ -660,22 +610,12 @@ export class JwtVerifier<Claims = JwtClaims> {
       if (found === undefined) return { ok: false, code: 'token_invalid' };
       if (sameKey(found, cached.key)) return this.#accept(cached.claims, cached.header, token);
     }
-    const segments = token.split('.');
-    if (segments.length !== 3) return { ok: false, code: 'token_invalid' };
-    const [headerPart = '', payloadPart = '', signaturePart = ''] = segments;
-    const header = this.#headers.decode(headerPart);
-    if (!isPlainObject(header) || typeof header.alg !== 'string') return { ok: false, code: 'token_invalid' };
-    if (!(this.#algorithms as readonly string[]).includes(header.alg))
-      return { ok: false, code: 'token_algorithm_invalid' };
-    // We implement no JWS extensions, so any critical one must be refused (RFC 7515 §4.1.11).
-    if ('crit' in header) return { ok: false, code: 'token_invalid' };
-    if (this.#typ !== undefined && (typeof header.typ !== 'string' || !this.#typ.has(normaliseTyp(header.typ)))) {
-      return { ok: false, code: 'token_invalid' };
-    }
-    if (!B64URL.test(signaturePart)) return { ok: false, code: 'token_invalid' };
+    const read = this.#readHeader(token);
+    if (!read.ok) return read;
+    const { header, payloadPart } = read;
 
     // A static key needs no await (one microtask less per request); getKey may be async.
-    const key = this.#key ?? (await this.#keyFor(header as JwtHeader));
+    const key = this.#key ?? (await this.#keyFor(header));
     if (key === undefined) return { ok: false, code: 'token_invalid' };
     if (!(key instanceof KeyObject)) return { ok: false, code: 'key_unavailable', retryAfter: key.retryAfter };
 
@@ -699,21 +639,45 @@ export class JwtVerifier<Claims = JwtClaims> {
     }
     if (!isPlainObject(payload)) return { ok: false, code: 'token_invalid' };
 
+    if (!this.#claimsWellFormed(payload)) return { ok: false, code: 'token_claims_invalid' };
+
+    this.#cache?.set(token, host, payload, header, key);
+    return this.#accept(payload, header, token);
+  }
+
+  /** The token's protected header, checked against the configuration before any key is looked up. */
+  #readHeader(
+    token: string,
+  ):
+    | { ok: true; header: JwtHeader; payloadPart: string }
+    | { ok: false; code: 'token_invalid' | 'token_algorithm_invalid' } {
+    const segments = token.split('.');
+    if (segments.length !== 3) return { ok: false, code: 'token_invalid' };
+    const [headerPart = '', payloadPart = '', signaturePart = ''] = segments;
+    const header = this.#headers.decode(headerPart);
+    if (!isPlainObject(header) || typeof header.alg !== 'string') return { ok: false, code: 'token_invalid' };
+    if (!(this.#algorithms as readonly string[]).includes(header.alg))
+      return { ok: false, code: 'token_algorithm_invalid' };
+    // We implement no JWS extensions, so any critical one must be refused (RFC 7515 §4.1.11).
+    if ('crit' in header) return { ok: false, code: 'token_invalid' };
+    if (this.#typ !== undefined && (typeof header.typ !== 'string' || !this.#typ.has(normaliseTyp(header.typ)))) {
+      return { ok: false, code: 'token_invalid' };
+    }
+    if (!B64URL.test(signaturePart)) return { ok: false, code: 'token_invalid' };
+    return { ok: true, header: header as JwtHeader, payloadPart };
+  }
+
+  /** The claim checks jsonwebtoken leaves out: finite numeric dates, a positive `iat`, `exp` and required claims present. */
+  #claimsWellFormed(payload: JwtClaims): boolean {
     // jsonwebtoken accepts a missing exp and exp: 1e400 (Infinity); we do not.
     for (const claim of ['exp', 'nbf', 'iat']) {
       const value = payload[claim];
-      if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value)))
-        return { ok: false, code: 'token_claims_invalid' };
+      if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) return false;
     }
     // jsonwebtoken treats iat: 0 as "unset" and then measures maxAge from now.
-    if (payload.iat !== undefined && (payload.iat as number) <= 0) return { ok: false, code: 'token_claims_invalid' };
-    if (this.#requireExp && payload.exp === undefined) return { ok: false, code: 'token_claims_invalid' };
-    if (this.#requiredClaims.some((claim) => payload[claim] === undefined || payload[claim] === null)) {
-      return { ok: false, code: 'token_claims_invalid' };
-    }
-
-    this.#cache?.set(token, host, payload, header as JwtHeader, key);
-    return this.#accept(payload, header as JwtHeader, token);
+    if (payload.iat !== undefined && payload.iat <= 0) return false;
+    if (this.#requireExp && payload.exp === undefined) return false;
+    return !this.#requiredClaims.some((claim) => payload[claim] === undefined || payload[claim] === null);
   }
 
   /** jsonwebtoken options for these audiences (it reads the clock itself: floor(Date.now() / 1000)). */
@@ -778,6 +742,77 @@ export class JwtVerifier<Claims = JwtClaims> {
 
 const sameKey = (found: unknown, verifiedWith: KeyObject): boolean =>
   found === verifiedWith || (found instanceof KeyObject && found.equals(verifiedWith));
+
+/** The `algorithms` option: known JWS algorithms of one family, never `none`. */
+function compileAlgorithms(algorithms: unknown): readonly JwtAlgorithm[] {
+  if (!Array.isArray(algorithms) || algorithms.length === 0) {
+    throw optionError('algorithms is required: list the algorithms your issuer signs with, e.g. ["RS256"].');
+  }
+  for (const alg of algorithms) {
+    if (typeof alg === 'string' && alg.toLowerCase() === 'none') {
+      throw optionError('algorithms must not contain "none": unsigned tokens would be accepted.');
+    }
+    if (typeof alg !== 'string' || !ALGORITHMS.has(alg)) {
+      throw optionError(
+        `algorithms: ${JSON.stringify(alg)} is not supported; use one of ${[...ALGORITHMS].join(', ')}.`,
+      );
+    }
+  }
+  const families = new Set((algorithms as string[]).map(familyOf));
+  if (families.size > 1) {
+    throw optionError(
+      'algorithms mixes HS*, RS*/PS* and ES* families; one key cannot serve them safely. Use one family.',
+    );
+  }
+  return algorithms as JwtAlgorithm[];
+}
+
+/** Exactly one of `key`, `getKey`, `jwksUri` and `discovery` must say where keys come from. */
+function requireOneKeySource(options: Pick<AuthOptions, 'key' | 'getKey' | 'jwksUri' | 'discovery'>): void {
+  const sources = (['key', 'getKey', 'jwksUri', 'discovery'] as const).filter(
+    (name) => options[name] !== undefined && options[name] !== false,
+  );
+  if (sources.length !== 1) {
+    throw optionError(
+      "needs exactly one of `key` (the verification key), `getKey(header)` (a key lookup), `jwksUri` (the IdP's key set) and `discovery: true` (find the key set from the issuer).",
+    );
+  }
+}
+
+/** The `audience` option: exact strings, or a function of the validated host. */
+function compileAudience(audience: unknown): ((host: ParsedHost) => string | readonly string[]) | readonly string[] {
+  if (audience === undefined) {
+    throw optionError(
+      'audience is required: the audience this API accepts, e.g. "https://api.example.com" (or set resourceMetadata.resource on the guard).',
+    );
+  }
+  if (audience instanceof RegExp)
+    throw optionError('audience must be exact strings; RegExp audiences are matched unanchored by jsonwebtoken.');
+  return typeof audience === 'function'
+    ? (audience as (host: ParsedHost) => string | readonly string[])
+    : stringList(audience, 'audience', '"https://api.example.com"');
+}
+
+/** The `claims` option: a validator function or a schema with `parse`. */
+function claimsValidator<Claims>(claims: ClaimsValidator<Claims> | undefined): ClaimsValidator<Claims> | undefined {
+  const value: unknown = claims;
+  if (
+    value !== undefined &&
+    typeof value !== 'function' &&
+    !(isPlainObject(value) && typeof value.parse === 'function')
+  ) {
+    throw optionError('claims must be a function or an object with a parse(claims) method.');
+  }
+  return claims;
+}
+
+/** The `realm` option: printable ASCII that needs no escaping inside the challenge's quotes. */
+function compileRealm(realm: unknown): string {
+  if (typeof realm !== 'string' || !/^[\x20-\x7e]*$/.test(realm) || /["\\]/.test(realm)) {
+    throw optionError('realm must be printable ASCII without quotes or backslashes.');
+  }
+  return realm;
+}
 
 function positive(value: unknown, name: string, unit = 'seconds'): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {

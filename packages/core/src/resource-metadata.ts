@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import { keyServerUrl } from './internal/remote-keys.js';
+import { isScopeToken } from './scopes.js';
 
 /**
  * The `resourceMetadata` option of a guard.
@@ -71,32 +72,35 @@ export interface CompiledResourceMetadata {
 }
 
 const WELL_KNOWN = '/.well-known/oauth-protected-resource';
-const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+
+/** The option names, derived from the type so validation cannot drift from it. */
+const OPTION_KEYS: ReadonlySet<string> = new Set(
+  Object.keys({
+    resource: true,
+    authorizationServers: true,
+    scopesSupported: true,
+    resourceName: true,
+    resourceDocumentation: true,
+  } satisfies Record<keyof ResourceMetadataOptions, true>),
+);
 
 function metadataError(message: string): TypeError {
   return new TypeError(`rebind-guard: resourceMetadata.${message}`);
 }
 
-/** Validates `resourceMetadata` once and builds the document (throws `TypeError` naming the fix). */
-export function compileResourceMetadata(options: unknown): CompiledResourceMetadata | undefined {
-  if (options === undefined) return undefined;
+/** Checks every option (throws `TypeError` naming the fix) and returns them typed, with the parsed resource URL. */
+function validateOptions(options: unknown): { options: ResourceMetadataOptions; resourceUrl: URL } {
   if (typeof options !== 'object' || options === null) {
     throw metadataError(
       'must be an object such as { resource: "https://mcp.example.com/mcp", authorizationServers: ["https://auth.example.com"] }.',
     );
   }
-  const known = new Set([
-    'resource',
-    'authorizationServers',
-    'scopesSupported',
-    'resourceName',
-    'resourceDocumentation',
-  ]);
   for (const name of Object.keys(options)) {
-    if (!known.has(name)) throw metadataError(`${name} is not an option; valid options are ${[...known].join(', ')}.`);
+    if (!OPTION_KEYS.has(name))
+      throw metadataError(`${name} is not an option; valid options are ${[...OPTION_KEYS].join(', ')}.`);
   }
   const { resource, authorizationServers, scopesSupported, resourceName, resourceDocumentation } = options as Record<
-    string,
+    keyof ResourceMetadataOptions,
     unknown
   >;
   const resourceUrl = keyServerUrl(resource);
@@ -112,11 +116,7 @@ export function compileResourceMetadata(options: unknown): CompiledResourceMetad
     const url = keyServerUrl(server);
     if (typeof url === 'string') throw metadataError(`authorizationServers: ${JSON.stringify(server)} ${url}.`);
   }
-  if (
-    scopesSupported !== undefined &&
-    (!Array.isArray(scopesSupported) ||
-      scopesSupported.some((scope) => typeof scope !== 'string' || !SCOPE_TOKEN.test(scope)))
-  ) {
+  if (scopesSupported !== undefined && (!Array.isArray(scopesSupported) || !scopesSupported.every(isScopeToken))) {
     throw metadataError('scopesSupported must be scope names without spaces or quotes, e.g. ["mcp:tools"].');
   }
   if (resourceName !== undefined && typeof resourceName !== 'string')
@@ -124,17 +124,24 @@ export function compileResourceMetadata(options: unknown): CompiledResourceMetad
   if (resourceDocumentation !== undefined && typeof keyServerUrl(resourceDocumentation) === 'string') {
     throw metadataError('resourceDocumentation must be an https URL.');
   }
+  return { options: options as ResourceMetadataOptions, resourceUrl };
+}
+
+/** Validates `resourceMetadata` once and builds the document (throws `TypeError` naming the fix). */
+export function compileResourceMetadata(options: unknown): CompiledResourceMetadata | undefined {
+  if (options === undefined) return undefined;
+  const { options: valid, resourceUrl } = validateOptions(options);
+  const { resource, authorizationServers, scopesSupported, resourceName, resourceDocumentation } = valid;
   // The URL as given, minus a lone trailing slash on the origin ("https://a.example/" -> "https://a.example").
-  const canonical =
-    resourceUrl.pathname === '/' && !String(resource).endsWith('/') ? resourceUrl.origin : resourceUrl.href;
+  const canonical = resourceUrl.pathname === '/' && !resource.endsWith('/') ? resourceUrl.origin : resourceUrl.href;
   const suffix = resourceUrl.pathname === '/' ? '' : resourceUrl.pathname.replace(/\/$/, '');
   const document = {
     resource: canonical,
-    authorization_servers: authorizationServers as string[],
-    ...(scopesSupported === undefined ? {} : { scopes_supported: scopesSupported as string[] }),
+    authorization_servers: authorizationServers,
+    ...(scopesSupported === undefined ? {} : { scopes_supported: scopesSupported }),
     bearer_methods_supported: ['header'],
     ...(resourceName === undefined ? {} : { resource_name: resourceName }),
-    ...(resourceDocumentation === undefined ? {} : { resource_documentation: resourceDocumentation as string }),
+    ...(resourceDocumentation === undefined ? {} : { resource_documentation: resourceDocumentation }),
   };
   const metadataUrl = `${resourceUrl.origin}${WELL_KNOWN}${suffix}`;
   return {

@@ -7,6 +7,11 @@
 /** A scope token: printable ASCII except space, `"` and `\`. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
+/** Is `value` a single OAuth scope token (RFC 6749 §3.3)? */
+export function isScopeToken(value: unknown): value is string {
+  return typeof value === 'string' && SCOPE_TOKEN.test(value);
+}
+
 /**
  * Checks a list of required OAuth scopes once, when a route is set up: each must be a non-empty
  * scope token (RFC 6749 §3.3: no spaces, quotes or backslashes). Throws `TypeError` otherwise.
@@ -18,12 +23,12 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
  * ```
  */
 export function validateScopes(scopes: readonly unknown[]): readonly string[] {
-  if (!Array.isArray(scopes) || scopes.some((scope) => typeof scope !== 'string' || !SCOPE_TOKEN.test(scope))) {
+  if (!Array.isArray(scopes) || !scopes.every(isScopeToken)) {
     throw new TypeError(
       'rebind-guard: scopes must be non-empty strings without spaces, quotes or backslashes, e.g. "items:write".',
     );
   }
-  return scopes as readonly string[];
+  return scopes;
 }
 
 /** The scopes a token grants: its space-separated `scope` string and its `scp` array, merged. */
