@@ -6,7 +6,7 @@
  */
 import { describe, expectTypeOf, it } from 'vitest';
 import Koa, { type Context, type Middleware } from 'koa';
-import type { AuthInfo, GuardFailure } from '@rebind-guard/core';
+import type { AuthInfo, Guard, GuardFailure } from '@rebind-guard/core';
 import {
   guardUpgrades,
   rebindGuard,
@@ -49,11 +49,10 @@ describe('koa types', () => {
       expectTypeOf(ctx.state.auth?.claims.roles).toEqualTypeOf<string[] | undefined>();
       expectTypeOf(ctx.state.auth?.claims.sub).toEqualTypeOf<string | undefined>();
     });
-    expectTypeOf<RebindGuardState>().toEqualTypeOf<RebindGuardState<RebindGuardClaims>>();
-    expectTypeOf<KoaGuardOptions>().toEqualTypeOf<KoaGuardOptions<RebindGuardClaims>>();
-    expectTypeOf(rebindGuard.optional({ hosts: ['localhost'], auth })).toEqualTypeOf<
-      RebindGuardMiddleware<RebindGuardClaims>
-    >();
+    expectTypeOf<RebindGuardState['auth']>().toEqualTypeOf<AuthInfo<RebindGuardClaims> | undefined>();
+    expectTypeOf(rebindGuard.optional({ hosts: ['localhost'], auth }).guard).toEqualTypeOf<Guard<RebindGuardClaims>>();
+    const options: KoaGuardOptions = { hosts: ['localhost'], auth };
+    expectTypeOf(rebindGuard(options).guard).toEqualTypeOf<Guard<RebindGuardClaims>>();
   });
 
   it('the middleware, helpers and state types', () => {
