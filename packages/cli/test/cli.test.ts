@@ -198,7 +198,10 @@ describe('runCli', () => {
         ['probe', open.url, '--token', '--json'],
         '--token needs a value, got the option --json; to pass a value that starts with -, write --token=--json.',
       ],
-      [['probe', '--unsafe=yes', open.url], '--unsafe takes no value (got --unsafe=yes); it is a switch: write --unsafe.'],
+      [
+        ['probe', '--unsafe=yes', open.url],
+        '--unsafe takes no value (got --unsafe=yes); it is a switch: write --unsafe.',
+      ],
       [['--foo'], 'unknown option --foo; run rebind-guard --help for the options.'],
     ];
     for (const [argv, message] of cases) {
