@@ -2,8 +2,9 @@
  * Every TSDoc `@example` block (```ts, and ```js with `checkJs`) of the public API is type-checked
  * against the built packages, imported by name (`@rebind-guard/…`) the way users write them. The
  * public API is what the `exports` of the published packages reach: their exported declarations,
- * the members of exported classes and interfaces and the namespace/expando members of exported
- * functions (`rebindGuard.optional`). One test case per example, named `file:symbol`.
+ * the members of exported classes and interfaces, the namespace/expando members of exported
+ * functions (`rebindGuard.optional`) and the entry files' `@packageDocumentation` (`file:(module)`).
+ * One test case per example, named `file:symbol`.
  *
  * Each example is a module of its own (top-level await allowed). The few names an example may use
  * without declaring them (`app`, `handler`, `router`, `auth`, `MyClaims`) come from a typed
@@ -173,7 +174,7 @@ describe('TSDoc examples of the public API', () => {
     );
   });
 
-  it('finds the examples, including members and expando members (sanity check)', () => {
+  it('finds the examples, including members, expando members and package docs (sanity check)', () => {
     const ids = collected.examples.map((example) => example.id);
     expect(ids.length).toBeGreaterThan(100);
     expect(ids).toEqual(
@@ -181,6 +182,7 @@ describe('TSDoc examples of the public API', () => {
         'packages/core/src/host.ts:parseHost',
         'packages/core/src/host.ts:HostAllowlist.allows',
         'packages/express/src/index.ts:rebindGuard.optional',
+        'packages/cli/src/index.ts:(module)',
       ]),
     );
   });

@@ -1,7 +1,8 @@
 /**
  * Finds the TSDoc `@example` blocks of the public API: every declaration exported from a
  * published package's `exports` entry points, their class/interface members and namespace or
- * expando members (e.g. `rebindGuard.optional`). The sources are read, not the built `.d.ts`
+ * expando members (e.g. `rebindGuard.optional`), and the entry files' `@packageDocumentation`
+ * comments. The sources are read, not the built `.d.ts`
  * (declaration emit drops the comment of an expando member): each entry point's `types` file
  * `dist/<x>.d.ts` stands for `src/<x>.ts`, and `@rebind-guard/…` imports between packages are
  * mapped onto the sources too, so a re-exported declaration is found once, in its own file.
@@ -132,7 +133,18 @@ function jsDocNodes(declaration: ts.Node): ts.JSDoc[] {
   if (ts.isPropertyAccessExpression(declaration) && ts.isBinaryExpression(declaration.parent)) {
     host = declaration.parent.parent;
   }
-  return (host as { jsDoc?: ts.JSDoc[] }).jsDoc ?? [];
+  // The first statement of a file also carries the file's `@packageDocumentation` comment.
+  return ((host as { jsDoc?: ts.JSDoc[] }).jsDoc ?? []).filter((doc) => !isPackageDoc(doc));
+}
+
+function isPackageDoc(doc: ts.JSDoc): boolean {
+  return (doc.tags ?? []).some((tag) => tag.tagName.text === 'packageDocumentation');
+}
+
+/** The `@packageDocumentation` comment of a file (on its first statement), if any. */
+function packageDocs(sourceFile: ts.SourceFile): ts.JSDoc[] {
+  const first = sourceFile.statements[0] as { jsDoc?: ts.JSDoc[] } | undefined;
+  return (first?.jsDoc ?? []).filter(isPackageDoc);
 }
 
 /** A function or class, or a variable initialised with a function (`const f = () => …`). */
@@ -153,7 +165,7 @@ function checkedBlocks(
   declarations: readonly ts.Node[],
 ): { declaration: ts.Node; doc: ts.JSDoc; block: ExampleBlock }[] {
   return declarations.flatMap((declaration) =>
-    jsDocNodes(declaration).flatMap((doc) =>
+    (ts.isSourceFile(declaration) ? packageDocs(declaration) : jsDocNodes(declaration)).flatMap((doc) =>
       exampleBlocks(doc.getText())
         .filter((block) => CHECKED_LANGUAGES.has(block.lang))
         .map((block) => ({ declaration, doc, block })),
@@ -203,7 +215,11 @@ export function collectExamples(
   for (const entry of entries) {
     const sourceFile = program.getSourceFile(entry.sourceFile);
     const moduleSymbol = sourceFile === undefined ? undefined : checker.getSymbolAtLocation(sourceFile);
-    if (moduleSymbol === undefined) throw new Error(`${entry.specifier}: no module at ${entry.sourceFile}`);
+    if (sourceFile === undefined || moduleSymbol === undefined) {
+      throw new Error(`${entry.specifier}: no module at ${entry.sourceFile}`);
+    }
+    // The entry point's own `@packageDocumentation` comment.
+    byDeclaration.set(sourceFile, { symbol: '(module)', entries: new Set([entry.specifier]) });
     for (const exported of checker.getExportsOfModule(moduleSymbol)) {
       const target = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
       const name = exported.getName() === 'default' ? target.getName() : exported.getName();
