@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import {
   createGuard,
@@ -12,17 +11,16 @@ import {
   type GuardRequest,
   type GuardResult,
 } from '../src/index.js';
+import {
+  craftToken,
+  TEST_AUDIENCE as AUD,
+  TEST_ISSUER as ISS,
+  TEST_SECRET as SECRET,
+  testClaims,
+} from '../../../test/helpers/tokens.js';
 
-const SECRET = 'guard-test-secret-0123456789-abcdefghijklmnop';
-const AUD = 'https://api.example.com';
-const ISS = 'https://idp.example.com';
-
-function token(claims: Record<string, unknown> = {}): string {
-  const now = Math.floor(Date.now() / 1000);
-  const enc = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const input = `${enc({ alg: 'HS256', typ: 'JWT' })}.${enc({ sub: 'u1', aud: AUD, iss: ISS, iat: now, exp: now + 600, ...claims })}`;
-  return `${input}.${createHmac('sha256', SECRET).update(input).digest('base64url')}`;
-}
+/** A valid token for this API, for user u1. */
+const token = (claims: Record<string, unknown> = {}): string => craftToken(testClaims({ sub: 'u1', ...claims }));
 
 const HOSTS = ['api.example.com', 'app.example.com', 'api.example.com:8443', 'localhost'];
 

@@ -3,7 +3,7 @@
  * audience bypasses, catch-alls in disguise, RFC 6750 statuses, repeated headers, clock claims.
  * Each case failed on the code before the fix. The socket-level half lives in test/adversarial.
  */
-import { createHmac, createSecretKey, generateKeyPairSync } from 'node:crypto';
+import { createSecretKey } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import {
   createGuard,
@@ -13,25 +13,10 @@ import {
   type GuardRequest,
   type GuardResult,
 } from '../src/index.js';
+import { craftToken, TEST_AUDIENCE as AUD, TEST_ISSUER as ISS, testKeyPair } from '../../../test/helpers/tokens.js';
 
 const NOW = Math.floor(Date.now() / 1000);
-const AUD = 'https://api.example.com';
-const ISS = 'https://idp.example.com';
 const SECRET32 = 'k'.repeat(32);
-
-const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
-
-/** An HS* token signed with exactly these key bytes (an empty key included, which jsonwebtoken refuses to sign with). */
-function hmacToken(
-  key: Buffer,
-  claims: Record<string, unknown>,
-  alg = 'HS256',
-  header: Record<string, unknown> = {},
-): string {
-  const input = `${b64({ alg, typ: 'JWT', ...header })}.${b64(claims)}`;
-  const hash = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' }[alg] ?? 'sha256';
-  return `${input}.${createHmac(hash, key).update(input).digest('base64url')}`;
-}
 
 const goodClaims = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
   sub: 'u1',
@@ -97,7 +82,7 @@ describe('HMAC keys shorter than the hash are refused in every form (RFC 7518 §
         'short',
       ]) {
         const guard = createGuard({ hosts: ['api.example.com'], auth: auth({ getKey: () => bad as never }) });
-        const token = hmacToken(typeof bad === 'string' ? Buffer.from(bad) : Buffer.alloc(0), goodClaims());
+        const token = craftToken(goodClaims(), { secret: typeof bad === 'string' ? bad : Buffer.alloc(0) });
         for (let i = 0; i < 3; i++) {
           const result = await guard.check(req({ host: 'api.example.com', authorization: `Bearer ${token}` }));
           expect(codeOf(result)).toBe('token_invalid');
@@ -114,8 +99,8 @@ describe('HMAC keys shorter than the hash are refused in every form (RFC 7518 §
 });
 
 describe('public-key material is refused as an HMAC secret in every disguise', () => {
-  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const ec = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const rsa = testKeyPair('rsa');
+  const ec = testKeyPair('ec-p256');
   const pem: string = rsa.publicKey.export({ format: 'pem', type: 'spki' }).toString();
   const jwk = rsa.publicKey.export({ format: 'jwk' });
   const cases: [string, () => AuthOptions['key'], RegExp][] = [
@@ -168,7 +153,7 @@ describe('maxAge and iat', () => {
       hosts: ['api.example.com'],
       auth: auth({ key: SECRET32, requireExp: false, maxAge: 900 }),
     });
-    const token = hmacToken(Buffer.from(SECRET32), { sub: 'u1', aud: AUD, iss: ISS, iat });
+    const token = craftToken({ sub: 'u1', aud: AUD, iss: ISS, iat }, { secret: SECRET32 });
     expect(codeOf(await guard.check(req({ host: 'api.example.com', authorization: `Bearer ${token}` })))).toBe(code);
   });
 
@@ -177,7 +162,7 @@ describe('maxAge and iat', () => {
       hosts: ['api.example.com'],
       auth: auth({ key: SECRET32, requireExp: false, maxAge: 900 }),
     });
-    const token = hmacToken(Buffer.from(SECRET32), { sub: 'u1', aud: AUD, iss: ISS, iat: NOW - 10 });
+    const token = craftToken({ sub: 'u1', aud: AUD, iss: ISS, iat: NOW - 10 }, { secret: SECRET32 });
     expect(codeOf(await guard.check(req({ host: 'api.example.com', authorization: `Bearer ${token}` })))).toBe('ok');
   });
 });
@@ -188,7 +173,7 @@ describe('host-bound audience with trustProxy: every forwarded value must name o
     trustProxy: true,
     auth: auth({ key: SECRET32, audience: (host) => `https://${host.hostname}` }),
   });
-  const tokenA = hmacToken(Buffer.from(SECRET32), goodClaims({ aud: 'https://a.tenant.example.com' }));
+  const tokenA = craftToken(goodClaims({ aud: 'https://a.tenant.example.com' }), { secret: SECRET32 });
   const bearer = `Bearer ${tokenA}`;
 
   it.each<[string, Record<string, string>]>([

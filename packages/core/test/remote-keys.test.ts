@@ -4,15 +4,13 @@
  * issuer mismatch — and the option checks.
  */
 import { once } from 'node:events';
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import jsonwebtoken from 'jsonwebtoken';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createGuard, type AuthOptions, type GuardResult } from '../src/index.js';
-
-const AUD = 'https://api.example.com';
+import { jwtSegment, mintToken, TEST_AUDIENCE as AUD, testKeyPair } from '../../../test/helpers/tokens.js';
 
 interface Idp {
   issuer: string;
@@ -35,15 +33,8 @@ const idp: Idp = {
   mode: 'up',
   oidc: true,
 };
-const pairs = new Map<string, { privateKey: KeyObject; publicKey: KeyObject }>();
-const pair = (kid: string) => {
-  let found = pairs.get(kid);
-  if (found === undefined) {
-    found = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    pairs.set(kid, found);
-  }
-  return found;
-};
+/** The IdP's RSA key pair for `kid`. */
+const pair = (kid: string) => testKeyPair('rsa', kid);
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -116,14 +107,9 @@ function publish(...kids: string[]): void {
   for (const kid of kids) idp.keys.set(kid, pair(kid).publicKey);
 }
 
-const token = (kid: string, claims: Record<string, unknown> = {}): string =>
-  jsonwebtoken.sign({ sub: 'u1', ...claims }, pair(kid).privateKey, {
-    algorithm: 'RS256',
-    keyid: kid,
-    audience: AUD,
-    issuer: idp.issuer,
-    expiresIn: 300,
-  });
+/** A token of the IdP signed with the key of `kid`. */
+const token = (kid: string): string =>
+  mintToken({ sub: 'u1', iss: idp.issuer }, { key: pair(kid).privateKey, algorithm: 'RS256', keyid: kid });
 
 function guardWith(auth: Partial<AuthOptions>) {
   const options: AuthOptions = { algorithms: ['RS256'], audience: AUD, issuer: idp.issuer, ...auth };
@@ -158,10 +144,7 @@ describe('jwksUri', () => {
     const guard = guardWith({ jwksUri: idp.jwksUrl });
     expect(codeOf(await check(guard, token('k1')))).toBe('ok');
     const forged = Array.from({ length: 200 }, (_, index) =>
-      token('k1').replace(
-        /^[^.]+/,
-        Buffer.from(JSON.stringify({ alg: 'RS256', kid: `x${index}` })).toString('base64url'),
-      ),
+      token('k1').replace(/^[^.]+/, jwtSegment({ alg: 'RS256', kid: `x${index}` })),
     );
     const results = await Promise.all(forged.map((bearer) => check(guard, bearer)));
     expect(new Set(results.map(codeOf))).toEqual(new Set(['token_invalid']));

@@ -1,17 +1,14 @@
 /**
  * RFC 9728 protected resource metadata and RFC 8707 audience (issue 17), core level.
  */
-import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createGuard, type GuardOptions, type GuardRequest, type GuardResult } from '../src/index.js';
+import { craftToken, TEST_SECRET as SECRET, testClaims } from '../../../test/helpers/tokens.js';
 
-const SECRET = 'resource-metadata tests: a long enough HS256 secret';
 const RESOURCE = 'https://mcp.example.com/mcp';
-const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
-function token(claims: Record<string, unknown>): string {
-  const input = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: 'u1', iss: 'https://auth.example.com', exp: Math.floor(Date.now() / 1000) + 300, ...claims })}`;
-  return `${input}.${createHmac('sha256', SECRET).update(input).digest('base64url')}`;
-}
+/** A token of the authorization server; no `aud` unless `claims` give one. */
+const token = (claims: Record<string, unknown>): string =>
+  craftToken(testClaims({ aud: undefined, iss: 'https://auth.example.com', ...claims }));
 
 const options: GuardOptions = {
   hosts: ['mcp.example.com'],

@@ -1,4 +1,3 @@
-import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import jsonwebtoken from 'jsonwebtoken';
@@ -12,20 +11,20 @@ import {
   type KeyInput,
 } from '../src/index.js';
 import { HeaderMemo, TokenCache } from '../src/internal/token-cache.js';
+import {
+  craftToken,
+  jwtSegment as enc,
+  signToken,
+  TEST_AUDIENCE as AUD,
+  TEST_ISSUER as ISS,
+  TEST_SECRET as SECRET,
+  testKeyPair,
+} from '../../../test/helpers/tokens.js';
 
 const NOW = 1_700_000_000;
-const SECRET = 'a-long-random-hs256-secret-for-cache-tests-0123456789';
-const AUD = 'https://api.example.com';
-const ISS = 'https://idp.example.com';
 const HOSTS = ['api.example.com', 'staging.example.com'];
 const API = { hostname: 'api.example.com', port: undefined };
 
-const enc = (part: object): string => Buffer.from(JSON.stringify(part)).toString('base64url');
-/** A fast HS256 token (no jsonwebtoken.sign), so tests can mint tens of thousands. */
-function craft(payload: object, secret = SECRET): string {
-  const input = `${enc({ alg: 'HS256', typ: 'JWT' })}.${enc(payload)}`;
-  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
-}
 const claims = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
   sub: 'user-1',
   aud: AUD,
@@ -74,7 +73,7 @@ describe('auth.cache option', () => {
 
   it('is on by default: a repeat token is not verified again', async () => {
     const guard = guardWith();
-    const token = craft(claims());
+    const token = craftToken(claims());
     expect(codeOf(await check(guard, token))).toBe('ok');
     expect(codeOf(await check(guard, token))).toBe('ok');
     expect(codeOf(await check(guard, token))).toBe('ok');
@@ -83,7 +82,7 @@ describe('auth.cache option', () => {
 
   it('cache: false verifies every time', async () => {
     const guard = guardWith({ cache: false });
-    const token = craft(claims());
+    const token = craftToken(claims());
     expect(codeOf(await check(guard, token))).toBe('ok');
     expect(codeOf(await check(guard, token))).toBe('ok');
     expect(verifySpy).toHaveBeenCalledTimes(2);
@@ -93,7 +92,7 @@ describe('auth.cache option', () => {
 describe('a hit returns what the full check returns', () => {
   it('equal AuthInfo, but objects of its own (one request mutating its claims cannot leak into another)', async () => {
     const payload = claims({ aud: [AUD, 'other'], roles: ['admin'], nested: { a: [1, { b: null }] } });
-    const token = craft(payload);
+    const token = craftToken(payload);
     const uncached = await check(guardWith({ cache: false }), token);
     const guard = guardWith();
     const first = await check(guard, token);
@@ -113,8 +112,9 @@ describe('a hit returns what the full check returns', () => {
   });
 
   it('keeps an own "__proto__" claim as data, as JSON.parse does', async () => {
-    const token = `${enc({ alg: 'HS256' })}.${Buffer.from(`{"aud":"${AUD}","iss":"${ISS}","exp":${NOW + 60},"__proto__":{"admin":true}}`).toString('base64url')}`;
-    const signed = `${token}.${createHmac('sha256', SECRET).update(token).digest('base64url')}`;
+    const signed = craftToken(`{"aud":"${AUD}","iss":"${ISS}","exp":${NOW + 60},"__proto__":{"admin":true}}`, {
+      header: { alg: 'HS256' },
+    });
     const guard = guardWith();
     await check(guard, signed);
     const hit = await check(guard, signed);
@@ -142,7 +142,7 @@ describe('a hit returns what the full check returns', () => {
   ] as const)('%s: same result as without a cache at every second', async (_name, payload, options) => {
     const cached = guardWith(options);
     const uncached = guardWith({ ...options, cache: false });
-    const token = craft(payload);
+    const token = craftToken(payload);
     expect(codeOf(await check(cached, token))).toBe('ok');
     const seen = new Set<string>();
     for (let second = -30; second <= 90; second++) {
@@ -158,7 +158,7 @@ describe('a hit returns what the full check returns', () => {
 
   it('a token verified, then expired, fails as token_expired', async () => {
     const guard = guardWith({ clockTolerance: 0 });
-    const token = craft(claims({ exp: NOW + 60 }));
+    const token = craftToken(claims({ exp: NOW + 60 }));
     expect(codeOf(await check(guard, token))).toBe('ok');
     vi.setSystemTime((NOW + 59) * 1000);
     expect(codeOf(await check(guard, token))).toBe('ok');
@@ -173,11 +173,11 @@ describe('a hit returns what the full check returns', () => {
 
   it('never caches failures: a not-yet-active token becomes valid later, a bad audience stays bad', async () => {
     const guard = guardWith({ clockTolerance: 0 });
-    const early = craft(claims({ nbf: NOW + 10 }));
+    const early = craftToken(claims({ nbf: NOW + 10 }));
     expect(codeOf(await check(guard, early))).toBe('token_not_active');
     vi.setSystemTime((NOW + 10) * 1000);
     expect(codeOf(await check(guard, early))).toBe('ok');
-    const foreign = craft(claims({ aud: 'https://other.example.com' }));
+    const foreign = craftToken(claims({ aud: 'https://other.example.com' }));
     expect(codeOf(await check(guard, foreign))).toBe('token_audience_invalid');
     expect(codeOf(await check(guard, foreign))).toBe('token_audience_invalid');
     expect(verifySpy).toHaveBeenCalledTimes(4);
@@ -185,7 +185,7 @@ describe('a hit returns what the full check returns', () => {
 
   it('host-bound audience: a token cached for host A fails on host B', async () => {
     const guard = guardWith({ audience: (host) => `https://${host.hostname}` });
-    const token = craft(claims({ aud: 'https://staging.example.com' }));
+    const token = craftToken(claims({ aud: 'https://staging.example.com' }));
     expect(codeOf(await check(guard, token, 'staging.example.com'))).toBe('ok');
     expect(codeOf(await check(guard, token, 'staging.example.com'))).toBe('ok');
     expect(verifySpy).toHaveBeenCalledTimes(1);
@@ -204,7 +204,7 @@ describe('a hit returns what the full check returns', () => {
         return typeof c.jti === 'string' && !revoked.has(c.jti);
       },
     });
-    const token = craft(claims({ jti: 'session-1' }));
+    const token = craftToken(claims({ jti: 'session-1' }));
     expect(codeOf(await check(guard, token))).toBe('ok');
     expect(codeOf(await check(guard, token))).toBe('ok');
     revoked.add('session-1');
@@ -215,20 +215,20 @@ describe('a hit returns what the full check returns', () => {
 
   it('a parse-style validator gets its own copy of the claims on a hit and its result is returned', async () => {
     const guard = guardWith({ claims: { parse: (c: unknown) => ({ ...(c as JwtClaims), parsed: true }) } });
-    const token = craft(claims());
+    const token = craftToken(claims());
     await check(guard, token);
     const hit = await check(guard, token);
     expect(hit.ok && hit.auth?.claims).toMatchObject({ sub: 'user-1', parsed: true });
   });
 
   it('getKey: a hit is used only while getKey returns the key the token was verified with', async () => {
-    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const rsa = testKeyPair('rsa');
+    const other = testKeyPair('rsa', 'other');
     const pem = rsa.publicKey.export({ type: 'spki', format: 'pem' }).toString();
     let current: KeyInput | undefined = pem;
     const getKey = vi.fn(() => current ?? Promise.reject(new Error('unknown kid')));
     const guard = createGuard({ hosts: HOSTS, auth: { getKey, algorithms: ['RS256'], audience: AUD, issuer: ISS } });
-    const token = jsonwebtoken.sign(claims(), rsa.privateKey, { algorithm: 'RS256', keyid: 'k1' });
+    const token = signToken(claims(), { key: rsa.privateKey, algorithm: 'RS256', keyid: 'k1' });
     expect(codeOf(await check(guard, token))).toBe('ok');
     expect(codeOf(await check(guard, token))).toBe('ok');
     expect(verifySpy).toHaveBeenCalledTimes(1);
@@ -250,7 +250,7 @@ describe('a hit returns what the full check returns', () => {
 
 describe('bounded memory', () => {
   const settings = { clockTolerance: 5, maxAge: undefined, hostBound: false };
-  const key = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey;
+  const key = testKeyPair('ec-p256').publicKey;
 
   it('holds at most max entries under 100,000 distinct tokens', () => {
     const cache = new TokenCache({ max: 1000 }, settings);
@@ -300,13 +300,9 @@ describe('bounded memory', () => {
       return getHeapStatistics().used_heap_size;
     };
     const verifier = new JwtVerifier({ key: SECRET, algorithms: ['HS256'], audience: AUD, issuer: ISS });
-    const prefix = `${enc({ alg: 'HS256', typ: 'JWT' })}.`;
-    const mint = (i: number): string => {
-      // About 300 characters, like a real access token.
-      const input =
-        prefix + enc(claims({ sub: `user-${i}`, jti: `${i}-${'x'.repeat(64)}`, scope: 'read write admin' }));
-      return `${input}.${createHmac('sha256', SECRET).update(input).digest('base64url')}`;
-    };
+    // About 300 characters, like a real access token.
+    const mint = (i: number): string =>
+      craftToken(claims({ sub: `user-${i}`, jti: `${i}-${'x'.repeat(64)}`, scope: 'read write admin' }));
     verifySpy.mockRestore();
     for (let i = 0; i < 2000; i++) await verifier.verify(mint(i), API);
     const before = heap();
