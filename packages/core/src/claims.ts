@@ -13,14 +13,8 @@ export type ClaimValue = string | number | boolean;
  * What a route requires of a verified token's claims. `equals`: each claim must be exactly that
  * value. `includes`: each claim must contain every listed value — as an array, or as a
  * space-separated string (like `scope`). A token that fails is `token_claims_invalid` (401,
- * `error="invalid_token"`); no token is `token_missing`.
- *
- * @example
- * ```ts
- * import type { ClaimRequirement } from '@rebind-guard/core';
- * interface MyClaims { org: string; roles: string[]; email_verified: boolean }
- * const admins: ClaimRequirement<MyClaims> = { equals: { org: 'acme', email_verified: true }, includes: { roles: ['admin'] } };
- * ```
+ * `error="invalid_token"`); no token is `token_missing`. Express and Koa take it in `requireClaims()`,
+ * Fastify in the route option `config.rebindGuard.claims`.
  */
 export interface ClaimRequirement<Claims = Record<string, unknown>> {
   readonly equals?: { readonly [Name in keyof Claims & string]?: ClaimValue };

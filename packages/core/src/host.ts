@@ -181,12 +181,6 @@ export function formatHost(host: ParsedHost): string {
  * ranges covering IPv4-mapped space (`'::ffff:0:0/96'`, `'::/8'`), `.suffix` / `*.suffix` on a public
  * suffix (`.com`, `.co.uk`, `.github.io`, per the Public Suffix List), RegExps that match unrelated
  * names (with or without a port), and URLs (write the host name).
- *
- * @example
- * ```ts
- * import type { HostEntry } from '@rebind-guard/core';
- * const hosts: HostEntry[] = ['api.example.com', '*.tenant.example.com', '10.0.0.0/8', /^pr-\d+\.preview\.example\.com$/];
- * ```
  */
 export type HostEntry = string | RegExp;
 

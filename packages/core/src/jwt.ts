@@ -113,13 +113,17 @@ export type ClaimsValidator<Claims> =
  *
  * @example
  * ```ts
- * import type { AuthOptions } from '@rebind-guard/core';
- * const auth: AuthOptions = {
- *   key: process.env.JWT_PUBLIC_KEY ?? '',
- *   algorithms: ['RS256'],
- *   audience: 'https://api.example.com',
- *   issuer: 'https://idp.example.com',
- * };
+ * import { createGuard } from '@rebind-guard/core';
+ * // One API under two names: a token is accepted only on the host it was issued for.
+ * const guard = createGuard({
+ *   hosts: ['api.example.com', 'staging.example.com'],
+ *   auth: {
+ *     key: process.env.JWT_PUBLIC_KEY ?? '',
+ *     algorithms: ['RS256'],
+ *     audience: (host) => `https://${host.hostname}`,
+ *     issuer: 'https://idp.example.com',
+ *   },
+ * });
  * ```
  */
 export interface AuthOptions<Claims = JwtClaims> {
