@@ -3,13 +3,12 @@
  * 127.0.0.1) — key rotation, unknown-kid floods (fetches counted), IdP down, slow IdP, metadata
  * issuer mismatch — and the option checks.
  */
-import { once } from 'node:events';
 import type { KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createGuard, type AuthOptions, type GuardResult } from '../src/index.js';
+import { closeServer, listen } from '../../../test/helpers/http.js';
 import { jwtSegment, mintToken, TEST_AUDIENCE as AUD, testKeyPair } from '../../../test/helpers/tokens.js';
 
 interface Idp {
@@ -79,19 +78,12 @@ beforeAll(async () => {
     }
     res.writeHead(404).end();
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const base = `http://127.0.0.1:${await listen(server)}`;
   idp.issuer = `${base}/tenant`;
   idp.jwksUrl = `${base}/jwks.json`;
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => {
-    server.close(resolve);
-  });
-});
+afterAll(() => closeServer(server));
 
 afterEach(() => {
   idp.fetches = { jwks: 0, oidc: 0, rfc8414: 0 };
