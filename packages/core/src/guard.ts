@@ -11,7 +11,7 @@ import type { AuthInfo, JwtClaims } from './jwt.js';
 import type { GuardAnswer } from './resource-metadata.js';
 import { meetsClaimRequirement, validateClaimRequirement, type ClaimRequirement } from './claims.js';
 import { grantsScopes, validateScopes } from './scopes.js';
-import { checkAuth } from './internal/auth-check.js';
+import { checkAuth, type AuthStep } from './internal/auth-check.js';
 import { failure } from './internal/failure.js';
 import { isWebSocketUpgrade, rawCounts, withLowerCaseHeaders } from './internal/headers.js';
 import { checkHost, reportedHost, type HostStep } from './internal/host-check.js';
@@ -175,12 +175,20 @@ function internalErrorReporter(): (error: unknown) => GuardFailure {
   };
 }
 
-/** One request through the chain of steps: Host, metadata document, exclusions, Origin, Bearer. */
-async function decide<Claims>(
+/** The result once the Bearer step is done. */
+function withAuth<Claims>(host: ParsedHost, step: AuthStep<Claims>): GuardResult<Claims> {
+  return step.ok ? { ok: true, host, auth: step.auth } : step;
+}
+
+/**
+ * One request through the chain of steps: Host, metadata document, exclusions, Origin, Bearer.
+ * Synchronous unless a token is verified (then a promise), so most requests take no extra turn.
+ */
+function decide<Claims>(
   policy: GuardPolicy<Claims>,
   input: GuardRequest,
   checkOptions: CheckOptions,
-): Promise<GuardResult<Claims>> {
+): GuardResult<Claims> | Promise<GuardResult<Claims>> {
   if (!isGuardRequest(input)) return failure('host_missing');
   const request = withLowerCaseHeaders(input);
   const url = typeof request.url === 'string' ? request.url : '/';
@@ -203,8 +211,8 @@ async function decide<Claims>(
   if (excluded) return { ok: true, host, auth: undefined };
   // eslint-disable-next-line @typescript-eslint/no-deprecated -- the former name still works
   const mode = checkOptions.authMode ?? checkOptions.auth ?? 'required';
-  const authStep = await checkAuth(policy.auth, request, host, mode, counts);
-  return authStep.ok ? { ok: true, host, auth: authStep.auth } : authStep;
+  const authStep = checkAuth(policy.auth, request, host, mode, counts);
+  return authStep instanceof Promise ? authStep.then((step) => withAuth(host, step)) : withAuth(host, authStep);
 }
 
 /**
@@ -234,7 +242,8 @@ export function createGuard<Claims = JwtClaims>(options: GuardOptions<Claims>): 
   return {
     async check(request, checkOptions = {}) {
       try {
-        return await decide(policy, request, checkOptions);
+        const result = decide(policy, request, checkOptions);
+        return result instanceof Promise ? await result : result;
       } catch (error) {
         // Defence in depth: a request must never crash the server, and an internal failure must fail
         // closed under its own name rather than pass for a bad token. Nothing above is expected to throw.

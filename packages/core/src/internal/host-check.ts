@@ -3,7 +3,7 @@
  * the allowlist, forwarded hosts behind a trusted proxy, and the host the framework will serve.
  */
 import type { GuardFailure, GuardRequest } from '../guard.js';
-import { HostAllowlist, isHostFailure, parseHost, type ParsedHost } from '../host.js';
+import { HostAllowlist, isHostFailure, parseHost, type HostFailure, type ParsedHost } from '../host.js';
 import { DEFAULT_PORTS } from '../origin.js';
 import { failure } from './failure.js';
 import { forwardedHosts } from './forwarded.js';
@@ -25,6 +25,26 @@ export function samePlace(a: ParsedHost, b: ParsedHost, scheme?: string): boolea
   return a.hostname === b.hostname && (a.port ?? fallback) === (b.port ?? fallback);
 }
 
+/** How many recently seen Host values {@link parseHostValue} remembers. */
+const RECENT_HOSTS = 256;
+const recentHosts = new Map<string, ParsedHost>();
+
+/**
+ * `parseHost`, remembering the last few valid values: a server sees the same few Host values on
+ * every request, and parsing is most of what the Host step costs. Only valid values are kept (frozen,
+ * as they are shared), and the memory is bounded: many distinct names just empty it.
+ */
+function parseHostValue(value: string): ParsedHost | HostFailure {
+  const known = recentHosts.get(value);
+  if (known !== undefined) return known;
+  const parsed = parseHost(value);
+  if (isHostFailure(parsed)) return parsed;
+  if (recentHosts.size >= RECENT_HOSTS) recentHosts.clear();
+  const host = Object.freeze(parsed);
+  recentHosts.set(value, host);
+  return host;
+}
+
 /** Does `other` parse and name the same place as `host`? */
 function agrees(other: string | undefined, host: ParsedHost, scheme: unknown): boolean {
   const parsed = parseHost(other);
@@ -41,7 +61,7 @@ export function readHost(request: GuardRequest, url: string, counts: Record<Coun
   if (hostValue === null || authorityValue === null) return failure('host_duplicate');
   const value = hostValue ?? authorityValue;
   if (value === undefined || value === '') return failure('host_missing');
-  const host = parseHost(value);
+  const host = parseHostValue(value);
   if (isHostFailure(host)) return failure(host.code);
   // HTTP/2: `:authority api.example.com:80` and `host: api.example.com` over http name one place.
   if (hostValue !== undefined && authorityValue !== undefined) {
