@@ -114,6 +114,11 @@ describe('packed packages in a fresh project', () => {
         paths.filter((path) => /^(src|test)\/|\.test\.|tsbuildinfo$/.test(path)),
         result.name,
       ).toEqual([]);
+      // src is not shipped, so neither are source maps that would point into it.
+      expect(
+        paths.filter((path) => path.endsWith('.map')),
+        `${result.name} ships no source maps`,
+      ).toEqual([]);
     }
   });
 
