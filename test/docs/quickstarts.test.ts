@@ -20,11 +20,11 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { httpRequest, listen } from '../helpers/http.js';
 import { codeBlocks, docsRoot, repoRoot, type CodeBlock } from './helpers.js';
 
 const execFileAsync = promisify(execFile);
@@ -33,30 +33,20 @@ const tsxPackage = createRequire(join(docsRoot, 'package.json')).resolve('tsx/pa
 const tsxCli = join(dirname(tsxPackage), (JSON.parse(readFileSync(tsxPackage, 'utf8')) as { bin: string }).bin);
 const tsc = join(repoRoot, 'node_modules/typescript/bin/tsc');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
+/** A port that was free a moment ago (a throwaway server listened on it). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  const port = await listen(server);
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
+/** Whether a server answers HTTP on 127.0.0.1:`port`. */
 function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', headers: { host: `localhost:${port}` } }, (res) => {
-      res.resume();
-      resolve(true);
-    });
-    req.on('error', () => {
-      resolve(false);
-    });
-    req.end();
-  });
+  return httpRequest(port, { host: `localhost:${port}` }).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** The page's block whose first line starts with `// <label>`, the n-th of them. */
