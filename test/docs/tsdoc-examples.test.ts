@@ -25,40 +25,43 @@ import { declaredNames, preludeFamily, preludeLine } from './tsdoc-examples/prel
 /**
  * Examples that do not compile yet, in files whose owners are changing them. A listed example is
  * checked with `it.fails`, so the suite stays green while it is wrong and turns red the moment it
- * compiles: then delete its entry. The value says what to fix. Keep this list empty.
+ * compiles: then delete its entry. The value says what is wrong and how to fix it. Keep this list empty.
  */
 const KNOWN_FAILURES: Readonly<Record<string, string>> = {
   // packages/core/src/adapter/token-check.ts, auth-mode.ts, guard.ts, scopes.ts (the core restructuring):
-  'packages/core/src/adapter/token-check.ts:claimsCheck': 'MyOnReject is not declared',
-  'packages/core/src/adapter/token-check.ts:GuardMark': 'MyOnReject, guard, onReject and req are not declared',
-  'packages/core/src/adapter/token-check.ts:guardMarkOf': 'req is not declared',
-  'packages/core/src/adapter/token-check.ts:markGuarded': 'guard, options and ctx are not declared',
-  'packages/core/src/adapter/token-check.ts:scopesCheck': 'MyOnReject, guard and onReject are not declared',
-  'packages/core/src/adapter/token-check.ts:TokenCheck': 'req and next are not declared',
-  'packages/core/src/adapter/token-check.ts:TokenCheckFailure':
-    'MyOnReject, sendProblem (not imported), req and res are not declared',
-  'packages/core/src/adapter/token-check.ts:withOptionalAuth': 'rebindGuard is not declared; options is implicitly any',
-  'packages/core/src/auth-mode.ts:isAuthMode': '@rebind-guard/core/node does not export isAuthMode',
-  'packages/core/src/guard.ts:GuardFailure': 'guard, request and res are not declared',
-  'packages/core/src/guard.ts:GuardResult': 'guard, request and metrics are not declared',
-  'packages/core/src/guard.ts:GuardSuccess': 'guard and request are not declared',
-  'packages/core/src/scopes.ts:validateScopes': '@rebind-guard/core/node does not export validateScopes',
+  'packages/core/src/adapter/token-check.ts:claimsCheck': 'MyOnReject undeclared: mark a request, then check it',
+  'packages/core/src/adapter/token-check.ts:GuardMark':
+    'MyOnReject, guard, onReject, req undeclared: drop (restates the type)',
+  'packages/core/src/adapter/token-check.ts:guardMarkOf': 'req undeclared: call it on a plain object',
+  'packages/core/src/adapter/token-check.ts:markGuarded': 'guard, options, ctx undeclared: show it in a Koa middleware',
+  'packages/core/src/adapter/token-check.ts:scopesCheck':
+    'MyOnReject, guard, onReject undeclared: show it in an Express handler',
+  'packages/core/src/adapter/token-check.ts:TokenCheck': 'req, next undeclared: drop (scopesCheck shows it)',
+  'packages/core/src/adapter/token-check.ts:TokenCheckFailure': 'MyOnReject, sendProblem, req, res undeclared: drop',
+  'packages/core/src/adapter/token-check.ts:withOptionalAuth': 'rebindGuard undeclared: show its input and output',
+  'packages/core/src/auth-mode.ts:isAuthMode':
+    'core/node does not export isAuthMode: export it there or import from core',
+  'packages/core/src/guard.ts:GuardFailure': 'guard, request, res undeclared: create a guard and check a request',
+  'packages/core/src/guard.ts:GuardResult': 'guard, request, metrics undeclared: create a guard and check a request',
+  'packages/core/src/guard.ts:GuardSuccess': 'guard, request undeclared: create a guard and check a request',
+  'packages/core/src/scopes.ts:validateScopes':
+    'core/node does not export validateScopes: export it there or import from core',
   // packages/core/src/node.ts:
-  'packages/core/src/node.ts:GuardedIncomingMessage': 'wss is not declared (ws, req implicitly any)',
-  'packages/core/src/node.ts:guardRequests': 'server is not declared',
-  'packages/core/src/node.ts:guardUpgrades': 'app is not declared (no prelude app in core)',
-  'packages/core/src/node.ts:rejectSocket': 'socket and result are not declared',
-  'packages/core/src/node.ts:sendAnswer': 'result and res are not declared; return outside a function',
-  'packages/core/src/node.ts:sendProblem': 'result and res are not declared; return outside a function',
-  'packages/core/src/node.ts:toGuardRequest': 'guard and req are not declared',
+  'packages/core/src/node.ts:GuardedIncomingMessage':
+    'wss undeclared: create server, guardUpgrades and WebSocketServer',
+  'packages/core/src/node.ts:guardRequests': 'server undeclared: const server = createServer()',
+  'packages/core/src/node.ts:guardUpgrades': 'app undeclared (no prelude app in core): createServer((req, res) => …)',
+  'packages/core/src/node.ts:rejectSocket': "socket, result undeclared: show it in server.on('upgrade')",
+  'packages/core/src/node.ts:sendAnswer': 'result, res undeclared, return outside a function: show it in createServer',
+  'packages/core/src/node.ts:sendProblem': 'result, res undeclared, return outside a function: show it in createServer',
+  'packages/core/src/node.ts:toGuardRequest': 'guard, req undeclared: show it in createServer',
   // packages/express/src/index.ts and packages/koa/src/index.ts:
-  'packages/express/src/index.ts:rebindGuard.optional':
-    'rebindGuard is not imported; personalised and publicFeed are not declared',
-  'packages/express/src/index.ts:RebindGuardMiddleware': 'rebindGuard is not imported',
-  'packages/express/src/index.ts:requireClaims': 'hosts is not declared',
-  'packages/express/src/index.ts:requireScopes': 'hosts is not declared',
-  'packages/koa/src/index.ts:rebindGuard.optional': 'rebindGuard is not imported',
-  'packages/koa/src/index.ts:RebindGuardMiddleware': 'rebindGuard is not imported',
+  'packages/express/src/index.ts:rebindGuard.optional': 'rebindGuard not imported; personalised, publicFeed undeclared',
+  'packages/express/src/index.ts:RebindGuardMiddleware': 'rebindGuard not imported',
+  'packages/express/src/index.ts:requireClaims': "hosts undeclared: hosts: ['api.example.com']",
+  'packages/express/src/index.ts:requireScopes': "hosts undeclared: hosts: ['api.example.com']",
+  'packages/koa/src/index.ts:rebindGuard.optional': 'rebindGuard not imported',
+  'packages/koa/src/index.ts:RebindGuardMiddleware': 'rebindGuard not imported',
 };
 
 interface Prepared {
