@@ -46,6 +46,8 @@ export interface OriginFailure {
 export const DEFAULT_PORTS: Readonly<Record<string, number>> = { http: 80, https: 443, ws: 80, wss: 443 };
 const ORIGIN = /^([a-z][a-z0-9+.-]*):\/\/([^/?#\\]*)$/i;
 const MAX_ORIGIN_LENGTH = 2048;
+/** Longest `Referer` looked at: a whole URL with path and query, not just an origin. */
+const MAX_REFERER_LENGTH = 8192;
 
 function originOf(scheme: string, host: ParsedHost): ParsedOrigin {
   const lower = scheme.toLowerCase();
@@ -94,7 +96,7 @@ export function parseOrigin(value: unknown): ParsedOrigin | OriginFailure {
  * ```
  */
 export function refererOrigin(value: unknown): ParsedOrigin | OriginFailure {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 8192)
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_REFERER_LENGTH)
     return malformed('referer is empty or too long');
   let url: URL;
   try {
