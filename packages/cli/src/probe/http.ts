@@ -134,6 +134,49 @@ function isComplete(head: Parsed, body: string, method: string): boolean {
   return false;
 }
 
+function openSocket(endpoint: Endpoint): Socket {
+  if (!endpoint.tls) return netConnect({ host: endpoint.host, port: endpoint.port });
+  const isIp = /^[\d.]+$|:/.test(endpoint.host);
+  return tlsConnect({
+    host: endpoint.host,
+    port: endpoint.port,
+    servername: endpoint.servername ?? (isIp ? undefined : endpoint.host),
+    rejectUnauthorized: endpoint.insecure !== true,
+  });
+}
+
+/** The response in `data` so far, or `undefined` while its head is incomplete. */
+function responseOf(data: string, timeMs: number): RawOutcome | undefined {
+  const head = parseHead(data);
+  if (head === undefined) return undefined;
+  const rawBody = data.slice(head.bodyOffset);
+  const chunked = head.headers.some(
+    ([key, value]) => key === 'transfer-encoding' && value.toLowerCase().includes('chunked'),
+  );
+  return {
+    kind: 'response',
+    status: head.status,
+    reason: head.reason,
+    httpVersion: head.httpVersion,
+    headers: head.headers,
+    bodyStart: (chunked ? dechunk(rawBody) : rawBody).slice(0, BODY_EVIDENCE_BYTES),
+    timeMs,
+  };
+}
+
+/** Why no connection could be opened, in words. */
+function connectError(endpoint: Endpoint, error: NodeJS.ErrnoException): ConnectionError {
+  const code = error.code ?? 'ECONNECT';
+  const where = `${endpoint.host}:${endpoint.port}`;
+  const message =
+    code === 'ECONNREFUSED'
+      ? `connection refused by ${where}: is the server running?`
+      : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+        ? `cannot resolve ${endpoint.host}`
+        : `cannot connect to ${where}: ${error.message}`;
+  return new ConnectionError(message, code);
+}
+
 /**
  * Sends one request on a fresh connection and reads the answer. Resolves with the response, or
  * `closed` / `timeout`; rejects with {@link ConnectionError} when no connection could be opened.
@@ -145,15 +188,7 @@ export function sendRaw(endpoint: Endpoint, request: RawRequest, timeoutMs: numb
     let data = '';
     let connected = false;
     let settled = false;
-    const isIp = /^[\d.]+$|:/.test(endpoint.host);
-    const socket: Socket = endpoint.tls
-      ? tlsConnect({
-          host: endpoint.host,
-          port: endpoint.port,
-          servername: endpoint.servername ?? (isIp ? undefined : endpoint.host),
-          rejectUnauthorized: endpoint.insecure !== true,
-        })
-      : netConnect({ host: endpoint.host, port: endpoint.port });
+    const socket = openSocket(endpoint);
     const finish = (outcome: RawOutcome | ConnectionError): void => {
       if (settled) return;
       settled = true;
@@ -162,34 +197,14 @@ export function sendRaw(endpoint: Endpoint, request: RawRequest, timeoutMs: numb
       if (outcome instanceof ConnectionError) reject(outcome);
       else resolve(outcome);
     };
-    const fromData = (): RawOutcome | undefined => {
-      const head = parseHead(data);
-      if (head === undefined) return undefined;
-      const rawBody = data.slice(head.bodyOffset);
-      const chunked = head.headers.some(
-        ([key, value]) => key === 'transfer-encoding' && value.toLowerCase().includes('chunked'),
-      );
-      return {
-        kind: 'response',
-        status: head.status,
-        reason: head.reason,
-        httpVersion: head.httpVersion,
-        headers: head.headers,
-        bodyStart: (chunked ? dechunk(rawBody) : rawBody).slice(0, BODY_EVIDENCE_BYTES),
-        timeMs: elapsed(),
-      };
-    };
+    const answer = (otherwise: 'closed' | 'timeout'): RawOutcome =>
+      responseOf(data, elapsed()) ?? { kind: otherwise, timeMs: elapsed() };
     const timer = setTimeout(() => {
-      if (!connected) {
-        finish(
-          new ConnectionError(
-            `timed out after ${timeoutMs} ms connecting to ${endpoint.host}:${endpoint.port}`,
-            'ETIMEDOUT',
-          ),
-        );
-        return;
+      if (connected) finish(answer('timeout'));
+      else {
+        const where = `${endpoint.host}:${endpoint.port}`;
+        finish(new ConnectionError(`timed out after ${timeoutMs} ms connecting to ${where}`, 'ETIMEDOUT'));
       }
-      finish(fromData() ?? { kind: 'timeout', timeMs: elapsed() });
     }, timeoutMs);
     socket.setEncoding('latin1');
     socket.once(endpoint.tls ? 'secureConnect' : 'connect', () => {
@@ -199,29 +214,16 @@ export function sendRaw(endpoint: Endpoint, request: RawRequest, timeoutMs: numb
     socket.on('data', (chunk: string) => {
       data += chunk;
       const head = parseHead(data);
-      if (head !== undefined && isComplete(head, data.slice(head.bodyOffset), request.method))
-        finish(fromData() ?? { kind: 'closed', timeMs: elapsed() });
+      if (head !== undefined && isComplete(head, data.slice(head.bodyOffset), request.method)) finish(answer('closed'));
     });
     socket.on('end', () => {
-      finish(fromData() ?? { kind: 'closed', timeMs: elapsed() });
+      finish(answer('closed'));
     });
     socket.on('close', () => {
-      finish(fromData() ?? { kind: 'closed', timeMs: elapsed() });
+      finish(answer('closed'));
     });
     socket.on('error', (error: NodeJS.ErrnoException) => {
-      if (connected) {
-        finish(fromData() ?? { kind: 'closed', timeMs: elapsed() });
-        return;
-      }
-      const code = error.code ?? 'ECONNECT';
-      const where = `${endpoint.host}:${endpoint.port}`;
-      const message =
-        code === 'ECONNREFUSED'
-          ? `connection refused by ${where}: is the server running?`
-          : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
-            ? `cannot resolve ${endpoint.host}`
-            : `cannot connect to ${where}: ${error.message}`;
-      finish(new ConnectionError(message, code));
+      finish(connected ? answer('closed') : connectError(endpoint, error));
     });
   });
 }

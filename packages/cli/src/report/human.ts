@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import type { FindingClass, ProbeReport, ProbeResult, ResponseEvidence, Verdict } from '../probe/types.js';
+import type { FindingClass, ProbeReport, ProbeResult, ResponseEvidence, SpecReport, Verdict } from '../probe/types.js';
 
 /**
  * ANSI styling that collapses to identity when colour is off.
@@ -126,6 +126,92 @@ const SECTION: Readonly<Record<FindingClass, string>> = {
   hardening: 'Hardening: no browser can send these; they matter behind proxies (fail the run with --strict)',
 };
 
+/** `text` wrapped to the report width, continuation lines indented two more columns, each painted. */
+function block(text: string, paint: (line: string) => string = (line) => line, indent = ''): string[] {
+  return wrap(text, REPORT_WIDTH, `${indent}  `, indent).map(paint);
+}
+
+function headerLines(report: ProbeReport, style: Style): string[] {
+  const via = report.connectedTo === new URL(report.target).host ? '' : ` (connected to ${report.connectedTo})`;
+  return [
+    ...block(`rebind-guard probe ${report.target}${via}`, (text) => style.bold(text)),
+    ...block(
+      `foreign host: ${report.foreignHost}; baseline: ${report.baseline.operation} → ${statusLine(report.baseline.response)}`,
+    ),
+    ...block(
+      report.mode.unsafe
+        ? '--unsafe: state-changing requests were sent; they may have created, changed or deleted data on the target.'
+        : 'Safe mode: only GET, HEAD and OPTIONS requests and WebSocket handshakes were sent.',
+      (text) => style.dim(text),
+    ),
+  ];
+}
+
+const VERDICT_ORDER: readonly Verdict[] = ['accepted', 'error', 'inconclusive', 'blocked'];
+
+/** One section per finding class that has results, accepted ones first. */
+function findingLines(report: ProbeReport, style: Style): string[] {
+  const out: string[] = [];
+  for (const findingClass of ['browser-reachable', 'hardening'] as const) {
+    const mine = report.results
+      .filter((result) => result.class === findingClass)
+      .sort((a, b) => VERDICT_ORDER.indexOf(a.verdict) - VERDICT_ORDER.indexOf(b.verdict));
+    if (mine.length === 0) continue;
+    out.push('', ...block(SECTION[findingClass], (text) => style.bold(text)));
+    for (const result of mine) out.push(...line(style, result));
+  }
+  return out;
+}
+
+function specLines(spec: SpecReport, style: Style): string[] {
+  const out = [
+    '',
+    ...block(
+      `OpenAPI ${spec.file}${spec.title === undefined ? '' : ` (${spec.title})`}: ${spec.operations} operations`,
+      (text) => style.bold(text),
+    ),
+  ];
+  for (const server of spec.serverHosts) {
+    const answer = server.answered ? style.green('answered') : style.yellow('refused');
+    out.push(
+      `  servers host ${server.host}: ${answer} (${server.status === null ? 'no response' : String(server.status)})`,
+    );
+  }
+  for (const finding of spec.findings) {
+    const mark = finding.severity === 'high' ? style.red('✗') : style.yellow('!');
+    const [first = '', ...more] = wrap(`${finding.severity.padEnd(6)} ${finding.message}`, REPORT_WIDTH - 4, '');
+    out.push(`  ${mark} ${first}`, ...more.map((text) => `    ${text}`));
+    out.push(...wrap(`fix: ${finding.docs}`, REPORT_WIDTH, `${DETAIL}  `, DETAIL));
+  }
+  return out;
+}
+
+function skippedLines(report: ProbeReport, style: Style): string[] {
+  if (report.skipped.length === 0) return [];
+  return ['', ...report.skipped.flatMap((note) => block(`skipped: ${note}`, (text) => style.dim(text), '  '))];
+}
+
+const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
+
+/** The one-line verdict and the counts. */
+function verdictLines(report: ProbeReport, style: Style): string[] {
+  const { summary } = report;
+  const reachable = summary.acceptedByClass['browser-reachable'];
+  const { hardening } = summary.acceptedByClass;
+  const counts = `${summary.blocked} blocked, ${summary.inconclusive} inconclusive, ${summary.errors} errors`;
+  const hardeningText = `${plural(hardening, 'hardening finding')}${report.mode.strict ? ' (fail with --strict)' : ' (pass without --strict)'}`;
+  let verdict: string;
+  if (reachable > 0)
+    verdict = `VULNERABLE: ${plural(reachable, 'browser-reachable attack')} got through${hardening === 0 ? '' : `, ${hardeningText}`}`;
+  else if (hardening > 0)
+    verdict = `${summary.vulnerable ? 'FAILED' : 'PASSED'}: no browser-reachable attack got through, ${hardeningText}`;
+  else verdict = 'Nothing got through';
+  const paint = summary.vulnerable
+    ? (text: string): string => style.red(style.bold(text))
+    : (text: string): string => style.green(style.bold(text));
+  return ['', ...block(verdict, paint), ...block(`${summary.accepted} accepted, ${counts}`)];
+}
+
 /**
  * Formats a report for people (what `rebind-guard probe` prints without `--json`): findings by
  * class, then the spec comparison, the skipped probes and a one-line verdict. No line is wider
@@ -139,68 +225,12 @@ const SECTION: Readonly<Record<FindingClass, string>> = {
  * ```
  */
 export function formatHuman(report: ProbeReport, style: Style): string {
-  const out: string[] = [];
-  const bold = (text: string): string => style.bold(text);
-  const dim = (text: string): string => style.dim(text);
-  const block = (text: string, paint: (line: string) => string = (line) => line, indent = ''): void => {
-    out.push(...wrap(text, REPORT_WIDTH, `${indent}  `, indent).map(paint));
-  };
-  const via = report.connectedTo === new URL(report.target).host ? '' : ` (connected to ${report.connectedTo})`;
-  block(`rebind-guard probe ${report.target}${via}`, bold);
-  block(
-    `foreign host: ${report.foreignHost}; baseline: ${report.baseline.operation} → ${statusLine(report.baseline.response)}`,
-  );
-  block(
-    report.mode.unsafe
-      ? '--unsafe: state-changing requests were sent; they may have created, changed or deleted data on the target.'
-      : 'Safe mode: only GET, HEAD and OPTIONS requests and WebSocket handshakes were sent.',
-    dim,
-  );
-  const order: Verdict[] = ['accepted', 'error', 'inconclusive', 'blocked'];
-  for (const findingClass of ['browser-reachable', 'hardening'] as const) {
-    const mine = report.results
-      .filter((result) => result.class === findingClass)
-      .sort((a, b) => order.indexOf(a.verdict) - order.indexOf(b.verdict));
-    if (mine.length === 0) continue;
-    out.push('');
-    block(SECTION[findingClass], bold);
-    for (const result of mine) out.push(...line(style, result));
-  }
-  if (report.spec !== undefined) {
-    out.push('');
-    block(
-      `OpenAPI ${report.spec.file}${report.spec.title === undefined ? '' : ` (${report.spec.title})`}: ${report.spec.operations} operations`,
-      bold,
-    );
-    for (const server of report.spec.serverHosts) {
-      const answer = server.answered ? style.green('answered') : style.yellow('refused');
-      out.push(
-        `  servers host ${server.host}: ${answer} (${server.status === null ? 'no response' : String(server.status)})`,
-      );
-    }
-    for (const finding of report.spec.findings) {
-      const mark = finding.severity === 'high' ? style.red('✗') : style.yellow('!');
-      const [first = '', ...more] = wrap(`${finding.severity.padEnd(6)} ${finding.message}`, REPORT_WIDTH - 4, '');
-      out.push(`  ${mark} ${first}`, ...more.map((text) => `    ${text}`));
-      out.push(...wrap(`fix: ${finding.docs}`, REPORT_WIDTH, `${DETAIL}  `, DETAIL));
-    }
-  }
-  if (report.skipped.length > 0) out.push('');
-  for (const note of report.skipped) block(`skipped: ${note}`, dim, '  ');
-  out.push('');
-  const { summary } = report;
-  const reachable = summary.acceptedByClass['browser-reachable'];
-  const { hardening } = summary.acceptedByClass;
-  const counts = `${summary.blocked} blocked, ${summary.inconclusive} inconclusive, ${summary.errors} errors`;
-  const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
-  const hardeningText = `${plural(hardening, 'hardening finding')}${report.mode.strict ? ' (fail with --strict)' : ' (pass without --strict)'}`;
-  let verdict: string;
-  if (reachable > 0)
-    verdict = `VULNERABLE: ${plural(reachable, 'browser-reachable attack')} got through${hardening === 0 ? '' : `, ${hardeningText}`}`;
-  else if (hardening > 0)
-    verdict = `${summary.vulnerable ? 'FAILED' : 'PASSED'}: no browser-reachable attack got through, ${hardeningText}`;
-  else verdict = 'Nothing got through';
-  block(verdict, summary.vulnerable ? (text) => style.red(style.bold(text)) : (text) => style.green(style.bold(text)));
-  block(`${summary.accepted} accepted, ${counts}`);
-  return `${out.join('\n')}\n`;
+  const lines = [
+    ...headerLines(report, style),
+    ...findingLines(report, style),
+    ...(report.spec === undefined ? [] : specLines(report.spec, style)),
+    ...skippedLines(report, style),
+    ...verdictLines(report, style),
+  ];
+  return `${lines.join('\n')}\n`;
 }

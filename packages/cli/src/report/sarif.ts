@@ -80,6 +80,155 @@ function headerRecord(headers: readonly (readonly [string, string])[]): Record<s
   return record;
 }
 
+/** The rules of a run, each added once, in order of first use; `indexOf` is the `ruleIndex` of a result. */
+function ruleTable(): { readonly rules: Rule[]; indexOf(rule: Rule): number } {
+  const rules: Rule[] = [];
+  const index = new Map<string, number>();
+  return {
+    rules,
+    indexOf(rule) {
+      const existing = index.get(rule.id);
+      if (existing !== undefined) return existing;
+      rules.push(rule);
+      index.set(rule.id, rules.length - 1);
+      return rules.length - 1;
+    },
+  };
+}
+
+type RuleIndex = (rule: Rule) => number;
+
+// Code scanning needs a physical location with a region on every result. The probe has no source
+// line: results point at the OpenAPI document when there is one (a file in the repository), else
+// at the probed URL.
+const REGION = { startLine: 1 };
+
+function location(report: ProbeReport, operation: string): Record<string, unknown> {
+  const path = operation.split(' ')[1] ?? '/';
+  const uri = report.spec?.file ?? new URL(path.startsWith('/') ? path : '/', report.target).href;
+  return {
+    physicalLocation: { artifactLocation: { uri }, region: REGION },
+    logicalLocations: [{ name: operation, kind: 'resource' }],
+  };
+}
+
+function webResponse(response: ProbeResult['response']): Record<string, unknown> {
+  if (response.status === null) return { noResponseReceived: true };
+  return {
+    protocol: 'http',
+    statusCode: response.status,
+    reasonPhrase: response.reason,
+    headers: { ...response.headers },
+    body: { text: response.bodyStart },
+  };
+}
+
+/** What every result has: its rule, `kind: 'fail'`, level, message, one location and a fingerprint. */
+function failResult(
+  rule: Rule,
+  ruleIndex: RuleIndex,
+  level: Level,
+  text: string,
+  where: Record<string, unknown>,
+  fingerprint: string,
+): Record<string, unknown> {
+  return {
+    ruleId: rule.id,
+    ruleIndex: ruleIndex(rule),
+    kind: 'fail',
+    level,
+    message: { text },
+    locations: [where],
+    partialFingerprints: { probe: fingerprint },
+  };
+}
+
+/** An accepted probe as a `fail` result, with the attack request and the response attached. */
+function probeResult(report: ProbeReport, result: ProbeResult, ruleIndex: RuleIndex): Record<string, unknown> {
+  return {
+    ...failResult(
+      probeRule(result),
+      ruleIndex,
+      CLASS_LEVEL[result.class],
+      `${result.operation}: ${result.title} — accepted (${result.class}): ${result.reason}. Fix: ${result.docs}`,
+      location(report, result.operation),
+      `${result.id}:${result.operation}`,
+    ),
+    webRequest: {
+      protocol: 'http',
+      version: result.request.httpVersion,
+      target: result.request.target,
+      method: result.request.method,
+      headers: headerRecord(result.request.headers),
+    },
+    webResponse: webResponse(result.response),
+    properties: {
+      severity: result.severity,
+      class: result.class,
+      category: result.category,
+      verdict: result.verdict,
+      resultCode: result.code,
+    },
+  };
+}
+
+/** A spec finding as a `fail` result located at the spec's `servers` entry. */
+function specResult(report: ProbeReport, finding: SpecFinding, ruleIndex: RuleIndex): Record<string, unknown> {
+  const where = {
+    physicalLocation: { artifactLocation: { uri: report.spec?.file ?? 'openapi' }, region: REGION },
+    logicalLocations: [{ name: `servers: ${finding.host}`, kind: 'resource' }],
+  };
+  return {
+    ...failResult(
+      specRule(finding),
+      ruleIndex,
+      LEVEL[finding.severity],
+      finding.message,
+      where,
+      `${finding.id}:${finding.host}`,
+    ),
+    properties: { severity: finding.severity, host: finding.host },
+  };
+}
+
+/** The one run of the log: tool and rules, invocation, results and the report's summary. */
+function sarifRun(
+  report: ProbeReport,
+  commandLine: string | undefined,
+  rules: readonly Rule[],
+  results: readonly Record<string, unknown>[],
+): Record<string, unknown> {
+  return {
+    tool: {
+      driver: {
+        name: 'rebind-guard',
+        semanticVersion: report.tool.version,
+        version: report.tool.version,
+        informationUri: DOCS_URL,
+        rules,
+      },
+    },
+    invocations: [
+      {
+        executionSuccessful: true,
+        ...(commandLine === undefined ? {} : { commandLine }),
+        startTimeUtc: report.startedAt,
+        exitCode: report.summary.vulnerable ? 1 : 0,
+      },
+    ],
+    automationDetails: { id: `rebind-guard/probe/${report.target}` },
+    columnKind: 'utf16CodeUnits',
+    results,
+    properties: {
+      target: report.target,
+      connectedTo: report.connectedTo,
+      foreignHost: report.foreignHost,
+      mode: report.mode,
+      summary: report.summary,
+    },
+  };
+}
+
 /**
  * Builds the SARIF 2.1.0 log object for a report; `commandLine` is recorded in the run's
  * invocation.
@@ -93,119 +242,15 @@ function headerRecord(headers: readonly (readonly [string, string])[]): Record<s
  * ```
  */
 export function toSarif(report: ProbeReport, commandLine?: string): Record<string, unknown> {
-  const rules: Rule[] = [];
-  const index = new Map<string, number>();
-  const ruleIndex = (rule: Rule): number => {
-    const existing = index.get(rule.id);
-    if (existing !== undefined) return existing;
-    rules.push(rule);
-    index.set(rule.id, rules.length - 1);
-    return rules.length - 1;
-  };
-  // Code scanning needs a physical location with a region on every result. The probe has no
-  // source line: results point at the OpenAPI document when there is one (a file in the
-  // repository), else at the probed URL.
-  const region = { startLine: 1 };
-  const location = (operation: string): Record<string, unknown> => {
-    const path = operation.split(' ')[1] ?? '/';
-    const uri = report.spec?.file ?? new URL(path.startsWith('/') ? path : '/', report.target).href;
-    return {
-      physicalLocation: { artifactLocation: { uri }, region },
-      logicalLocations: [{ name: operation, kind: 'resource' }],
-    };
-  };
-  const results: Record<string, unknown>[] = [];
-  for (const result of report.results) {
-    if (result.verdict !== 'accepted') continue;
-    const response = result.response;
-    results.push({
-      ruleId: result.id,
-      ruleIndex: ruleIndex(probeRule(result)),
-      kind: 'fail',
-      level: CLASS_LEVEL[result.class],
-      message: {
-        text: `${result.operation}: ${result.title} — accepted (${result.class}): ${result.reason}. Fix: ${result.docs}`,
-      },
-      locations: [location(result.operation)],
-      partialFingerprints: { probe: `${result.id}:${result.operation}` },
-      webRequest: {
-        protocol: 'http',
-        version: result.request.httpVersion,
-        target: result.request.target,
-        method: result.request.method,
-        headers: headerRecord(result.request.headers),
-      },
-      webResponse:
-        response.status === null
-          ? { noResponseReceived: true }
-          : {
-              protocol: 'http',
-              statusCode: response.status,
-              reasonPhrase: response.reason,
-              headers: { ...response.headers },
-              body: { text: response.bodyStart },
-            },
-      properties: {
-        severity: result.severity,
-        class: result.class,
-        category: result.category,
-        verdict: result.verdict,
-        resultCode: result.code,
-      },
-    });
-  }
-  for (const finding of report.spec?.findings ?? []) {
-    results.push({
-      ruleId: finding.id,
-      ruleIndex: ruleIndex(specRule(finding)),
-      kind: 'fail',
-      level: LEVEL[finding.severity],
-      message: { text: finding.message },
-      locations: [
-        {
-          physicalLocation: { artifactLocation: { uri: report.spec?.file ?? 'openapi' }, region },
-          logicalLocations: [{ name: `servers: ${finding.host}`, kind: 'resource' }],
-        },
-      ],
-      partialFingerprints: { probe: `${finding.id}:${finding.host}` },
-      properties: { severity: finding.severity, host: finding.host },
-    });
-  }
-  return {
-    $schema: SARIF_SCHEMA,
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'rebind-guard',
-            semanticVersion: report.tool.version,
-            version: report.tool.version,
-            informationUri: DOCS_URL,
-            rules,
-          },
-        },
-        invocations: [
-          {
-            executionSuccessful: true,
-            ...(commandLine === undefined ? {} : { commandLine }),
-            startTimeUtc: report.startedAt,
-            exitCode: report.summary.vulnerable ? 1 : 0,
-          },
-        ],
-        automationDetails: { id: `rebind-guard/probe/${report.target}` },
-        columnKind: 'utf16CodeUnits',
-        results,
-        properties: {
-          target: report.target,
-          connectedTo: report.connectedTo,
-          foreignHost: report.foreignHost,
-          mode: report.mode,
-          summary: report.summary,
-        },
-      },
-    ],
-  };
+  const table = ruleTable();
+  const ruleIndex = (rule: Rule): number => table.indexOf(rule);
+  const results = [
+    ...report.results
+      .filter((result) => result.verdict === 'accepted')
+      .map((result) => probeResult(report, result, ruleIndex)),
+    ...(report.spec?.findings ?? []).map((finding) => specResult(report, finding, ruleIndex)),
+  ];
+  return { $schema: SARIF_SCHEMA, version: '2.1.0', runs: [sarifRun(report, commandLine, table.rules, results)] };
 }
 
 /**
