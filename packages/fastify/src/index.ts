@@ -39,16 +39,23 @@ import {
 export interface RebindGuardClaims extends JwtClaims {}
 
 /**
- * Per-route settings, under `config.rebindGuard` of a route.
+ * Per-route settings, under `config.rebindGuard` of a route. Checked when the route is added: an
+ * unknown key, a bad value, or both `authMode` and `auth` throw a `TypeError`.
  *
  * @example
  * ```ts
- * app.get('/feed', { config: { rebindGuard: { auth: 'optional' } } }, handler);
+ * app.get('/feed', { config: { rebindGuard: { authMode: 'optional' } } }, handler);
  * app.post('/admin', { config: { rebindGuard: { scopes: ['admin'] } } }, handler);
  * ```
  */
 export interface RouteGuardConfig {
   /** Auth for this route: `'required'`, `'optional'` (missing token passes) or `'off'`. Default: the plugin's `authMode`. */
+  readonly authMode?: AuthMode;
+  /**
+   * The former name of {@link RouteGuardConfig.authMode}, still accepted; give one of the two.
+   *
+   * @deprecated Use `authMode`: `config: { rebindGuard: { authMode: 'optional' } }`.
+   */
   readonly auth?: AuthMode;
   /** Scopes the verified token must grant (403 `insufficient_scope` otherwise). */
   readonly scopes?: readonly string[];
@@ -84,20 +91,33 @@ export interface FastifyGuardOptions<Claims = RebindGuardClaims> extends Adapter
   readonly onReject?: (result: GuardFailure, request: FastifyRequest, reply: FastifyReply) => unknown;
 }
 
+/** `RouteGuardConfig` as the hook reads it (`auth` without its deprecation mark: it is still honoured). */
+interface RouteConfig {
+  readonly authMode?: AuthMode;
+  readonly auth?: AuthMode;
+  readonly scopes?: readonly string[];
+  readonly claims?: ClaimRequirement<RebindGuardClaims>;
+}
+
 function validateRouteConfig(config: unknown, url: string): void {
   if (config === undefined) return;
   if (typeof config !== 'object' || config === null)
     throw new TypeError(`rebind-guard: config.rebindGuard of route ${url} must be an object.`);
-  const { auth, scopes, claims, ...rest } = config as { auth?: unknown; scopes?: unknown; claims?: unknown };
+  const { authMode, auth, scopes, claims, ...rest } = config as Record<keyof RouteConfig, unknown>;
   const unknownKeys = Object.keys(rest);
   if (unknownKeys.length > 0)
     throw new TypeError(
-      `rebind-guard: config.rebindGuard of route ${url} has unknown keys ${unknownKeys.join(', ')}; use auth, scopes and claims.`,
+      `rebind-guard: config.rebindGuard of route ${url} has unknown keys ${unknownKeys.join(', ')}; use authMode, scopes and claims.`,
+    );
+  if (authMode !== undefined && auth !== undefined)
+    throw new TypeError(
+      `rebind-guard: config.rebindGuard of route ${url} has both authMode and auth; auth is the former name of authMode, keep only authMode.`,
     );
   if (claims !== undefined) validateClaimRequirement(claims);
-  if (auth !== undefined && !isAuthMode(auth))
+  const mode = authMode ?? auth;
+  if (mode !== undefined && !isAuthMode(mode))
     throw new TypeError(
-      `rebind-guard: config.rebindGuard.auth of route ${url} must be "required", "optional" or "off".`,
+      `rebind-guard: config.rebindGuard.${authMode === undefined ? 'auth' : 'authMode'} of route ${url} must be "required", "optional" or "off".`,
     );
   if (scopes !== undefined) validateScopes(scopes as unknown[]);
 }
@@ -131,7 +151,7 @@ const plugin: FastifyPluginCallback<FastifyGuardOptions> = (fastify, options, do
   fastify.decorate('rebindGuard', guard);
   // request.routeOptions builds a frozen object on every read: read it only if some route has a config.
   let anyRouteConfig = false;
-  fastify.addHook('onRoute', (route) => {
+  fastify.addHook('onRoute', function rebindGuardOnRoute(route) {
     const config = (route.config as { rebindGuard?: unknown } | undefined)?.rebindGuard;
     validateRouteConfig(config, route.url);
     if (config !== undefined) anyRouteConfig = true;
@@ -147,10 +167,10 @@ const plugin: FastifyPluginCallback<FastifyGuardOptions> = (fastify, options, do
   }
 
   // onRequest runs before body parsing, and for upgrades routed by @fastify/websocket too.
-  fastify.addHook('onRequest', async (request, reply) => {
-    const route = anyRouteConfig ? request.routeOptions.config.rebindGuard : undefined;
+  async function rebindGuardOnRequest(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+    const route: RouteConfig | undefined = anyRouteConfig ? request.routeOptions.config.rebindGuard : undefined;
     const result = await guard.check(toGuardRequest(request.raw, request.url), {
-      auth: route?.auth ?? authMode,
+      auth: route === undefined ? authMode : (route.authMode ?? route.auth ?? authMode),
       servedHost: () => request.hostname,
     });
     if (!result.ok) return reject(result, request, reply);
@@ -165,7 +185,8 @@ const plugin: FastifyPluginCallback<FastifyGuardOptions> = (fastify, options, do
       if (failure !== undefined) return reject(failure, request, reply);
     }
     return undefined;
-  });
+  }
+  fastify.addHook('onRequest', rebindGuardOnRequest);
   done();
 };
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify4 from 'fastify4';
 import jsonwebtoken from 'jsonwebtoken';
 import { rebindGuard, type FastifyGuardOptions } from '../src/index.js';
 
@@ -26,16 +27,24 @@ describe('options are validated at registration', () => {
   });
 
   it.each([
-    ['a non-object config', 'admin'],
-    ['an unknown key', { scope: ['admin'] }],
-    ['a bad auth mode', { auth: 'maybe' }],
-    ['a bad scope', { scopes: ['two words'] }],
-  ])('route config.rebindGuard with %s → TypeError when the route is added', async (_name, config) => {
-    const app = Fastify();
-    await app.register(rebindGuard, { hosts: ['localhost'], auth });
-    expect(() => app.get('/', { config: { rebindGuard: config as never } }, () => 'ok')).toThrow(TypeError);
-    await app.close();
-  });
+    ['a non-object config', 'admin', /must be an object/],
+    ['an unknown key', { scope: ['admin'] }, /unknown keys scope; use authMode, scopes and claims/],
+    ['a bad authMode', { authMode: 'maybe' }, /config\.rebindGuard\.authMode of route \/ must be/],
+    ['a bad auth (the former name)', { auth: 'maybe' }, /config\.rebindGuard\.auth of route \/ must be/],
+    ['both authMode and auth', { authMode: 'optional', auth: 'optional' }, /has both authMode and auth/],
+    ['a bad scope', { scopes: ['two words'] }, /scopes must be/],
+  ])(
+    'route config.rebindGuard with %s → TypeError naming rebind-guard when the route is added',
+    async (_name, config, message) => {
+      const app = Fastify();
+      await app.register(rebindGuard, { hosts: ['localhost'], auth });
+      const add = () => app.get('/', { config: { rebindGuard: config as never } }, () => 'ok');
+      expect(add).toThrow(TypeError);
+      expect(add).toThrow(/^rebind-guard: /);
+      expect(add).toThrow(message);
+      await app.close();
+    },
+  );
 
   it('registering twice is a start-up error that names rebind-guard', async () => {
     const app = Fastify();
@@ -72,19 +81,26 @@ describe('options are validated at registration', () => {
   });
 });
 
+/** How a handler sees `request.auth`: absent, null, undefined or a verified token. */
+function authState(request: object): 'absent' | 'null' | 'undefined' | 'set' {
+  if (!('auth' in request)) return 'absent';
+  const value: unknown = request.auth;
+  return value === null ? 'null' : value === undefined ? 'undefined' : 'set';
+}
+
 describe('requests', () => {
   async function build(options: FastifyGuardOptions) {
     const app = Fastify();
     await app.register(rebindGuard, options);
     app.get('/', (request) => ({
       sub: request.auth?.claims.sub ?? null,
-      auth: request.auth === null ? 'null' : 'set',
+      auth: authState(request),
     }));
     app.get('/admin', { config: { rebindGuard: { scopes: ['admin'] } } }, () => ({ ok: true }));
-    app.get('/public', { config: { rebindGuard: { auth: 'off' } } }, (request) => ({
-      auth: request.auth === null ? 'null' : 'set',
+    app.get('/public', { config: { rebindGuard: { authMode: 'off' } } }, (request) => ({
+      auth: authState(request),
     }));
-    app.get('/feed', { config: { rebindGuard: { auth: 'optional' } } }, (request) => ({
+    app.get('/feed', { config: { rebindGuard: { authMode: 'optional' } } }, (request) => ({
       sub: request.auth?.claims.sub ?? null,
     }));
     return app;
@@ -101,7 +117,7 @@ describe('requests', () => {
     await app.close();
   });
 
-  it("route config: auth 'off', 'optional' and scopes", async () => {
+  it("route config: authMode 'off', 'optional' and scopes", async () => {
     const app = await build({ hosts: ['localhost'], auth });
     const off = await app.inject({ url: '/public', headers: { host: 'localhost', authorization: 'Bearer garbage' } });
     expect([off.statusCode, off.json()]).toEqual([200, { auth: 'null' }]);
@@ -171,6 +187,42 @@ describe('requests', () => {
     });
     expect(rejected.statusCode).toBe(403);
     expect(parsed).toBe(false);
+    await app.close();
+  });
+});
+
+describe('route authMode / auth, on Fastify 5 and 4', () => {
+  // The Fastify 4 app is driven through the Fastify 5 types: the calls below are the same in both.
+  const majors: [string, () => FastifyInstance][] = [
+    ['Fastify 5', () => Fastify()],
+    ['Fastify 4', () => Fastify4() as unknown as FastifyInstance],
+  ];
+
+  it.each(majors)('%s', async (_major, create) => {
+    const app = create();
+    await app.register(rebindGuard, { hosts: ['localhost'], auth });
+    const seen = (request: FastifyRequest) => ({ auth: authState(request), sub: request.auth?.claims.sub ?? null });
+    app.get('/feed', { config: { rebindGuard: { authMode: 'optional' } } }, seen);
+    // The former name of authMode, still honoured.
+    app.get('/old-feed', { config: { rebindGuard: { auth: 'optional' } } }, seen);
+    app.get('/off', { config: { rebindGuard: { authMode: 'off' } } }, seen);
+    app.get('/', seen);
+    await app.ready();
+    expect(app.version).toMatch(_major === 'Fastify 4' ? /^4\./ : /^5\./);
+    const get = async (url: string, token?: string) => {
+      const response = await app.inject({
+        url,
+        headers: { host: 'localhost', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
+      });
+      return [response.statusCode, response.json<unknown>()];
+    };
+    const noToken = [200, { auth: 'null', sub: null }];
+    expect(await get('/feed')).toEqual(noToken);
+    expect(await get('/old-feed')).toEqual(noToken);
+    expect(await get('/off', 'garbage')).toEqual(noToken);
+    expect(await get('/feed', token())).toEqual([200, { auth: 'set', sub: 'alice' }]);
+    expect(await get('/old-feed', 'garbage')).toMatchObject([401, { code: 'token_invalid' }]);
+    expect(await get('/')).toMatchObject([401, { code: 'token_missing' }]);
     await app.close();
   });
 });

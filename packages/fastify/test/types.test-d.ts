@@ -38,8 +38,13 @@ describe('fastify types', () => {
 
   it('route config.rebindGuard is typed', () => {
     const app = Fastify();
-    app.get('/feed', { config: { rebindGuard: { auth: 'optional' } } }, () => 'ok');
+    app.get('/feed', { config: { rebindGuard: { authMode: 'optional' } } }, () => 'ok');
     app.get('/admin', { config: { rebindGuard: { scopes: ['admin'] } } }, () => 'ok');
+    // @ts-expect-error authMode is 'required' | 'optional' | 'off'
+    app.get('/bad', { config: { rebindGuard: { authMode: 'maybe' } } }, () => 'ok');
+    // The former name still types (deprecated: the lint rule no-deprecated flags it).
+    // eslint-disable-next-line @typescript-eslint/no-deprecated
+    app.get('/old', { config: { rebindGuard: { auth: 'optional' } } }, () => 'ok');
     // @ts-expect-error auth is 'required' | 'optional' | 'off'
     app.get('/bad', { config: { rebindGuard: { auth: 'maybe' } } }, () => 'ok');
     // @ts-expect-error scopes is a list
@@ -48,7 +53,8 @@ describe('fastify types', () => {
     // ContextConfig from the literal and intersects it with FastifyContextConfig, so extra keys
     // pass. It is a TypeError when the route is added instead (see fastify.test.ts).
     app.get('/lenient', { config: { rebindGuard: { scopes: ['admin'], extra: true } } }, () => 'ok');
-    expectTypeOf<RouteGuardConfig['auth']>().toEqualTypeOf<'required' | 'optional' | 'off' | undefined>();
+    expectTypeOf<RouteGuardConfig['authMode']>().toEqualTypeOf<'required' | 'optional' | 'off' | undefined>();
+    expectTypeOf<RouteGuardConfig['auth']>().toEqualTypeOf<RouteGuardConfig['authMode']>();
   });
 
   it('onReject is typed with the failure, request and reply', () => {
