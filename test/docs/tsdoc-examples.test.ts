@@ -41,9 +41,6 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
   'packages/core/src/adapter/token-check.ts:withOptionalAuth': 'rebindGuard undeclared: show its input and output',
   'packages/core/src/auth-mode.ts:isAuthMode':
     'core/node does not export isAuthMode: export it there or import from core',
-  'packages/core/src/guard.ts:GuardFailure': 'guard, request, res undeclared: create a guard and check a request',
-  'packages/core/src/guard.ts:GuardResult': 'guard, request, metrics undeclared: create a guard and check a request',
-  'packages/core/src/guard.ts:GuardSuccess': 'guard, request undeclared: create a guard and check a request',
   'packages/core/src/scopes.ts:validateScopes':
     'core/node does not export validateScopes: export it there or import from core',
   // packages/core/src/node.ts:

@@ -76,8 +76,10 @@ export interface CheckOptions {
  *
  * @example
  * ```ts
- * const result = await guard.check(request);
- * if (result.ok) console.log(result.host.hostname, result.auth?.claims.sub);
+ * import { createGuard } from '@rebind-guard/core';
+ * const guard = createGuard({ hosts: ['.example.com'] });
+ * const result = await guard.check({ method: 'GET', url: '/', headers: { host: 'API.Example.com:8443' } });
+ * if (result.ok) console.log(result.host); // { hostname: 'api.example.com', port: 8443 }
  * ```
  */
 export interface GuardSuccess<Claims = JwtClaims> {
@@ -99,8 +101,10 @@ export interface GuardSuccess<Claims = JwtClaims> {
  *
  * @example
  * ```ts
- * const result = await guard.check(request);
- * if (!result.ok) res.writeHead(result.status, result.headers).end(result.message);
+ * import { createGuard } from '@rebind-guard/core';
+ * const guard = createGuard({ hosts: ['api.example.com'] });
+ * const result = await guard.check({ method: 'GET', url: '/', headers: { host: 'rebind.test:8080' } });
+ * if (!result.ok) console.log(result.status, result.code, result.headers); // 403 'host_not_allowed' {}
  * ```
  */
 export interface GuardFailure {
@@ -116,8 +120,14 @@ export interface GuardFailure {
  *
  * @example
  * ```ts
- * const result = await guard.check(request);
- * if (!result.ok && result.code === 'host_not_allowed') metrics.increment('rebind.blocked');
+ * import { createGuard, type GuardResult } from '@rebind-guard/core';
+ * const guard = createGuard({ hosts: ['api.example.com'] });
+ * const result: GuardResult = await guard.check({
+ *   method: 'POST',
+ *   url: '/',
+ *   headers: { host: 'api.example.com', origin: 'https://evil.example' },
+ * });
+ * if (!result.ok && result.code === 'origin_not_allowed') console.warn('cross-site request refused');
  * ```
  */
 export type GuardResult<Claims = JwtClaims> = GuardSuccess<Claims> | GuardFailure;
