@@ -65,8 +65,11 @@ export interface RouteGuardConfig {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The verified Bearer token, set by rebind-guard; `null` when auth is off, optional and absent, or not configured. */
-    auth: AuthInfo<RebindGuardClaims> | null;
+    /**
+     * The verified Bearer token, set by rebind-guard; `undefined` when auth is off, optional and
+     * absent, or not configured (as Express's `req.auth` and Koa's `ctx.state.auth`).
+     */
+    auth: AuthInfo<RebindGuardClaims> | undefined;
   }
   interface FastifyContextConfig {
     rebindGuard?: RouteGuardConfig;
@@ -147,7 +150,8 @@ const plugin: FastifyPluginCallback<FastifyGuardOptions> = (fastify, options, do
   const { guard, authMode } = compiled;
   const onReject = options.onReject;
 
-  fastify.decorateRequest('auth', null);
+  // undefined, not null: "no verified token" reads the same in every adapter.
+  fastify.decorateRequest('auth', undefined);
   fastify.decorate('rebindGuard', guard);
   // request.routeOptions builds a frozen object on every read: read it only if some route has a config.
   let anyRouteConfig = false;
@@ -175,7 +179,7 @@ const plugin: FastifyPluginCallback<FastifyGuardOptions> = (fastify, options, do
     });
     if (!result.ok) return reject(result, request, reply);
     if (result.answer !== undefined) return send(reply, result.answer);
-    request.auth = result.auth ?? null;
+    request.auth = result.auth;
     if (route?.scopes !== undefined) {
       const failure = guard.checkScopes(result.auth, route.scopes);
       if (failure !== undefined) return reject(failure, request, reply);

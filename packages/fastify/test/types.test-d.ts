@@ -23,11 +23,11 @@ declare module '../src/index.js' {
 const auth = { key: 'secret', algorithms: ['HS256'], audience: 'api', issuer: false } as const;
 
 describe('fastify types', () => {
-  it('augmented RebindGuardClaims flow to request.auth (null when absent)', async () => {
+  it('augmented RebindGuardClaims flow to request.auth (undefined when absent)', async () => {
     const app = Fastify();
     await app.register(rebindGuard, { hosts: ['localhost'], auth });
     app.get('/', (request) => {
-      expectTypeOf(request.auth).toEqualTypeOf<AuthInfo<RebindGuardClaims> | null>();
+      expectTypeOf(request.auth).toEqualTypeOf<AuthInfo<RebindGuardClaims> | undefined>();
       expectTypeOf(request.auth?.claims.tenant).toEqualTypeOf<string | undefined>();
       expectTypeOf(request.auth?.claims.roles).toEqualTypeOf<string[] | undefined>();
       expectTypeOf(request.auth?.claims.sub).toEqualTypeOf<string | undefined>();
