@@ -2,10 +2,12 @@
 // Everything listens on 127.0.0.1:0 only.
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeServer, listen as listenOnLoopback } from '../../../test/helpers/http.js';
+import jwt from 'jsonwebtoken';
+import { nowSeconds, signToken } from '../../../test/helpers/tokens.js';
 import express from 'express';
 import Koa from 'koa';
 import Fastify from 'fastify';
-import jwt from 'jsonwebtoken';
 import { LOOPBACK_HOSTS } from '@rebind-guard/core';
 import { guardUpgrades, rebindGuard as expressGuard } from '@rebind-guard/express';
 import { WebSocketServer } from 'ws';
@@ -22,24 +24,10 @@ export interface Running {
   close(): Promise<void>;
 }
 
-export function listen(handler: RequestListener): Promise<Running> {
+export async function listen(handler: RequestListener): Promise<Running> {
   const server: Server = createServer(handler);
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as AddressInfo).port;
-      resolve({
-        port,
-        url: `http://127.0.0.1:${port}/`,
-        close: () =>
-          new Promise<void>((done) => {
-            server.closeAllConnections();
-            server.close(() => {
-              done();
-            });
-          }),
-      });
-    });
-  });
+  const port = await listenOnLoopback(server);
+  return { port, url: `http://127.0.0.1:${port}/`, close: () => closeServer(server) };
 }
 
 const ok = (res: ServerResponse, body: unknown = { ok: true }): void => {
@@ -292,5 +280,5 @@ export async function startSilent(): Promise<Running> {
 
 /** A valid token for the guarded fixtures. */
 export function validToken(): string {
-  return jwt.sign({ sub: 'alice', aud: AUDIENCE }, SECRET, { algorithm: 'HS256', expiresIn: 600 });
+  return signToken({ sub: 'alice', aud: AUDIENCE, exp: nowSeconds() + 600 }, { key: SECRET });
 }
