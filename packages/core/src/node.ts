@@ -69,8 +69,16 @@ export function compileAdapterOptions<Claims>(options: AdapterOptions<Claims> & 
  *
  * @example
  * ```ts
- * import { toGuardRequest } from '@rebind-guard/core/node';
- * const result = await guard.check(toGuardRequest(req));
+ * import { createServer } from 'node:http';
+ * import { createGuard } from '@rebind-guard/core';
+ * import { sendProblem, toGuardRequest } from '@rebind-guard/core/node';
+ *
+ * const guard = createGuard({ hosts: ['localhost'] });
+ * createServer(async (req, res) => {
+ *   const result = await guard.check(toGuardRequest(req));
+ *   if (!result.ok) return sendProblem(res, result);
+ *   res.end('hello');
+ * });
  * ```
  */
 export function toGuardRequest(req: IncomingMessage | Http2ServerRequest, url?: string): GuardRequest {
@@ -91,8 +99,16 @@ export function toGuardRequest(req: IncomingMessage | Http2ServerRequest, url?: 
  *
  * @example
  * ```ts
- * import { sendProblem } from '@rebind-guard/core/node';
- * if (!result.ok) { sendProblem(res, result); return; }
+ * import { createServer } from 'node:http';
+ * import { createGuard } from '@rebind-guard/core';
+ * import { sendProblem, toGuardRequest } from '@rebind-guard/core/node';
+ *
+ * const guard = createGuard({ hosts: ['localhost'] });
+ * createServer(async (req, res) => {
+ *   const result = await guard.check(toGuardRequest(req));
+ *   if (!result.ok) return sendProblem(res, result); // 403 host_not_allowed, problem+json
+ *   res.end('hello');
+ * });
  * ```
  */
 export function sendProblem(res: ServerResponse | Http2ServerResponse, result: GuardFailure): void {
@@ -109,8 +125,21 @@ export function sendProblem(res: ServerResponse | Http2ServerResponse, result: G
  *
  * @example
  * ```ts
- * import { sendAnswer } from '@rebind-guard/core/node';
- * if (result.ok && result.answer !== undefined) { sendAnswer(res, result.answer); return; }
+ * import { createServer } from 'node:http';
+ * import { createGuard } from '@rebind-guard/core';
+ * import { sendAnswer, sendProblem, toGuardRequest } from '@rebind-guard/core/node';
+ *
+ * const guard = createGuard({
+ *   hosts: ['localhost'],
+ *   auth,
+ *   resourceMetadata: { resource: 'http://localhost:3000/', authorizationServers: ['https://idp.example.com'] },
+ * });
+ * createServer(async (req, res) => {
+ *   const result = await guard.check(toGuardRequest(req));
+ *   if (!result.ok) return sendProblem(res, result);
+ *   if (result.answer !== undefined) return sendAnswer(res, result.answer); // /.well-known/oauth-protected-resource
+ *   res.end('hello');
+ * });
  * ```
  */
 export function sendAnswer(res: ServerResponse | Http2ServerResponse, answer: GuardAnswer | ProblemResponse): void {
@@ -141,9 +170,11 @@ export interface RequestGuardOptions<Claims = JwtClaims> extends AdapterOptions<
  *
  * @example
  * ```ts
+ * import { createServer } from 'node:http';
  * import { Server } from 'socket.io';
  * import { guardRequests, guardUpgrades } from '@rebind-guard/core/node';
  * const options = { hosts: ['localhost'], origins: ['http://localhost:5173'] };
+ * const server = createServer();
  * const io = new Server(server);
  * io.engine.use(guardRequests(options)); // long-polling and the WebSocket handshake
  * guardUpgrades(server, options);          // every other upgrade on the server
@@ -223,8 +254,16 @@ function rawAnswer(status: number, headers: Readonly<Record<string, string>>, bo
  *
  * @example
  * ```ts
- * import { rejectSocket } from '@rebind-guard/core/node';
- * rejectSocket(socket, result);
+ * import { createServer } from 'node:http';
+ * import { createGuard } from '@rebind-guard/core';
+ * import { rejectSocket, toGuardRequest } from '@rebind-guard/core/node';
+ *
+ * const guard = createGuard({ hosts: ['localhost'] });
+ * createServer().on('upgrade', async (req, socket) => {
+ *   const result = await guard.check(toGuardRequest(req));
+ *   if (!result.ok) return rejectSocket(socket, result); // answered, then destroyed
+ *   socket.end(); // your upgrade handling
+ * });
  * ```
  */
 export function rejectSocket(socket: Duplex, result: GuardFailure): void {
@@ -239,7 +278,12 @@ export function rejectSocket(socket: Duplex, result: GuardFailure): void {
  *
  * @example
  * ```ts
- * import type { GuardedIncomingMessage } from '@rebind-guard/core/node';
+ * import { createServer } from 'node:http';
+ * import { WebSocketServer } from 'ws';
+ * import { guardUpgrades, type GuardedIncomingMessage } from '@rebind-guard/core/node';
+ * const server = createServer();
+ * guardUpgrades(server, { hosts: ['localhost'], origins: ['http://localhost:5173'], auth });
+ * const wss = new WebSocketServer({ server });
  * wss.on('connection', (ws, req) => {
  *   const { auth } = req as GuardedIncomingMessage<{ sub: string }>;
  *   ws.send(`hello ${auth?.claims.sub ?? 'anonymous'}`);
@@ -293,7 +337,7 @@ function warnUpgradeError(error: unknown): void {
  * import { createServer } from 'node:http';
  * import { WebSocketServer } from 'ws';
  * import { guardUpgrades } from '@rebind-guard/core/node';
- * const server = createServer(app);
+ * const server = createServer((req, res) => res.end('hello'));
  * guardUpgrades(server, { hosts: ['localhost'], origins: ['http://localhost:5173'] });
  * new WebSocketServer({ server });
  * ```

@@ -83,6 +83,7 @@ export interface ExpressGuardOptions<Claims = RebindGuardClaims> extends Adapter
  *
  * @example
  * ```ts
+ * import { rebindGuard } from '@rebind-guard/express';
  * const guard = rebindGuard({ hosts: ['api.example.com'], auth });
  * app.use(guard);
  * app.delete('/items/:id', guard.requireScopes('items:write'), handler);
@@ -173,8 +174,11 @@ export function rebindGuard<Claims = RebindGuardClaims>(
  *
  * @example
  * ```ts
+ * import { rebindGuard } from '@rebind-guard/express';
  * app.use(rebindGuard.optional({ hosts: ['api.example.com'], auth }));
- * app.get('/feed', (req, res) => { res.json(req.auth ? personalised(req.auth.claims) : publicFeed()); });
+ * app.get('/feed', (req, res) => {
+ *   res.json({ feed: req.auth === undefined ? 'public' : `for ${req.auth.claims.sub ?? 'you'}` });
+ * });
  * ```
  */
 rebindGuard.optional = function optional<Claims = RebindGuardClaims>(
@@ -191,7 +195,7 @@ rebindGuard.optional = function optional<Claims = RebindGuardClaims>(
  * @example
  * ```ts
  * import { rebindGuard, requireScopes } from '@rebind-guard/express';
- * app.use(rebindGuard.optional({ hosts, auth }));
+ * app.use(rebindGuard.optional({ hosts: ['api.example.com'], auth }));
  * app.post('/admin', requireScopes('admin'), handler);
  * ```
  */
@@ -209,7 +213,7 @@ export function requireScopes(...scopes: string[]): RequestHandler {
  * @example
  * ```ts
  * import { rebindGuard, requireClaims } from '@rebind-guard/express';
- * app.use(rebindGuard({ hosts, auth }));
+ * app.use(rebindGuard({ hosts: ['api.example.com'], auth }));
  * app.delete('/orgs/acme', requireClaims<{ org: string; roles: string[] }>({ equals: { org: 'acme' }, includes: { roles: ['admin'] } }), handler);
  * ```
  */

@@ -83,6 +83,7 @@ export interface KoaGuardOptions<Claims = RebindGuardClaims> extends AdapterOpti
  *
  * @example
  * ```ts
+ * import { rebindGuard } from '@rebind-guard/koa';
  * const guard = rebindGuard({ hosts: ['localhost'], auth });
  * app.use(guard);
  * router.post('/items', guard.requireScopes('items:write'), handler);
@@ -185,7 +186,9 @@ export function rebindGuard<Claims = RebindGuardClaims>(
  *
  * @example
  * ```ts
+ * import { rebindGuard } from '@rebind-guard/koa';
  * app.use(rebindGuard.optional({ hosts: ['localhost'], auth }));
+ * app.use((ctx) => { ctx.body = { user: ctx.state.auth?.claims.sub ?? 'anonymous' }; });
  * ```
  */
 rebindGuard.optional = function optional<Claims = RebindGuardClaims>(

@@ -12,14 +12,7 @@ import type { AuthInfo } from '../jwt.js';
 /**
  * What an adapter's `rebindGuard()` records on a request it let through: its compiled guard and
  * its `onReject`, so that a standalone `requireScopes()` further down answers like that guard.
- * `OnReject` is the adapter's own `onReject` signature.
- *
- * @example
- * ```ts
- * import { markGuarded, type GuardMark } from '@rebind-guard/core/node';
- * const mark: GuardMark<MyOnReject> = { guard, onReject };
- * markGuarded(req, mark); // once per request, after the guard let it through
- * ```
+ * `OnReject` is the adapter's own `onReject` signature. See {@link markGuarded}.
  */
 export interface GuardMark<OnReject> {
   /** The compiled guard that let the request through. */
@@ -42,10 +35,18 @@ type Markable = object & { [MARK]?: GuardMark<unknown> };
  *
  * @example
  * ```ts
- * import { markGuarded } from '@rebind-guard/core/node';
- * const mark = { guard, onReject: options.onReject };
- * // in the middleware, once the request passed:
- * markGuarded(ctx.state, mark);
+ * import { createServer } from 'node:http';
+ * import { createGuard } from '@rebind-guard/core';
+ * import { markGuarded, toGuardRequest, type GuardMark } from '@rebind-guard/core/node';
+ *
+ * const guard = createGuard({ hosts: ['localhost'] });
+ * const mark: GuardMark<undefined> = { guard, onReject: undefined }; // built once per guard
+ * createServer((req, res) => {
+ *   void guard.check(toGuardRequest(req)).then((result) => {
+ *     if (result.ok) markGuarded(req, mark); // once the guard let the request through
+ *     res.end();
+ *   });
+ * });
  * ```
  */
 export function markGuarded<OnReject>(target: object, mark: GuardMark<OnReject>): void {
@@ -57,8 +58,14 @@ export function markGuarded<OnReject>(target: object, mark: GuardMark<OnReject>)
  *
  * @example
  * ```ts
- * import { guardMarkOf } from '@rebind-guard/core/node';
- * const guarded = guardMarkOf(req) !== undefined;
+ * import { createGuard } from '@rebind-guard/core';
+ * import { guardMarkOf, markGuarded } from '@rebind-guard/core/node';
+ *
+ * const guard = createGuard({ hosts: ['localhost'] });
+ * const state = {};
+ * guardMarkOf(state); // undefined
+ * markGuarded(state, { guard, onReject: undefined });
+ * guardMarkOf(state)?.guard === guard; // true
  * ```
  */
 export function guardMarkOf<OnReject>(target: object): GuardMark<OnReject> | undefined {
@@ -67,16 +74,7 @@ export function guardMarkOf<OnReject>(target: object): GuardMark<OnReject> | und
 
 /**
  * A failed route check: the failure, and the `onReject` to answer it with (`undefined`: the
- * default problem+json answer).
- *
- * @example
- * ```ts
- * import type { TokenCheckFailure } from '@rebind-guard/core/node';
- * function answer(rejected: TokenCheckFailure<MyOnReject>): void {
- *   if (rejected.onReject === undefined) sendProblem(res, rejected.failure);
- *   else rejected.onReject(rejected.failure, req, res);
- * }
- * ```
+ * default problem+json answer). See {@link scopesCheck}.
  */
 export interface TokenCheckFailure<OnReject> {
   readonly failure: GuardFailure;
@@ -89,14 +87,7 @@ export interface TokenCheckFailure<OnReject> {
  * request's verified token; it returns `undefined` when the request may go on, else the failure
  * and how to answer it. It throws an `Error` when no guard is known (neither marked nor the
  * guard the check was created from): the helper runs before `rebindGuard()`, a wiring mistake.
- *
- * @example
- * ```ts
- * import { scopesCheck } from '@rebind-guard/core/node';
- * const check = scopesCheck(['admin']);
- * const rejected = check(req, req.auth);
- * if (rejected === undefined) next();
- * ```
+ * See {@link scopesCheck}.
  */
 export type TokenCheck<OnReject> = (
   marked: object,
@@ -133,8 +124,22 @@ function tokenCheck<OnReject>(
  *
  * @example
  * ```ts
- * import { scopesCheck } from '@rebind-guard/core/node';
- * const check = scopesCheck<MyOnReject>(['items:write'], { guard, onReject });
+ * import { createServer } from 'node:http';
+ * import { createGuard } from '@rebind-guard/core';
+ * import { markGuarded, scopesCheck, sendProblem, toGuardRequest } from '@rebind-guard/core/node';
+ *
+ * const guard = createGuard({ hosts: ['localhost'], auth });
+ * const mark = { guard, onReject: undefined };
+ * const adminOnly = scopesCheck(['admin']); // answers like the guard that marked the request
+ * createServer((req, res) => {
+ *   void guard.check(toGuardRequest(req)).then((result) => {
+ *     if (!result.ok) return sendProblem(res, result);
+ *     markGuarded(req, mark);
+ *     const rejected = adminOnly(req, result.auth);
+ *     if (rejected !== undefined) return sendProblem(res, rejected.failure);
+ *     res.end('welcome, admin');
+ *   });
+ * });
  * ```
  */
 export function scopesCheck<OnReject>(scopes: readonly string[], owner?: GuardMark<OnReject>): TokenCheck<OnReject> {
@@ -149,8 +154,14 @@ export function scopesCheck<OnReject>(scopes: readonly string[], owner?: GuardMa
  *
  * @example
  * ```ts
- * import { claimsCheck } from '@rebind-guard/core/node';
- * const check = claimsCheck<MyOnReject>({ equals: { org: 'acme' } });
+ * import { createGuard } from '@rebind-guard/core';
+ * import { claimsCheck, markGuarded } from '@rebind-guard/core/node';
+ *
+ * const guard = createGuard({ hosts: ['localhost'], auth });
+ * const acmeOnly = claimsCheck({ equals: { org: 'acme' } });
+ * const request = {};
+ * markGuarded(request, { guard, onReject: undefined });
+ * acmeOnly(request, undefined)?.failure.code; // 'token_missing'
  * ```
  */
 export function claimsCheck<OnReject>(
@@ -168,7 +179,7 @@ export function claimsCheck<OnReject>(
  * @example
  * ```ts
  * import { withOptionalAuth } from '@rebind-guard/core/node';
- * rebindGuard.optional = (options) => rebindGuard(withOptionalAuth(options));
+ * withOptionalAuth({ hosts: ['localhost'], auth }); // { hosts: ['localhost'], auth, authMode: 'optional' }
  * ```
  */
 export function withOptionalAuth<Options extends object>(options: Options): Options & { readonly authMode: AuthMode } {
