@@ -1,41 +1,14 @@
 import http from 'node:http';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { httpRequest, listen } from '../../../test/helpers/http.js';
+import { HOUR, TEST_SECRET, nowSeconds, signToken } from '../../../test/helpers/tokens.js';
 import express, { type ErrorRequestHandler } from 'express';
-import jsonwebtoken from 'jsonwebtoken';
 import { WebSocketServer } from 'ws';
 import type { GuardFailure } from '@rebind-guard/core';
 import { guardUpgrades, rebindGuard, requireScopes, type ExpressGuardOptions } from '../src/index.js';
 
-const SECRET = 'express adapter unit tests: a long enough HS256 secret';
-const auth = { key: SECRET, algorithms: ['HS256'], audience: 'api', issuer: false } as const;
-const token = (scope = 'read') =>
-  jsonwebtoken.sign({ sub: 'alice', scope, aud: 'api' }, SECRET, { algorithm: 'HS256', expiresIn: '1h' });
-
-interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-function request(port: number, headers: http.OutgoingHttpHeaders = {}, path = '/', method = 'GET'): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port, path, method, headers: { host: 'localhost', ...headers }, agent: false },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => {
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
+const auth = { key: TEST_SECRET, algorithms: ['HS256'], audience: 'api', issuer: false } as const;
+const token = (scope = 'read') => signToken({ sub: 'alice', scope, aud: 'api', exp: nowSeconds() + HOUR });
 
 const servers: http.Server[] = [];
 afterEach(async () => {
@@ -45,9 +18,7 @@ afterEach(async () => {
 async function serve(app: express.Express | http.Server): Promise<number> {
   const server = app instanceof http.Server ? app : http.createServer(app);
   servers.push(server);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return (server.address() as AddressInfo).port;
+  return listen(server);
 }
 
 describe('options are validated when the middleware is created', () => {
@@ -63,7 +34,10 @@ describe('options are validated when the middleware is created', () => {
     ['a non-boolean trustProxy', { hosts: ['localhost'], trustProxy: 'yes' }],
     ['a malformed origin', { hosts: ['localhost'], origins: ['app.example.com'] }],
     ['auth with alg none', { hosts: ['localhost'], auth: { ...auth, algorithms: ['none'] } }],
-    ['auth without audience', { hosts: ['localhost'], auth: { key: SECRET, algorithms: ['HS256'], issuer: false } }],
+    [
+      'auth without audience',
+      { hosts: ['localhost'], auth: { key: TEST_SECRET, algorithms: ['HS256'], issuer: false } },
+    ],
     ['a bad exclude entry', { hosts: ['localhost'], exclude: ['healthz'] }],
   ])('%s → TypeError', (name, options) => {
     expect(() => rebindGuard(options as ExpressGuardOptions)).toThrow(TypeError);
@@ -107,9 +81,9 @@ describe('requests', () => {
       res.json({ sub: req.auth?.claims.sub });
     });
     const port = await serve(app);
-    const ok = await request(port, { authorization: `Bearer ${token()}` });
+    const ok = await httpRequest(port, { authorization: `Bearer ${token()}` });
     expect([ok.status, JSON.parse(ok.body)]).toEqual([200, { sub: 'alice' }]);
-    const rejected = await request(port, { host: 'rebind.test' });
+    const rejected = await httpRequest(port, { host: 'rebind.test' });
     expect(rejected.status).toBe(403);
     expect(rejected.headers['content-type']).toBe('application/problem+json');
     expect(JSON.parse(rejected.body)).toMatchObject({ code: 'host_not_allowed', status: 403 });
@@ -132,9 +106,9 @@ describe('requests', () => {
       res.json({ ok: true });
     });
     const port = await serve(app);
-    const rebound = await request(port, { host: 'rebind.test' }, '/x?q=1');
+    const rebound = await httpRequest(port, { host: 'rebind.test' }, '/x?q=1');
     expect([rebound.status, JSON.parse(rebound.body)]).toEqual([404, { error: 'host_not_allowed' }]);
-    const anonymous = await request(port, {}, '/x');
+    const anonymous = await httpRequest(port, {}, '/x');
     expect([anonymous.status, JSON.parse(anonymous.body)]).toEqual([401, { error: 'token_missing' }]);
     expect(calls).toEqual([
       { code: 'host_not_allowed', url: '/x?q=1' },
@@ -159,7 +133,7 @@ describe('requests', () => {
     };
     app.use(handler);
     const port = await serve(app);
-    const answer = await request(port, { host: 'rebind.test' });
+    const answer = await httpRequest(port, { host: 'rebind.test' });
     expect([answer.status, answer.body]).toEqual([403, 'handled host_not_allowed']);
   });
 
@@ -178,9 +152,9 @@ describe('requests', () => {
     });
     const port = await serve(app);
     for (const path of ['/a', '/b']) {
-      const denied = await request(port, { authorization: `Bearer ${token('read')}` }, path);
+      const denied = await httpRequest(port, { authorization: `Bearer ${token('read')}` }, path);
       expect([path, denied.status, JSON.parse(denied.body)]).toEqual([path, 403, { custom: 'insufficient_scope' }]);
-      const allowed = await request(port, { authorization: `Bearer ${token('admin')}` }, path);
+      const allowed = await httpRequest(port, { authorization: `Bearer ${token('admin')}` }, path);
       expect([path, allowed.status]).toEqual([path, 200]);
     }
   });
@@ -195,7 +169,7 @@ describe('requests', () => {
       res.status(500).send('misconfigured');
     }) as ErrorRequestHandler);
     const port = await serve(app);
-    const answer = await request(port);
+    const answer = await httpRequest(port);
     expect([answer.status, answer.body]).toEqual([500, 'misconfigured']);
   });
 

@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { HOUR, TEST_SECRET, nowSeconds, signToken } from '../../../test/helpers/tokens.js';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import Fastify4 from 'fastify4';
-import jsonwebtoken from 'jsonwebtoken';
 import { rebindGuard, type FastifyGuardOptions } from '../src/index.js';
 
-const SECRET = 'fastify adapter unit tests: a long enough HS256 secret';
-const auth = { key: SECRET, algorithms: ['HS256'], audience: 'api', issuer: false } as const;
-const token = (scope = 'read') =>
-  jsonwebtoken.sign({ sub: 'alice', scope, aud: 'api' }, SECRET, { algorithm: 'HS256', expiresIn: '1h' });
+const auth = { key: TEST_SECRET, algorithms: ['HS256'], audience: 'api', issuer: false } as const;
+const token = (scope = 'read') => signToken({ sub: 'alice', scope, aud: 'api', exp: nowSeconds() + HOUR });
 
 describe('options are validated at registration', () => {
   it.each([

@@ -1,39 +1,12 @@
 import http from 'node:http';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { httpRequest, listen } from '../../../test/helpers/http.js';
+import { HOUR, TEST_SECRET, nowSeconds, signToken } from '../../../test/helpers/tokens.js';
 import Koa from 'koa';
-import jsonwebtoken from 'jsonwebtoken';
 import { guardUpgrades, rebindGuard, requireScopes, type KoaGuardOptions } from '../src/index.js';
 
-const SECRET = 'koa adapter unit tests: a long enough HS256 secret';
-const auth = { key: SECRET, algorithms: ['HS256'], audience: 'api', issuer: false } as const;
-const token = (scope = 'read') =>
-  jsonwebtoken.sign({ sub: 'alice', scope, aud: 'api' }, SECRET, { algorithm: 'HS256', expiresIn: '1h' });
-
-interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-function request(port: number, headers: http.OutgoingHttpHeaders = {}, path = '/'): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port, path, headers: { host: 'localhost', ...headers }, agent: false },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => {
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
+const auth = { key: TEST_SECRET, algorithms: ['HS256'], audience: 'api', issuer: false } as const;
+const token = (scope = 'read') => signToken({ sub: 'alice', scope, aud: 'api', exp: nowSeconds() + HOUR });
 
 const servers: http.Server[] = [];
 afterEach(async () => {
@@ -48,9 +21,7 @@ async function serve(app: {
     void handle(req, res);
   });
   servers.push(server);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return (server.address() as AddressInfo).port;
+  return listen(server);
 }
 
 describe('options are validated when the middleware is created', () => {
@@ -68,7 +39,7 @@ describe('options are validated when the middleware is created', () => {
     ['auth mixing HS and RS', { hosts: ['localhost'], auth: { ...auth, algorithms: ['HS256', 'RS256'] } }],
     [
       'auth without issuer decision',
-      { hosts: ['localhost'], auth: { key: SECRET, algorithms: ['HS256'], audience: 'api' } },
+      { hosts: ['localhost'], auth: { key: TEST_SECRET, algorithms: ['HS256'], audience: 'api' } },
     ],
   ])('%s → TypeError', (name, options) => {
     expect(() => rebindGuard(options as KoaGuardOptions)).toThrow(TypeError);
@@ -97,9 +68,9 @@ describe('requests', () => {
       ctx.body = { sub: ctx.state.auth?.claims.sub };
     });
     const port = await serve(app);
-    const ok = await request(port, { authorization: `Bearer ${token()}` });
+    const ok = await httpRequest(port, { authorization: `Bearer ${token()}` });
     expect([ok.status, JSON.parse(ok.body)]).toEqual([200, { sub: 'alice' }]);
-    const rejected = await request(port, { authorization: 'Bearer nope' });
+    const rejected = await httpRequest(port, { authorization: 'Bearer nope' });
     expect(rejected.status).toBe(401);
     expect(rejected.headers['content-type']).toBe('application/problem+json');
     expect(rejected.headers['www-authenticate']).toBe('Bearer realm="api", error="invalid_token"');
@@ -125,9 +96,9 @@ describe('requests', () => {
       ctx.body = { ok: true };
     });
     const port = await serve(app);
-    const rebound = await request(port, { host: 'rebind.test' }, '/x?q=1');
+    const rebound = await httpRequest(port, { host: 'rebind.test' }, '/x?q=1');
     expect([rebound.status, JSON.parse(rebound.body)]).toEqual([404, { error: 'host_not_allowed' }]);
-    const anonymous = await request(port, {}, '/x');
+    const anonymous = await httpRequest(port, {}, '/x');
     expect([anonymous.status, JSON.parse(anonymous.body)]).toEqual([401, { error: 'token_missing' }]);
     expect(calls).toEqual([
       { code: 'host_not_allowed', url: '/x?q=1' },
@@ -154,9 +125,9 @@ describe('requests', () => {
     });
     const port = await serve(app);
     for (const path of ['/a', '/b']) {
-      const denied = await request(port, { authorization: `Bearer ${token('read')}` }, path);
+      const denied = await httpRequest(port, { authorization: `Bearer ${token('read')}` }, path);
       expect([path, denied.status, JSON.parse(denied.body)]).toEqual([path, 403, { custom: 'insufficient_scope' }]);
-      const allowed = await request(port, { authorization: `Bearer ${token('admin read')}` }, path);
+      const allowed = await httpRequest(port, { authorization: `Bearer ${token('admin read')}` }, path);
       expect([path, allowed.status]).toEqual([path, 200]);
     }
   });
@@ -169,6 +140,6 @@ describe('requests', () => {
       await scoped(ctx, next);
     });
     const port = await serve(app);
-    expect((await request(port)).status).toBe(500);
+    expect((await httpRequest(port)).status).toBe(500);
   });
 });
