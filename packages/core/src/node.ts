@@ -187,7 +187,7 @@ export function guardRequests<Claims = JwtClaims>(
   const onReject = options.onReject;
   return function rebindGuardRequests(req, res, next) {
     guard
-      .check(toGuardRequest(req), { auth: authMode })
+      .check(toGuardRequest(req), { authMode })
       .then((result) => {
         if (result.ok && result.answer !== undefined) sendAnswer(res, result.answer);
         else if (result.ok) {
@@ -391,7 +391,7 @@ export function guardUpgrades<Claims = JwtClaims>(
     if (event !== 'upgrade') return emit(event, ...args);
     const [req, socket] = args as [GuardedIncomingMessage<Claims>, Duplex];
     armSocket(socket);
-    void guard.check(toGuardRequest(req), { auth: authMode }).then((result) => {
+    void guard.check(toGuardRequest(req), { authMode }).then((result) => {
       decide(result, args, req, socket);
     });
     return true;

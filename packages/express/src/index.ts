@@ -141,7 +141,7 @@ export function rebindGuard<Claims = RebindGuardClaims>(
   async function run(req: Request, res: Response, next: NextFunction): Promise<void> {
     try {
       const result = await guard.check(toGuardRequest(req, req.originalUrl), {
-        auth: authMode,
+        authMode,
         servedHost: () => req.hostname,
       });
       if (!result.ok) respond(result, req, res, next, onReject);

@@ -174,7 +174,7 @@ const plugin: FastifyPluginCallback<FastifyGuardOptions> = (fastify, options, do
   async function rebindGuardOnRequest(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
     const route: RouteConfig | undefined = anyRouteConfig ? request.routeOptions.config.rebindGuard : undefined;
     const result = await guard.check(toGuardRequest(request.raw, request.url), {
-      auth: route === undefined ? authMode : (route.authMode ?? route.auth ?? authMode),
+      authMode: route === undefined ? authMode : (route.authMode ?? route.auth ?? authMode),
       servedHost: () => request.hostname,
     });
     if (!result.ok) return reject(result, request, reply);

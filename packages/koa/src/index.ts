@@ -155,7 +155,7 @@ export function rebindGuard<Claims = RebindGuardClaims>(
     next: Next,
   ): Promise<void> {
     const result = await guard.check(toGuardRequest(ctx.req, ctx.originalUrl), {
-      auth: authMode,
+      authMode,
       servedHost: () => ctx.hostname,
     });
     if (!result.ok) {
