@@ -50,12 +50,21 @@ rebindGuard({ hosts: ['localhost'], authMode: 'sometimes' });
   'koa-consumer.ts': `${PRELUDE}
 import Koa from 'koa';
 import type { AuthInfo } from '@rebind-guard/core';
-import { rebindGuard } from '@rebind-guard/koa';
+import { rebindGuard, type RebindGuardClaims } from '@rebind-guard/koa';
 
+declare module '@rebind-guard/koa' {
+  interface RebindGuardClaims { org: string }
+}
 interface MyClaims { sub: string; tenant: string }
-const app = new Koa().use(rebindGuard<MyClaims>({ hosts: ['localhost'], auth: { key: 'k', algorithms: ['HS256'], audience: 'api', issuer: false } }));
+const auth = { key: 'k', algorithms: ['HS256'], audience: 'api', issuer: false } as const;
+const app = new Koa().use(rebindGuard<MyClaims>({ hosts: ['localhost'], auth }));
 app.use((ctx) => {
   assertType<Equal<typeof ctx.state.auth, AuthInfo<MyClaims> | undefined>>();
+});
+const augmented = new Koa().use(rebindGuard({ hosts: ['localhost'], auth }));
+augmented.use((ctx) => {
+  assertType<Equal<typeof ctx.state.auth, AuthInfo<RebindGuardClaims> | undefined>>();
+  assertType<Equal<NonNullable<typeof ctx.state.auth>['claims']['org'], string>>();
 });
 // @ts-expect-error unknown option
 rebindGuard({ hosts: ['localhost'], allowedHosts: [] });
@@ -71,13 +80,13 @@ declare module '@rebind-guard/fastify' {
 
 const app = Fastify();
 await app.register(rebindGuard, { hosts: ['localhost'], auth: { key: 'k', algorithms: ['HS256'], audience: 'api', issuer: false } });
-app.get('/', { config: { rebindGuard: { auth: 'optional' } } }, async (request) => {
-  assertType<Equal<typeof request.auth, AuthInfo<RebindGuardClaims> | null>>();
+app.get('/', { config: { rebindGuard: { authMode: 'optional' } } }, async (request) => {
+  assertType<Equal<typeof request.auth, AuthInfo<RebindGuardClaims> | undefined>>();
   assertType<Equal<NonNullable<typeof request.auth>['claims']['tenant'], string>>();
   return 'ok';
 });
-// @ts-expect-error auth is 'required' | 'optional' | 'off'
-app.get('/bad', { config: { rebindGuard: { auth: 'maybe' } } }, () => 'ok');
+// @ts-expect-error authMode is 'required' | 'optional' | 'off'
+app.get('/bad', { config: { rebindGuard: { authMode: 'maybe' } } }, () => 'ok');
 // @ts-expect-error excludeHost is boolean
 await app.register(rebindGuard, { hosts: ['localhost'], excludeHost: 'yes' });
 `,

@@ -98,7 +98,7 @@ beforeAll(async () => {
   await fastify.register(fastifyAdapter.rebindGuard, options);
   fastify.post('/mcp', async (request, reply) => {
     reply.hijack(); // the transport writes the response
-    await handleMcp(request.raw, reply.raw, request.body, request.auth ?? undefined);
+    await handleMcp(request.raw, reply.raw, request.body, request.auth);
   });
   await fastify.listen({ port: 0, host: '127.0.0.1' });
   running.set('fastify', { port: portOf(fastify.server), close: () => fastify.close() });
