@@ -27,39 +27,7 @@ import { declaredNames, preludeFamily, preludeLine } from './tsdoc-examples/prel
  * checked with `it.fails`, so the suite stays green while it is wrong and turns red the moment it
  * compiles: then delete its entry. The value says what is wrong and how to fix it. Keep this list empty.
  */
-const KNOWN_FAILURES: Readonly<Record<string, string>> = {
-  // packages/core/src/adapter/token-check.ts, auth-mode.ts, guard.ts, scopes.ts (the core restructuring):
-  'packages/core/src/adapter/token-check.ts:claimsCheck': 'MyOnReject undeclared: mark a request, then check it',
-  'packages/core/src/adapter/token-check.ts:GuardMark':
-    'MyOnReject, guard, onReject, req undeclared: drop (restates the type)',
-  'packages/core/src/adapter/token-check.ts:guardMarkOf': 'req undeclared: call it on a plain object',
-  'packages/core/src/adapter/token-check.ts:markGuarded': 'guard, options, ctx undeclared: show it in a Koa middleware',
-  'packages/core/src/adapter/token-check.ts:scopesCheck':
-    'MyOnReject, guard, onReject undeclared: show it in an Express handler',
-  'packages/core/src/adapter/token-check.ts:TokenCheck': 'req, next undeclared: drop (scopesCheck shows it)',
-  'packages/core/src/adapter/token-check.ts:TokenCheckFailure': 'MyOnReject, sendProblem, req, res undeclared: drop',
-  'packages/core/src/adapter/token-check.ts:withOptionalAuth': 'rebindGuard undeclared: show its input and output',
-  'packages/core/src/auth-mode.ts:isAuthMode':
-    'core/node does not export isAuthMode: export it there or import from core',
-  'packages/core/src/scopes.ts:validateScopes':
-    'core/node does not export validateScopes: export it there or import from core',
-  // packages/core/src/node.ts:
-  'packages/core/src/node.ts:GuardedIncomingMessage':
-    'wss undeclared: create server, guardUpgrades and WebSocketServer',
-  'packages/core/src/node.ts:guardRequests': 'server undeclared: const server = createServer()',
-  'packages/core/src/node.ts:guardUpgrades': 'app undeclared (no prelude app in core): createServer((req, res) => …)',
-  'packages/core/src/node.ts:rejectSocket': "socket, result undeclared: show it in server.on('upgrade')",
-  'packages/core/src/node.ts:sendAnswer': 'result, res undeclared, return outside a function: show it in createServer',
-  'packages/core/src/node.ts:sendProblem': 'result, res undeclared, return outside a function: show it in createServer',
-  'packages/core/src/node.ts:toGuardRequest': 'guard, req undeclared: show it in createServer',
-  // packages/express/src/index.ts and packages/koa/src/index.ts:
-  'packages/express/src/index.ts:rebindGuard.optional': 'rebindGuard not imported; personalised, publicFeed undeclared',
-  'packages/express/src/index.ts:RebindGuardMiddleware': 'rebindGuard not imported',
-  'packages/express/src/index.ts:requireClaims': "hosts undeclared: hosts: ['api.example.com']",
-  'packages/express/src/index.ts:requireScopes': "hosts undeclared: hosts: ['api.example.com']",
-  'packages/koa/src/index.ts:rebindGuard.optional': 'rebindGuard not imported',
-  'packages/koa/src/index.ts:RebindGuardMiddleware': 'rebindGuard not imported',
-};
+const KNOWN_FAILURES: Readonly<Record<string, string>> = {};
 
 interface Prepared {
   readonly example: TsdocExample;

@@ -280,8 +280,3 @@ export function createGuard<Claims = JwtClaims>(options: GuardOptions<Claims>): 
     },
   };
 }
-
-// TRANSITIONAL (issue 15 split in progress): old import paths, removed once every importer moved.
-export { isAuthMode, type AuthMode } from './auth-mode.js';
-export { validateScopes } from './scopes.js';
-export type { GuardOptions } from './guard-options.js';

@@ -23,8 +23,7 @@ export {
   type GuardSuccess,
 } from './guard.js';
 export { GUARD_OPTION_KEYS, type GuardOptions } from './guard-options.js';
-export { isAuthMode, type AuthMode } from './auth-mode.js';
-export { validateScopes } from './scopes.js';
+export { type AuthMode } from './auth-mode.js';
 export {
   parseHost,
   formatHost,

@@ -8,16 +8,9 @@ import { STATUS_CODES, type IncomingMessage, type Server as HttpServer, type Ser
 import type { Server as HttpsServer } from 'node:https';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { Duplex } from 'node:stream';
-import {
-  createGuard,
-  isAuthMode,
-  type AuthMode,
-  type Guard,
-  type GuardFailure,
-  type GuardOptions,
-  type GuardRequest,
-  type GuardResult,
-} from './guard.js';
+import { isAuthMode, type AuthMode } from './auth-mode.js';
+import { createGuard, type Guard, type GuardFailure, type GuardRequest, type GuardResult } from './guard.js';
+import type { GuardOptions } from './guard-options.js';
 import type { AuthInfo, JwtClaims } from './jwt.js';
 import { problemResponse, type ProblemResponse } from './problem.js';
 import type { GuardAnswer } from './resource-metadata.js';
@@ -400,6 +393,8 @@ export function guardUpgrades<Claims = JwtClaims>(
 }
 
 export { validateClaimRequirement } from './claims.js';
+export { isAuthMode } from './auth-mode.js';
+export { validateScopes } from './scopes.js';
 export {
   claimsCheck,
   guardMarkOf,

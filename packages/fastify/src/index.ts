@@ -6,9 +6,7 @@
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import {
-  isAuthMode,
   problemResponse,
-  validateScopes,
   type AuthInfo,
   type AuthMode,
   type ClaimRequirement,
@@ -20,6 +18,8 @@ import {
 } from '@rebind-guard/core';
 import {
   compileAdapterOptions,
+  isAuthMode,
+  validateScopes,
   toGuardRequest,
   validateClaimRequirement,
   type AdapterOptions,

@@ -6,7 +6,9 @@
  */
 import type { ClaimRequirement } from '../claims.js';
 import { validateClaimRequirement } from '../claims.js';
-import { validateScopes, type AuthMode, type Guard, type GuardFailure } from '../guard.js';
+import type { AuthMode } from '../auth-mode.js';
+import type { Guard, GuardFailure } from '../guard.js';
+import { validateScopes } from '../scopes.js';
 import type { AuthInfo } from '../jwt.js';
 
 /**
