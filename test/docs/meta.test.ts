@@ -44,6 +44,8 @@ function adapterOptions(): string[] {
   for (const key of interfaceKeys('packages/fastify/src/index.ts', 'RouteGuardConfig')) names.add(`rebindGuard.${key}`);
   if (/export function guardUpgrades\b/.test(read('packages/core/src/node.ts'))) names.add('guardUpgrades');
   if (/export function guardRequests\b/.test(read('packages/core/src/node.ts'))) names.add('guardRequests');
+  // The per-call options of guard.check, documented as `check: <name>`.
+  for (const key of interfaceKeys('packages/core/src/guard.ts', 'CheckOptions')) names.add(`check: ${key}`);
   return [...names];
 }
 
