@@ -101,7 +101,8 @@ async function startExpress(options: AppOptions, onReject?: NeutralReject): Prom
   app.put('/items', send('PUT /items'));
   app.delete('/items', send('DELETE /items'));
   app.get('/healthz', send('GET /healthz'));
-  app.get('/admin', guard.requireScopes('admin'), send('GET /admin'));
+  // Scopes need verified tokens: on a guard without auth, requireScopes() is a start-up error.
+  if (options.auth !== undefined) app.get('/admin', guard.requireScopes('admin'), send('GET /admin'));
 
   const server = createServer(app);
   // The WebSocket server is attached BEFORE guardUpgrades on purpose: the guard must still run first.
@@ -198,7 +199,9 @@ async function startFastify(options: AppOptions, onReject?: NeutralReject): Prom
   app.put('/items', send('PUT /items'));
   app.delete('/items', send('DELETE /items'));
   app.get('/healthz', send('GET /healthz'));
-  app.get('/admin', { config: { rebindGuard: { scopes: ['admin'] } } }, send('GET /admin'));
+  // Scopes need verified tokens: on a plugin without auth, route scopes are a start-up error.
+  if (options.auth !== undefined)
+    app.get('/admin', { config: { rebindGuard: { scopes: ['admin'] } } }, send('GET /admin'));
   app.get('/feed', { config: { rebindGuard: { auth: 'optional' } } }, send('GET /feed'));
   app.get('/ws', { websocket: true }, (socket) => {
     socket.send('hello');

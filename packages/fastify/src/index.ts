@@ -102,7 +102,7 @@ interface RouteConfig {
   readonly claims?: ClaimRequirement<RebindGuardClaims>;
 }
 
-function validateRouteConfig(config: unknown, url: string): void {
+function validateRouteConfig(config: unknown, url: string, hasAuth: boolean, pluginMode: AuthMode): void {
   if (config === undefined) return;
   if (typeof config !== 'object' || config === null)
     throw new TypeError(`rebind-guard: config.rebindGuard of route ${url} must be an object.`);
@@ -123,6 +123,16 @@ function validateRouteConfig(config: unknown, url: string): void {
       `rebind-guard: config.rebindGuard.${authMode === undefined ? 'auth' : 'authMode'} of route ${url} must be "required", "optional" or "off".`,
     );
   if (scopes !== undefined) validateScopes(scopes as unknown[]);
+  if (scopes === undefined && claims === undefined) return;
+  // Scopes and claims are read from the verified token: without one, every request would get a 401.
+  if (!hasAuth)
+    throw new TypeError(
+      `rebind-guard: config.rebindGuard of route ${url} requires scopes or claims, but the plugin has no \`auth\`, so no token is ever verified and every request would be refused with 401. Configure auth (key, algorithms, audience, issuer) on the plugin, or remove scopes and claims.`,
+    );
+  if ((mode ?? pluginMode) === 'off')
+    throw new TypeError(
+      `rebind-guard: config.rebindGuard of route ${url} requires scopes or claims with authMode "off", so no token is read and every request would be refused with 401. Use authMode "required" (or "optional") on this route.`,
+    );
 }
 
 /** Answers with a response core built (a problem, or the resource metadata document). */
@@ -157,7 +167,7 @@ const plugin: FastifyPluginCallback<FastifyGuardOptions> = (fastify, options, do
   let anyRouteConfig = false;
   fastify.addHook('onRoute', function rebindGuardOnRoute(route) {
     const config = (route.config as { rebindGuard?: unknown } | undefined)?.rebindGuard;
-    validateRouteConfig(config, route.url);
+    validateRouteConfig(config, route.url, guard.hasAuth, authMode);
     if (config !== undefined) anyRouteConfig = true;
   });
 

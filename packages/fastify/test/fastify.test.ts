@@ -44,6 +44,28 @@ describe('options are validated at registration', () => {
     },
   );
 
+  it.each([
+    [
+      'scopes, plugin without auth',
+      {},
+      { scopes: ['admin'] },
+      /requires scopes or claims, but the plugin has no `auth`/,
+    ],
+    ['claims, plugin without auth', {}, { claims: { equals: { org: 'acme' } } }, /the plugin has no `auth`/],
+    ['scopes with route authMode off', { auth }, { authMode: 'off', scopes: ['admin'] }, /with authMode "off"/],
+    ['scopes under plugin authMode off', { auth, authMode: 'off' }, { scopes: ['admin'] }, /with authMode "off"/],
+  ])(
+    'route %s → TypeError when the route is added (every request would get a 401)',
+    async (_name, plugin, config, message) => {
+      const app = Fastify();
+      await app.register(rebindGuard, { hosts: ['localhost'], ...(plugin as Partial<FastifyGuardOptions>) });
+      const add = () => app.get('/admin', { config: { rebindGuard: config as never } }, () => 'ok');
+      expect(add).toThrow(/^rebind-guard: config\.rebindGuard of route \/admin /);
+      expect(add).toThrow(message);
+      await app.close();
+    },
+  );
+
   it('registering twice is a start-up error that names rebind-guard', async () => {
     const app = Fastify();
     app.register(rebindGuard, { hosts: ['localhost'] });

@@ -53,6 +53,15 @@ describe('options are validated when the middleware is created', () => {
     expect(() => requireScopes('back\\slash')).toThrow(TypeError);
   });
 
+  it('scopes or claims on a guard without auth are a start-up error (every request would get a 401)', () => {
+    const guard = rebindGuard({ hosts: ['localhost'] });
+    expect(() => guard.requireScopes('admin')).toThrow(/^rebind-guard: requireScopes\(\) on a guard without `auth`/);
+    expect(() => guard.requireClaims({ equals: { org: 'acme' } })).toThrow(
+      /^rebind-guard: requireClaims\(\) on a guard without `auth`/,
+    );
+    expect(() => rebindGuard({ hosts: ['localhost'], auth }).requireScopes('admin')).not.toThrow();
+  });
+
   it('guardUpgrades validates its options and refuses a second call on one server', () => {
     const server = http.createServer();
     expect(() => guardUpgrades(server, { hosts: ['*'] })).toThrow(TypeError);

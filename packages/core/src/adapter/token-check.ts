@@ -108,6 +108,11 @@ function tokenCheck<OnReject>(
   decide: Decide,
   owner: GuardMark<OnReject> | undefined,
 ): TokenCheck<OnReject> {
+  // Scopes and claims are read from the verified token: without `auth`, every request would get a 401.
+  if (owner !== undefined && !owner.guard.hasAuth)
+    throw new TypeError(
+      `rebind-guard: ${name}() on a guard without \`auth\` would refuse every request with 401, as no token is ever verified. Configure auth (key, algorithms, audience, issuer) on that guard, or remove ${name}().`,
+    );
   return function rebindGuardTokenCheck(marked, auth) {
     const mark = guardMarkOf<OnReject>(marked);
     const guard = mark?.guard ?? owner?.guard;
