@@ -249,17 +249,19 @@ export function createGuard<Claims = JwtClaims>(options: GuardOptions<Claims>): 
   const { challenge } = policy.auth;
   const guardError = internalErrorReporter();
 
-  return {
-    async check(request, checkOptions = {}) {
-      try {
-        const result = decide(policy, request, checkOptions);
-        return result instanceof Promise ? await result : result;
-      } catch (error) {
-        // Defence in depth: a request must never crash the server, and an internal failure must fail
-        // closed under its own name rather than pass for a bad token. Nothing above is expected to throw.
-        return guardError(error);
-      }
-    },
+  // Defence in depth: a request must never crash the server, and an internal failure must fail
+  // closed under its own name rather than pass for a bad token. Nothing in decide() is expected to throw.
+  const decideSafely: Decision<Claims> = (request, checkOptions = {}) => {
+    try {
+      const result = decide(policy, request, checkOptions);
+      return result instanceof Promise ? result.catch(guardError) : result;
+    } catch (error) {
+      return guardError(error);
+    }
+  };
+
+  const guard: Guard<Claims> = {
+    check: async (request, checkOptions) => decideSafely(request, checkOptions),
     hasAuth: policy.auth.verifier !== undefined,
     isAllowedOrigin: (origin) => policy.origin.origins?.has(origin) ?? false,
     isAllowedHost(value) {
@@ -279,4 +281,25 @@ export function createGuard<Claims = JwtClaims>(options: GuardOptions<Claims>): 
       return failure('token_claims_invalid', challenge('invalid_token'));
     },
   };
+  Object.defineProperty(guard, DECISION, { value: decideSafely });
+  return guard;
+}
+
+/** A guard's decision as it is made: a result at once, or a promise while a token is verified. */
+export type Decision<Claims> = (
+  request: GuardRequest,
+  options?: CheckOptions,
+) => GuardResult<Claims> | Promise<GuardResult<Claims>>;
+
+/** Where `createGuard` keeps a guard's {@link Decision} (not enumerable; not a registered symbol). */
+const DECISION = Symbol('rebind-guard.decision');
+
+/**
+ * The decision behind `guard.check`, for adapters: it answers synchronously when no token has to
+ * be verified, so a request without one takes no extra turn of the event loop. A guard that
+ * `createGuard` did not build is asked through its `check`.
+ */
+export function decisionOf<Claims>(guard: Guard<Claims>): Decision<Claims> {
+  const own = (guard as Guard<Claims> & { [DECISION]?: Decision<Claims> })[DECISION];
+  return own ?? ((request, options) => guard.check(request, options));
 }

@@ -395,6 +395,7 @@ export function guardUpgrades<Claims = JwtClaims>(
 export { validateClaimRequirement } from './claims.js';
 export { isAuthMode } from './auth-mode.js';
 export { validateScopes } from './scopes.js';
+export { decisionOf, type Decision } from './guard.js';
 export {
   claimsCheck,
   guardMarkOf,

@@ -4,10 +4,11 @@
  * @packageDocumentation
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { AuthInfo, ClaimRequirement, Guard, GuardFailure, JwtClaims } from '@rebind-guard/core';
+import type { AuthInfo, ClaimRequirement, Guard, GuardFailure, GuardResult, JwtClaims } from '@rebind-guard/core';
 import {
   claimsCheck,
   compileAdapterOptions,
+  decisionOf,
   markGuarded,
   scopesCheck,
   sendAnswer,
@@ -138,12 +139,10 @@ export function rebindGuard<Claims = RebindGuardClaims>(
   const onReject = options.onReject;
   const mark: GuardMark<OnReject> = { guard, onReject };
 
-  async function run(req: Request, res: Response, next: NextFunction): Promise<void> {
+  const decide = decisionOf(guard);
+
+  function finish(result: GuardResult<Claims>, req: Request, res: Response, next: NextFunction): void {
     try {
-      const result = await guard.check(toGuardRequest(req, req.originalUrl), {
-        authMode,
-        servedHost: () => req.hostname,
-      });
       if (!result.ok) respond(result, req, res, next, onReject);
       else if (result.answer !== undefined) sendAnswer(res, result.answer);
       else {
@@ -156,9 +155,26 @@ export function rebindGuard<Claims = RebindGuardClaims>(
       next(error);
     }
   }
-  // Returns nothing: Express 5 would chain a handler onto a returned promise on every request.
+  // Synchronous unless a token is verified; returns nothing (Express 5 would chain a handler onto
+  // a returned promise on every request).
   const middleware = function rebindGuardMiddleware(req: Request, res: Response, next: NextFunction): void {
-    void run(req, res, next);
+    let result: GuardResult<Claims> | Promise<GuardResult<Claims>>;
+    try {
+      result = decide(toGuardRequest(req, req.originalUrl), { authMode, servedHost: () => req.hostname });
+    } catch (error) {
+      next(error);
+      return;
+    }
+    if (result instanceof Promise) {
+      result.then(
+        (settled) => {
+          finish(settled, req, res, next);
+        },
+        (error: unknown) => {
+          next(error);
+        },
+      );
+    } else finish(result, req, res, next);
   };
   return Object.assign(middleware, {
     guard,

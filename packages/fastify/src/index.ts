@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
+import type { DoneFuncWithErrOrRes, FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import {
   problemResponse,
@@ -14,10 +14,12 @@ import {
   type GuardAnswer,
   type ProblemResponse,
   type GuardFailure,
+  type GuardResult,
   type JwtClaims,
 } from '@rebind-guard/core';
 import {
   compileAdapterOptions,
+  decisionOf,
   isAuthMode,
   validateScopes,
   toGuardRequest,
@@ -171,34 +173,74 @@ const plugin: FastifyPluginCallback<FastifyGuardOptions> = (fastify, options, do
     if (config !== undefined) anyRouteConfig = true;
   });
 
-  async function reject(failure: GuardFailure, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  /** Answers a rejection: the default problem+json, or `onReject` (a throw goes to Fastify's error handler). */
+  function reject(
+    failure: GuardFailure,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    done: DoneFuncWithErrOrRes,
+  ): void {
     request.log.debug({ rebindGuard: failure.code }, 'rebind-guard rejected the request');
-    if (onReject !== undefined) {
-      await onReject(failure, request, reply);
-      return reply;
+    if (onReject === undefined) {
+      send(reply, problemResponse(failure));
+      return;
     }
-    return send(reply, problemResponse(failure));
+    try {
+      const answered = onReject(failure, request, reply);
+      if (answered instanceof Promise) answered.catch(done);
+    } catch (error) {
+      done(error as Error);
+    }
   }
 
-  // onRequest runs before body parsing, and for upgrades routed by @fastify/websocket too.
-  async function rebindGuardOnRequest(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+  /** The route's scope and claim requirements on the verified token, if it has any. */
+  function routeFailure(route: RouteConfig | undefined, auth: AuthInfo<RebindGuardClaims> | undefined) {
+    if (route?.scopes !== undefined) {
+      const failure = guard.checkScopes(auth, route.scopes);
+      if (failure !== undefined) return failure;
+    }
+    return route?.claims === undefined ? undefined : guard.checkClaims(auth, route.claims);
+  }
+
+  /** Acts on the guard's result: answer, reject, or set request.auth and go on (done). */
+  function proceed(
+    result: GuardResult<RebindGuardClaims>,
+    route: RouteConfig | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    done: DoneFuncWithErrOrRes,
+  ): void {
+    if (!result.ok) {
+      reject(result, request, reply, done);
+      return;
+    }
+    if (result.answer !== undefined) {
+      send(reply, result.answer);
+      return;
+    }
+    request.auth = result.auth;
+    const failure = routeFailure(route, result.auth);
+    if (failure !== undefined) {
+      reject(failure, request, reply, done);
+      return;
+    }
+    done();
+  }
+
+  const decide = decisionOf(guard);
+  // onRequest runs before body parsing, and for upgrades routed by @fastify/websocket too. A
+  // callback hook: synchronous unless a token is verified, so most requests take no extra turn.
+  function rebindGuardOnRequest(request: FastifyRequest, reply: FastifyReply, done: DoneFuncWithErrOrRes): void {
     const route: RouteConfig | undefined = anyRouteConfig ? request.routeOptions.config.rebindGuard : undefined;
-    const result = await guard.check(toGuardRequest(request.raw, request.url), {
+    const result = decide(toGuardRequest(request.raw, request.url), {
       authMode: route === undefined ? authMode : (route.authMode ?? route.auth ?? authMode),
       servedHost: () => request.hostname,
     });
-    if (!result.ok) return reject(result, request, reply);
-    if (result.answer !== undefined) return send(reply, result.answer);
-    request.auth = result.auth;
-    if (route?.scopes !== undefined) {
-      const failure = guard.checkScopes(result.auth, route.scopes);
-      if (failure !== undefined) return reject(failure, request, reply);
-    }
-    if (route?.claims !== undefined) {
-      const failure = guard.checkClaims(result.auth, route.claims);
-      if (failure !== undefined) return reject(failure, request, reply);
-    }
-    return undefined;
+    if (result instanceof Promise) {
+      result.then((settled) => {
+        proceed(settled, route, request, reply, done);
+      }, done);
+    } else proceed(result, route, request, reply, done);
   }
   fastify.addHook('onRequest', rebindGuardOnRequest);
   done();

@@ -43,13 +43,16 @@ export function withLowerCaseHeaders(request: GuardRequest): GuardRequest {
 /** Header names that must not be repeated, and whose repeats Node's `req.headers` may hide. */
 export type Counted = 'host' | 'authorization' | 'origin' | 'referer';
 
+const COUNTED_LENGTHS: ReadonlySet<number> = new Set([4, 6, 7, 13]);
+
 /** How often each of the watched header names occurs in `rawHeaders`. */
 export function rawCounts(request: GuardRequest): Record<Counted, number> {
   const counts = { host: 0, authorization: 0, origin: 0, referer: 0 };
   const raw: readonly unknown[] = Array.isArray(request.rawHeaders) ? request.rawHeaders : [];
   for (let index = 0; index < raw.length; index += 2) {
     const name = raw[index];
-    if (typeof name !== 'string' || name.length < 4 || name.length > 13) continue;
+    // Only the lengths of host (4), origin (6), referer (7) and authorization (13) can match.
+    if (typeof name !== 'string' || !COUNTED_LENGTHS.has(name.length)) continue;
     const lower = name.toLowerCase();
     if (lower === 'host' || lower === 'authorization' || lower === 'origin' || lower === 'referer') counts[lower]++;
   }

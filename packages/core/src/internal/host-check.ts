@@ -67,7 +67,7 @@ export function readHost(request: GuardRequest, url: string, counts: Record<Coun
   if (hostValue !== undefined && authorityValue !== undefined) {
     if (!agrees(authorityValue, host, single(header(request, ':scheme')))) return failure('host_mismatch');
   }
-  const absolute = ABSOLUTE_FORM.exec(url);
+  const absolute = url.startsWith('/') ? null : ABSOLUTE_FORM.exec(url);
   if (absolute !== null && !agrees(absolute[2], host, absolute[1])) return failure('host_mismatch');
   return { ok: true, host };
 }

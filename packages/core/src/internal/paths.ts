@@ -8,7 +8,8 @@ export const ABSOLUTE_FORM = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)/i;
 /** The path of a request target, without query; for absolute-form, the path after the authority. */
 export function pathOf(url: string): string {
   let path = url;
-  const scheme = ABSOLUTE_FORM.exec(path);
+  // Origin-form ("/…", nearly every request) has no scheme to strip.
+  const scheme = path.startsWith('/') ? null : ABSOLUTE_FORM.exec(path);
   if (scheme !== null) path = path.slice(scheme[0].length) || '/';
   const end = path.search(/[?#]/);
   return end === -1 ? path : path.slice(0, end);
