@@ -298,6 +298,24 @@ const DECISION = Symbol('rebind-guard.decision');
  * The decision behind `guard.check`, for adapters: it answers synchronously when no token has to
  * be verified, so a request without one takes no extra turn of the event loop. A guard that
  * `createGuard` did not build is asked through its `check`.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * import { createGuard, type GuardResult } from '@rebind-guard/core';
+ * import { decisionOf, sendProblem, toGuardRequest } from '@rebind-guard/core/node';
+ *
+ * const decide = decisionOf(createGuard({ hosts: ['localhost'] }));
+ * createServer((req, res) => {
+ *   const finish = (result: GuardResult): void => {
+ *     if (!result.ok) sendProblem(res, result);
+ *     else res.end('hello');
+ *   };
+ *   const result = decide(toGuardRequest(req));
+ *   if (result instanceof Promise) void result.then(finish);
+ *   else finish(result); // no token to verify: answered in the same turn
+ * }).listen(3000, '127.0.0.1');
+ * ```
  */
 export function decisionOf<Claims>(guard: Guard<Claims>): Decision<Claims> {
   const own = (guard as Guard<Claims> & { [DECISION]?: Decision<Claims> })[DECISION];
