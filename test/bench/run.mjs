@@ -15,6 +15,8 @@
  *    alternating order (A B C D, D C B A, …) and compared by median requests/second and by server
  *    CPU time per request:
  *      bare framework vs + rebind-guard (Host + Origin)
+ *      + an empty hook/middleware vs + rebind-guard (the guard's own cost, without the framework's
+ *        price for having a hook at all)
  *      usual JWT middleware, usual setup (string secret) vs + rebind-guard with HS256 Bearer auth
  *      no cache on either side, keys prepared once: express-jwt / koa-jwt with a KeyObject secret
  *        (and audience + issuer), @fastify/jwt as usual (fast-jwt prepares its key) vs the guard
@@ -170,6 +172,7 @@ const FRAMEWORKS = [
 ];
 const variantsOf = (framework) => [
   'bare',
+  'empty-hook',
   'guard',
   'usual-jwt',
   framework.name === 'fastify' ? 'usual-jwt-cache' : 'usual-jwt-key',
@@ -389,6 +392,9 @@ async function benchFramework(framework, headers) {
     });
   };
   pair('host + origin', 'bare', 'guard', 0.97);
+  // The framework's own price for one hook/middleware, which any guard pays: the guard's own cost
+  // is guard vs empty-hook.
+  pair('host + origin vs an empty hook', 'empty-hook', 'guard', 0.97);
   pair('HS256 JWT, usual setups', 'usual-jwt', 'guard-jwt', 1.0, true);
   pair('HS256 JWT, no cache, key prepared', framework.prepared, 'guard-jwt-nocache', 1.0, true);
   pair('HS256 JWT, best setups', framework.best, 'guard-jwt', 1.0, true);

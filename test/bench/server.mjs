@@ -6,6 +6,8 @@
  *
  * framework: express | koa | fastify
  * variant:   bare               the framework alone
+ *            empty-hook         + one middleware / onRequest hook that does nothing: what the framework
+ *                               charges for any hook, so guard vs empty-hook is the guard's own cost
  *            guard              + rebind-guard, Host + Origin checks only
  *            guard-jwt          + rebind-guard with HS256 Bearer auth (audience, issuer, exp), its
  *                               verified-token cache on (the default)
@@ -58,6 +60,10 @@ async function expressServer() {
     const { expressjwt } = await import('express-jwt');
     // eslint-disable-next-line @rebind-guard/require-jwt-verify-options -- the middleware's usual setup is what is measured
     app.use(expressjwt({ secret, algorithms: ['HS256'] }));
+  } else if (variant === 'empty-hook') {
+    app.use((_req, _res, next) => {
+      next();
+    });
   } else if (variant === 'usual-jwt-key') {
     const { expressjwt } = await import('express-jwt');
     app.use(expressjwt({ secret: await keyObjectSecret(), algorithms: ['HS256'], audience, issuer }));
@@ -87,6 +93,8 @@ async function koaServer() {
     const { default: koaJwt } = await import('koa-jwt');
     // eslint-disable-next-line @rebind-guard/require-jwt-verify-options -- the middleware's usual setup is what is measured
     app.use(koaJwt({ secret, algorithms: ['HS256'] }));
+  } else if (variant === 'empty-hook') {
+    app.use((_ctx, next) => next());
   } else if (variant === 'usual-jwt-key') {
     const { default: koaJwt } = await import('koa-jwt');
     app.use(koaJwt({ secret: await keyObjectSecret(), algorithms: ['HS256'], audience, issuer }));
@@ -105,6 +113,10 @@ async function fastifyServer() {
   if (GUARDED.has(variant)) {
     const { rebindGuard } = await import('@rebind-guard/fastify');
     await app.register(rebindGuard, guardOptions());
+  } else if (variant === 'empty-hook') {
+    app.addHook('onRequest', (_request, _reply, done) => {
+      done();
+    });
   } else if (variant === 'usual-jwt' || variant === 'usual-jwt-cache') {
     const { default: fastifyJwt } = await import('@fastify/jwt');
     // @fastify/jwt's verifier cache is off by default (fast-jwt `cache: false`): usual-jwt keeps it
@@ -129,6 +141,7 @@ async function main() {
   const factory = FACTORIES[framework];
   const known = [
     'bare',
+    'empty-hook',
     'guard',
     'guard-jwt',
     'guard-jwt-nocache',

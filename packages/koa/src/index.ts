@@ -12,6 +12,7 @@ import {
   type ProblemResponse,
   type Guard,
   type GuardFailure,
+  type GuardResult,
   type JwtClaims,
 } from '@rebind-guard/core';
 import {
@@ -152,24 +153,27 @@ export function rebindGuard<Claims = RebindGuardClaims>(
   // The guard that let the request through, and its onReject: standalone requireScopes() answers like it.
   const mark: GuardMark<OnReject> = { guard, onReject };
   const decide = decisionOf(guard);
-  const middleware = async function rebindGuardMiddleware(
-    ctx: Context & { state: RebindGuardState<Claims> },
-    next: Next,
-  ): Promise<void> {
-    // Synchronous unless a token is verified: no extra turn of the event loop otherwise.
-    const decided = decide(toGuardRequest(ctx.req, ctx.originalUrl), { authMode, servedHost: () => ctx.hostname });
-    const result = decided instanceof Promise ? await decided : decided;
-    if (!result.ok) {
-      await respond(result, ctx, onReject);
-      return;
-    }
+  /** Acts on the guard's result: reject, answer, or set ctx.state.auth and go on. */
+  function proceed(result: GuardResult<Claims>, ctx: Context & { state: RebindGuardState<Claims> }, next: Next) {
+    if (!result.ok) return respond(result, ctx, onReject);
     if (result.answer !== undefined) {
       setResponse(ctx, result.answer);
-      return;
+      return Promise.resolve();
     }
     markGuarded(ctx.state, mark);
     ctx.state.auth = result.auth;
-    await next();
+    return next();
+  }
+  // Not an async function: synchronous until next() unless a token is verified, so a request
+  // takes no promise or turn of the event loop of its own (koa-compose turns a throw into a rejection).
+  const middleware = function rebindGuardMiddleware(
+    ctx: Context & { state: RebindGuardState<Claims> },
+    next: Next,
+  ): Promise<void> {
+    const decided = decide(toGuardRequest(ctx.req, ctx.originalUrl), { authMode, servedHost: () => ctx.hostname });
+    return decided instanceof Promise
+      ? decided.then((result) => proceed(result, ctx, next))
+      : proceed(decided, ctx, next);
   };
   return Object.assign(middleware as Middleware<RebindGuardState<Claims>>, {
     guard,
