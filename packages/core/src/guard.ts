@@ -192,7 +192,8 @@ function withAuth<Claims>(host: ParsedHost, step: AuthStep<Claims>): GuardResult
 
 /**
  * One request through the chain of steps: Host, metadata document, exclusions, Origin, Bearer.
- * Synchronous unless a token is verified (then a promise), so most requests take no extra turn.
+ * Synchronous unless keys or a claims validator must be awaited (then a promise), so most requests
+ * take no extra turn.
  */
 function decide<Claims>(
   policy: GuardPolicy<Claims>,
@@ -285,7 +286,7 @@ export function createGuard<Claims = JwtClaims>(options: GuardOptions<Claims>): 
   return guard;
 }
 
-/** A guard's decision as it is made: a result at once, or a promise while a token is verified. */
+/** A guard's decision as it is made: a result at once, or a promise while keys or a claims validator are awaited. */
 export type Decision<Claims> = (
   request: GuardRequest,
   options?: CheckOptions,
@@ -295,9 +296,11 @@ export type Decision<Claims> = (
 const DECISION = Symbol('rebind-guard.decision');
 
 /**
- * The decision behind `guard.check`, for adapters: it answers synchronously when no token has to
- * be verified, so a request without one takes no extra turn of the event loop. A guard that
- * `createGuard` did not build is asked through its `check`.
+ * The decision behind `guard.check`, for adapters: it answers synchronously unless keys have to be
+ * fetched or looked up (`jwksUri`, `discovery`, `getKey`) or a `claims` validator is awaited, so a
+ * request takes no extra turn of the event loop in the common case — Host and Origin checks, and
+ * Bearer tokens verified with a static `key`. A guard that `createGuard` did not build is asked
+ * through its `check`.
  *
  * @example
  * ```ts

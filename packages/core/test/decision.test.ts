@@ -25,14 +25,21 @@ describe('decisionOf', () => {
     expect(decide(get({ host: 'api.example.com' }), { authMode: 'optional' })).toMatchObject({ ok: true });
   });
 
-  it('returns a promise while a token is verified, with the same result as check', async () => {
-    const guard = createGuard({ hosts: ['api.example.com'], auth });
+  it('verifies a token with a static key at once, and returns a promise while a key is looked up', async () => {
     const request = get({ host: 'api.example.com', authorization: `Bearer ${mintToken({ sub: 'alice' })}` });
-    const pending = decisionOf(guard)(request);
+    const staticKey = createGuard({ hosts: ['api.example.com'], auth: { ...auth, cache: false } });
+    const now = decisionOf(staticKey)(request);
+    expect(now).not.toBeInstanceOf(Promise);
+    expect(now).toEqual(await staticKey.check(request));
+    expect(!(now instanceof Promise) && now.ok && now.auth?.claims.sub).toBe('alice');
+
+    const { key, ...rest } = auth;
+    const lookup = createGuard({ hosts: ['api.example.com'], auth: { ...rest, getKey: () => Promise.resolve(key) } });
+    const pending = decisionOf(lookup)(request);
     expect(pending).toBeInstanceOf(Promise);
     const result = await pending;
     expect(result.ok && result.auth?.claims.sub).toBe('alice');
-    expect(await guard.check(request)).toEqual(result);
+    expect(await lookup.check(request)).toEqual(result);
   });
 
   it('fails closed as guard_error on a hostile request instead of throwing', () => {

@@ -155,7 +155,7 @@ export function rebindGuard<Claims = RebindGuardClaims>(
       next(error);
     }
   }
-  // Synchronous unless a token is verified; returns nothing (Express 5 would chain a handler onto
+  // Synchronous unless keys or a claims validator are awaited; returns nothing (Express 5 would chain a handler onto
   // a returned promise on every request).
   const middleware = function rebindGuardMiddleware(req: Request, res: Response, next: NextFunction): void {
     let result: GuardResult<Claims> | Promise<GuardResult<Claims>>;

@@ -229,7 +229,7 @@ const plugin: FastifyPluginCallback<FastifyGuardOptions> = (fastify, options, do
 
   const decide = decisionOf(guard);
   // onRequest runs before body parsing, and for upgrades routed by @fastify/websocket too. A
-  // callback hook: synchronous unless a token is verified, so most requests take no extra turn.
+  // callback hook: synchronous unless keys or a claims validator are awaited (no extra turn otherwise).
   function rebindGuardOnRequest(request: FastifyRequest, reply: FastifyReply, done: DoneFuncWithErrOrRes): void {
     const route: RouteConfig | undefined = anyRouteConfig ? request.routeOptions.config.rebindGuard : undefined;
     const result = decide(toGuardRequest(request.raw, request.url), {

@@ -164,7 +164,7 @@ export function rebindGuard<Claims = RebindGuardClaims>(
     ctx.state.auth = result.auth;
     return next();
   }
-  // Not an async function: synchronous until next() unless a token is verified, so a request
+  // Not an async function: synchronous until next() unless keys or a claims validator are awaited, so a request
   // takes no promise or turn of the event loop of its own (koa-compose turns a throw into a rejection).
   const middleware = function rebindGuardMiddleware(
     ctx: Context & { state: RebindGuardState<Claims> },

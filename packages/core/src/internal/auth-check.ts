@@ -35,7 +35,8 @@ function stepOf<Claims>(outcome: VerifyOutcome<Claims>, challenge: Challenge): A
  * malformed Authorization header is `invalid_request` (400); no Bearer credentials at all (absent,
  * or another scheme such as Basic) get a bare challenge, and pass when auth is optional.
  *
- * Synchronous unless a token is verified, so requests without one take no extra turn of the event loop.
+ * Synchronous unless a key or claims validator has to be waited for, so most requests take no extra
+ * turn of the event loop.
  */
 export function checkAuth<Claims>(
   policy: AuthPolicy<Claims>,
@@ -51,5 +52,8 @@ export function checkAuth<Claims>(
   if (!bearer.ok && bearer.code === 'token_missing')
     return mode === 'optional' ? NO_TOKEN : failure('token_missing', challenge());
   if (!bearer.ok) return failure(bearer.code, challenge('invalid_request'));
-  return verifier.verify(bearer.token, host).then((outcome) => stepOf(outcome, challenge));
+  const outcome = verifier.verifyNow(bearer.token, host);
+  return outcome instanceof Promise
+    ? outcome.then((settled) => stepOf(settled, challenge))
+    : stepOf(outcome, challenge);
 }
