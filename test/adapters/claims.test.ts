@@ -3,7 +3,6 @@
  * the standalone middleware), `config.rebindGuard.claims` on Fastify — the same answers on all
  * three, as express-oauth2-jwt-bearer's claimEquals / claimIncludes give them.
  */
-import { createServer } from 'node:http';
 import express from 'express';
 import Koa from 'koa';
 import Fastify from 'fastify';
@@ -12,7 +11,7 @@ import type { ClaimRequirement } from '@rebind-guard/core';
 import * as expressAdapter from '@rebind-guard/express';
 import * as koaAdapter from '@rebind-guard/koa';
 import * as fastifyAdapter from '@rebind-guard/fastify';
-import { closeServer, listen, portOf, rawRequest } from '../helpers/http.js';
+import { rawRequest, serve, serveFastify, type Served } from '../helpers/http.js';
 import { mintToken, TEST_AUDIENCE, TEST_SECRET } from '../helpers/tokens.js';
 
 interface OrgClaims {
@@ -46,7 +45,7 @@ const mint = (claims: Partial<OrgClaims>): string =>
     ...claims,
   });
 
-const running = new Map<string, { port: number; close: () => Promise<void> }>();
+const running = new Map<string, Served>();
 
 beforeAll(async () => {
   // Express: the guard's method for /acme and /writers, the standalone middleware for /admins.
@@ -62,8 +61,7 @@ beforeAll(async () => {
   app.get('/writers', guard.requireClaims(ROUTES['/writers'] ?? {}), (_req, res) => {
     res.json({ ok: true });
   });
-  const expressServer = createServer(app);
-  running.set('express', { port: await listen(expressServer), close: () => closeServer(expressServer) });
+  running.set('express', await serve(app));
 
   const koa = new Koa<koaAdapter.RebindGuardState<OrgClaims>>();
   const koaGuard = koaAdapter.rebindGuard<OrgClaims>(OPTIONS);
@@ -81,19 +79,14 @@ beforeAll(async () => {
   koa.use((ctx) => {
     ctx.body = { ok: true };
   });
-  const handle = koa.callback();
-  const koaServer = createServer((req, res) => {
-    void handle(req, res);
-  });
-  running.set('koa', { port: await listen(koaServer), close: () => closeServer(koaServer) });
+  running.set('koa', await serve(koa.callback()));
 
   const fastify = Fastify();
   await fastify.register(fastifyAdapter.rebindGuard, OPTIONS);
   for (const [path, claims] of Object.entries(ROUTES)) {
     fastify.get(path, { config: { rebindGuard: { claims } } }, () => ({ ok: true }));
   }
-  await fastify.listen({ port: 0, host: '127.0.0.1' });
-  running.set('fastify', { port: portOf(fastify.server), close: () => fastify.close() });
+  running.set('fastify', await serveFastify(fastify));
 });
 
 afterAll(async () => {

@@ -4,7 +4,7 @@
  * (issue 17): RFC 9728 metadata, `resource_metadata` in the 401, the resource as audience (a token
  * minted for another MCP server is refused, RFC 8707), the verified token reaching the tool.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
 import Koa from 'koa';
 import Fastify from 'fastify';
@@ -18,7 +18,7 @@ import { LOOPBACK_HOSTS, type AuthInfo, type GuardOptions } from '@rebind-guard/
 import * as expressAdapter from '@rebind-guard/express';
 import * as koaAdapter from '@rebind-guard/koa';
 import * as fastifyAdapter from '@rebind-guard/fastify';
-import { closeServer, listen, portOf } from '../helpers/http.js';
+import { serve, serveFastify, type Served } from '../helpers/http.js';
 import { mintToken, TEST_SECRET } from '../helpers/tokens.js';
 
 const ISSUER = 'https://auth.example.com';
@@ -67,7 +67,7 @@ async function handleMcp(
 }
 
 type Framework = 'express' | 'koa' | 'fastify';
-const running = new Map<Framework, { port: number; close: () => Promise<void> }>();
+const running = new Map<Framework, Served>();
 
 beforeAll(async () => {
   const app = express();
@@ -76,8 +76,7 @@ beforeAll(async () => {
   app.post('/mcp', (req, res, next) => {
     handleMcp(req, res, req.body, req.auth).catch(next);
   });
-  const expressServer = createServer(app);
-  running.set('express', { port: await listen(expressServer), close: () => closeServer(expressServer) });
+  running.set('express', await serve(app));
 
   const koa = new Koa<koaAdapter.RebindGuardState>();
   koa.use(koaAdapter.rebindGuard(options));
@@ -88,11 +87,7 @@ beforeAll(async () => {
     ctx.respond = false; // the transport writes the response
     await handleMcp(ctx.req, ctx.res, JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown, ctx.state.auth);
   });
-  const handle = koa.callback();
-  const koaServer = createServer((req, res) => {
-    void handle(req, res);
-  });
-  running.set('koa', { port: await listen(koaServer), close: () => closeServer(koaServer) });
+  running.set('koa', await serve(koa.callback()));
 
   const fastify = Fastify();
   await fastify.register(fastifyAdapter.rebindGuard, options);
@@ -100,8 +95,7 @@ beforeAll(async () => {
     reply.hijack(); // the transport writes the response
     await handleMcp(request.raw, reply.raw, request.body, request.auth);
   });
-  await fastify.listen({ port: 0, host: '127.0.0.1' });
-  running.set('fastify', { port: portOf(fastify.server), close: () => fastify.close() });
+  running.set('fastify', await serveFastify(fastify));
 });
 
 afterAll(async () => {

@@ -3,7 +3,6 @@
  * at the well-known paths (no route of the app needed), byte-identical, behind the Host check, and
  * every 401 challenge points at it.
  */
-import { createServer } from 'node:http';
 import express from 'express';
 import Koa from 'koa';
 import Fastify from 'fastify';
@@ -13,7 +12,7 @@ import { guardRequests } from '@rebind-guard/core/node';
 import * as expressAdapter from '@rebind-guard/express';
 import * as koaAdapter from '@rebind-guard/koa';
 import * as fastifyAdapter from '@rebind-guard/fastify';
-import { closeServer, listen, portOf, rawRequest } from '../helpers/http.js';
+import { rawRequest, serve, serveFastify, type Served } from '../helpers/http.js';
 
 const OPTIONS: GuardOptions = {
   hosts: ['localhost'],
@@ -27,7 +26,7 @@ const OPTIONS: GuardOptions = {
 const METADATA = 'http://localhost/.well-known/oauth-protected-resource/mcp';
 
 type Setup = 'express' | 'koa' | 'fastify' | 'node';
-const running = new Map<Setup, { port: number; close: () => Promise<void> }>();
+const running = new Map<Setup, Served>();
 
 beforeAll(async () => {
   const app = express();
@@ -35,31 +34,27 @@ beforeAll(async () => {
   app.post('/mcp', (_req, res) => {
     res.json({ ok: true });
   });
-  const expressServer = createServer(app);
-  running.set('express', { port: await listen(expressServer), close: () => closeServer(expressServer) });
+  running.set('express', await serve(app));
 
   const koa = new Koa();
   koa.use(koaAdapter.rebindGuard(OPTIONS));
   koa.use((ctx) => {
     if (ctx.path === '/mcp') ctx.body = { ok: true };
   });
-  const handle = koa.callback();
-  const koaServer = createServer((req, res) => {
-    void handle(req, res);
-  });
-  running.set('koa', { port: await listen(koaServer), close: () => closeServer(koaServer) });
+  running.set('koa', await serve(koa.callback()));
 
   const fastify = Fastify();
   await fastify.register(fastifyAdapter.rebindGuard, OPTIONS);
   fastify.post('/mcp', () => ({ ok: true }));
-  await fastify.listen({ port: 0, host: '127.0.0.1' });
-  running.set('fastify', { port: portOf(fastify.server), close: () => fastify.close() });
+  running.set('fastify', await serveFastify(fastify));
 
   const guard = guardRequests(OPTIONS);
-  const nodeServer = createServer((req, res) => {
-    guard(req, res, () => res.end('{"ok":true}'));
-  });
-  running.set('node', { port: await listen(nodeServer), close: () => closeServer(nodeServer) });
+  running.set(
+    'node',
+    await serve((req, res) => {
+      guard(req, res, () => res.end('{"ok":true}'));
+    }),
+  );
 });
 
 afterAll(async () => {

@@ -63,6 +63,55 @@ export function closeServer(server: Server, wss?: WebSocketServer): Promise<void
   });
 }
 
+/** A test server listening on loopback: its port, and how to close it. */
+export interface Served {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves a request listener — an Express app, `koa.callback()`, a plain handler — on 127.0.0.1 on
+ * a free port. A listener that returns a promise (Koa's) is not awaited by `node:http`; it handles
+ * its own errors.
+ *
+ * @example
+ * ```ts
+ * const served = await serve(new Koa().use(rebindGuard(options)).callback());
+ * await rawRequest(served.port, 'GET / HTTP/1.1\r\nHost: localhost\r\n\r\n');
+ * await served.close();
+ * ```
+ */
+export async function serve(
+  listener: (req: http.IncomingMessage, res: http.ServerResponse) => unknown,
+): Promise<Served> {
+  const server = http.createServer((req, res) => {
+    void listener(req, res);
+  });
+  return { port: await listen(server), close: () => closeServer(server) };
+}
+
+/**
+ * Starts a Fastify app on 127.0.0.1 on a free port.
+ *
+ * @example
+ * ```ts
+ * const served = await serveFastify(Fastify().register(rebindGuard, options));
+ * ```
+ */
+export async function serveFastify(app: {
+  listen(options: { port: number; host: string }): Promise<string>;
+  readonly server: NetServer;
+  close(): PromiseLike<undefined> | Promise<void>;
+}): Promise<Served> {
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    port: portOf(app.server),
+    close: async () => {
+      await app.close();
+    },
+  };
+}
+
 /** A response as `rawRequest` read it off the socket. */
 export interface RawResponse {
   /** e.g. `HTTP/1.1 403 Forbidden`; empty when the server closed without answering. */

@@ -1,8 +1,13 @@
 // Deliberately vulnerable fixture servers, one weakness each, plus guarded adapter apps.
 // Everything listens on 127.0.0.1:0 only.
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { closeServer, listen as listenOnLoopback } from '../../../test/helpers/http.js';
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import {
+  closeServer,
+  listen as listenOnLoopback,
+  serve,
+  serveFastify,
+  type Served,
+} from '../../../test/helpers/http.js';
 import jwt from 'jsonwebtoken';
 import { nowSeconds, signToken } from '../../../test/helpers/tokens.js';
 import express from 'express';
@@ -24,10 +29,11 @@ export interface Running {
   close(): Promise<void>;
 }
 
+/** Adds the URL the probe is pointed at. */
+const withUrl = (served: Served): Running => ({ ...served, url: `http://127.0.0.1:${served.port}/` });
+
 export async function listen(handler: RequestListener): Promise<Running> {
-  const server: Server = createServer(handler);
-  const port = await listenOnLoopback(server);
-  return { port, url: `http://127.0.0.1:${port}/`, close: () => closeServer(server) };
+  return withUrl(await serve(handler));
 }
 
 const ok = (res: ServerResponse, body: unknown = { ok: true }): void => {
@@ -199,21 +205,12 @@ export async function startWebSocket(
     socket.close();
   });
   if (options.guarded === true) guardUpgrades(server, { hosts: [...LOOPBACK_HOSTS], origins: [TRUSTED] });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenOnLoopback(server);
   return {
     port,
     url: `http://127.0.0.1:${port}/`,
     connections: () => connections,
-    close: () =>
-      new Promise<void>((done) => {
-        for (const client of wss.clients) client.terminate();
-        wss.close();
-        server.closeAllConnections();
-        server.close(() => {
-          done();
-        });
-      }),
+    close: () => closeServer(server, wss),
   };
 }
 
@@ -242,18 +239,13 @@ export async function startGuarded(framework: 'express' | 'koa' | 'fastify'): Pr
     app.use((ctx) => {
       ctx.body = { ok: true };
     });
-    const handler = app.callback();
-    return listen((req, res) => {
-      void handler(req, res);
-    });
+    return withUrl(await serve(app.callback()));
   }
   const app = Fastify();
   await app.register(fastifyGuard, GUARD_OPTIONS);
   app.get('/', () => ({ ok: true }));
   app.post('/', () => ({ done: true }));
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const port = (app.server.address() as AddressInfo).port;
-  return { port, url: `http://127.0.0.1:${port}/`, close: () => app.close() };
+  return withUrl(await serveFastify(app));
 }
 
 /** A server that accepts connections and never answers. */
@@ -263,8 +255,7 @@ export async function startSilent(): Promise<Running> {
   const server = createTcpServer((socket) => {
     sockets.add(socket);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenOnLoopback(server);
   return {
     port,
     url: `http://127.0.0.1:${port}/`,
