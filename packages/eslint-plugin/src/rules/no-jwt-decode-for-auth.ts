@@ -7,6 +7,7 @@ import {
   JWT_MODULES_TEXT,
   matchesImport,
   mentions,
+  PART_STRING_METHODS,
   resolveImport,
   unwrapExpression,
 } from '../util/index.js';
@@ -18,12 +19,7 @@ type MessageIds = 'decodeWithoutVerify';
 const SOURCE_CONTAINERS = new Set(['headers', 'header', 'cookies', 'signedCookies', 'query']);
 /** String methods that keep a value derived from the token (`.split(' ')[1]`, `.replace(/^Bearer /, '')`). */
 const DERIVING_METHODS = new Set([
-  'split',
-  'replace',
-  'replaceAll',
-  'slice',
-  'substring',
-  'substr',
+  ...PART_STRING_METHODS,
   'trim',
   'trimStart',
   'trimEnd',

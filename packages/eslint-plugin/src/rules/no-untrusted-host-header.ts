@@ -18,6 +18,8 @@ import {
   isRequestReceiver,
   KOA_URL_PROPERTIES,
   literalString,
+  PART_STRING_METHODS,
+  WHOLE_VALUE_STRING_METHODS,
   matchesImport,
   memberName,
   rejects,
@@ -43,21 +45,9 @@ export interface Options {
 const TAINTED_MEMBERS = new Set(['origin', 'href', 'host', 'hostname']);
 /** String methods whose result still carries the attacker's name. */
 const TAINTED_METHODS = new Set([
-  'toLowerCase',
-  'toUpperCase',
-  'toLocaleLowerCase',
-  'trim',
-  'trimStart',
-  'trimEnd',
-  'toString',
-  'split',
-  'replace',
-  'replaceAll',
-  'slice',
-  'substring',
-  'substr',
+  ...WHOLE_VALUE_STRING_METHODS,
+  ...PART_STRING_METHODS,
   'concat',
-  'normalize',
   'padStart',
   'padEnd',
 ]);

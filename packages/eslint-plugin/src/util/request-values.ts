@@ -163,7 +163,8 @@ function kindOfName(name: string): OriginValueKind | undefined {
   return undefined;
 }
 
-const STRING_TRANSFORMS = new Set([
+/** String methods whose result is the whole value, re-cased, trimmed or normalised. */
+export const WHOLE_VALUE_STRING_METHODS: readonly string[] = [
   'toLowerCase',
   'toUpperCase',
   'toLocaleLowerCase',
@@ -172,7 +173,18 @@ const STRING_TRANSFORMS = new Set([
   'trimEnd',
   'toString',
   'normalize',
-]);
+];
+/** String methods whose result is a part of the value (`.split(' ')[1]`, `.slice(7)`). */
+export const PART_STRING_METHODS: readonly string[] = [
+  'split',
+  'replace',
+  'replaceAll',
+  'slice',
+  'substring',
+  'substr',
+];
+
+const STRING_TRANSFORMS = new Set(WHOLE_VALUE_STRING_METHODS);
 
 /** Request properties that hold the request target (path and query), never the host. */
 const REQUEST_TARGET_PROPERTIES: ReadonlySet<string> = new Set([
