@@ -18,9 +18,7 @@ import {
   testKeyPair,
   unsignedToken,
 } from '../../../test/helpers/tokens.js';
-
-const NOW = 1_700_000_000;
-const HOSTS = ['api.example.com', 'staging.example.com'];
+import { base, claims, HOSTS, NOW, type Auth } from './jwt-fixtures.js';
 
 const rsa = testKeyPair('rsa');
 const rsa2 = testKeyPair('rsa', 'second');
@@ -29,20 +27,8 @@ const ec384 = testKeyPair('ec-p384');
 const rsaPublicPem = rsa.publicKey.export({ type: 'spki', format: 'pem' }).toString();
 const ecPublicPem = ec.publicKey.export({ type: 'spki', format: 'pem' }).toString();
 
-const claims = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-  sub: 'user-1',
-  aud: AUD,
-  iss: ISS,
-  iat: NOW - 10,
-  exp: NOW + 600,
-  ...extra,
-});
-
 const without = (name: string): Record<string, unknown> =>
   Object.fromEntries(Object.entries(claims()).filter(([key]) => key !== name));
-
-type Auth = Omit<AuthOptions, 'key' | 'getKey'> & { key?: KeyInput; getKey?: AuthOptions['getKey'] };
-const base: Auth = { key: SECRET, algorithms: ['HS256'], audience: AUD, issuer: ISS };
 
 function guardWith(overrides: Partial<Auth> = {}, drop: (keyof Auth)[] = []) {
   const auth = Object.fromEntries(

@@ -20,22 +20,10 @@ import {
   TEST_SECRET as SECRET,
   testKeyPair,
 } from '../../../test/helpers/tokens.js';
+import { base, claims, HOSTS, NOW, type Auth } from './jwt-fixtures.js';
 
-const NOW = 1_700_000_000;
-const HOSTS = ['api.example.com', 'staging.example.com'];
 const API = { hostname: 'api.example.com', port: undefined };
 
-const claims = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-  sub: 'user-1',
-  aud: AUD,
-  iss: ISS,
-  iat: NOW - 10,
-  exp: NOW + 600,
-  ...extra,
-});
-
-type Auth = Omit<AuthOptions, 'key'> & { key?: KeyInput };
-const base: Auth = { key: SECRET, algorithms: ['HS256'], audience: AUD, issuer: ISS };
 const guardWith = (overrides: Partial<Auth> = {}) => createGuard({ hosts: HOSTS, auth: { ...base, ...overrides } });
 const check = (guard: ReturnType<typeof guardWith>, token: string, host = 'api.example.com'): Promise<GuardResult> =>
   guard.check({ method: 'GET', url: '/', headers: { host, authorization: `Bearer ${token}` } });
